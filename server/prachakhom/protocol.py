@@ -52,8 +52,13 @@ def decode(frame: str | bytes, codec: Codec) -> dict[str, Any]:
             if isinstance(frame, str):
                 raise bad("this connection speaks MessagePack: send binary frames")
             message = msgpack.unpackb(
-                frame, raw=False, strict_map_key=True, ext_hook=_no_ext, timestamp=0,
-                max_buffer_size=len(frame) + 1, use_list=True,
+                frame,
+                raw=False,
+                strict_map_key=True,
+                ext_hook=_no_ext,
+                timestamp=0,
+                max_buffer_size=len(frame) + 1,
+                use_list=True,
             )
         else:
             message = orjson.loads(frame)
@@ -179,7 +184,9 @@ def _ballot(m: dict[str, Any]) -> BallotMsg:
     if "answer" not in m:
         raise bad("a ballot needs an 'answer'")
     return BallotMsg(
-        id=_str(m, "id"), question=_str(m, "question"), answer=m["answer"],
+        id=_str(m, "id"),
+        question=_str(m, "question"),
+        answer=m["answer"],
         seat=_opt_int(m, "seat", 1),
     )
 

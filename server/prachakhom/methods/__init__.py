@@ -10,10 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import invalid_question
-from . import multiple, single
+from . import budget, demographic, multiple, points, ranked, scale, single
 from .base import Kind
 
-KINDS: dict[str, Kind] = {k.name: k for k in (single.KIND, multiple.KIND)}
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        single.KIND,
+        multiple.KIND,
+        ranked.KIND,
+        points.KIND,
+        scale.KIND,
+        budget.KIND,
+        demographic.KIND,
+    )
+}
 
 
 def kind_named(name: Any) -> Kind:

@@ -51,13 +51,15 @@ def ranking(question: Question, scores: Mapping[str, int | float]) -> list[dict[
     for position, (_, option) in enumerate(ordered):
         score = scores.get(option.id, 0)
         rank = rows[-1]["rank"] if rows and rows[-1]["score"] == score else position + 1
-        rows.append({
-            "option": option.id,
-            "label": option.label,
-            "score": score,
-            "share": round(score / total, 4) if total else 0.0,
-            "rank": rank,
-        })
+        rows.append(
+            {
+                "option": option.id,
+                "label": option.label,
+                "score": score,
+                "share": round(score / total, 4) if total else 0.0,
+                "rank": rank,
+            }
+        )
     return rows
 
 
@@ -96,5 +98,3 @@ def check_hands(question: Question, counts: Mapping[str, int]) -> Contribution:
 
 def fields(*names: str) -> frozenset[str]:
     return frozenset(names)
-
-

@@ -48,7 +48,11 @@ def table_tally(
 
 
 KIND = Kind(
-    name="multiple", has_options=True, settings=fields("max_choices"),
-    check_question=check_question, contribution=contribution, result=result,
+    name="multiple",
+    has_options=True,
+    settings=fields("max_choices"),
+    check_question=check_question,
+    contribution=contribution,
+    result=result,
     table_tally=table_tally,
 )

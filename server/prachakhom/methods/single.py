@@ -33,6 +33,11 @@ def table_tally(
 
 
 KIND = Kind(
-    name="single", has_options=True, settings=fields(), check_question=check_question,
-    contribution=contribution, result=result, table_tally=table_tally,
+    name="single",
+    has_options=True,
+    settings=fields(),
+    check_question=check_question,
+    contribution=contribution,
+    result=result,
+    table_tally=table_tally,
 )

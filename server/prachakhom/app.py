@@ -1,0 +1,74 @@
+"""The Starlette app: routes, the socket endpoint, the browser apps, and their lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from redis.asyncio import BlockingConnectionPool, Redis
+from starlette.applications import Starlette
+from starlette.responses import RedirectResponse
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from .hub import Hub
+from .routes import routes
+from .services import Services
+from .settings import Settings
+from .store.store import Store
+from .writer import BallotWriter
+from .ws import websocket_endpoint
+
+log = logging.getLogger("prachakhom")
+POOL_SIZE = 64
+
+
+def clients_dir() -> Path | None:
+    """The browser apps: clients/ beside server/ in a checkout (or the image)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "clients", here.parent.parent / "clients"):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def connect_redis(url: str) -> Redis:
+    """A bounded, blocking pool: bursts wait for a connection instead of failing."""
+    pool = BlockingConnectionPool.from_url(
+        url,
+        decode_responses=True,
+        max_connections=POOL_SIZE,
+        timeout=10,
+        health_check_interval=30,
+    )
+    return Redis.from_pool(pool)  # the client owns the pool: aclose() closes it
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        redis = connect_redis(settings.redis_url)
+        store = Store(
+            redis, durable=settings.durability == "fsync", events_kept=settings.events_kept
+        )
+        await store.check_durability()
+        hub = Hub(store, tick_hz=settings.tick_hz)
+        writer = BallotWriter(store, max_batch=settings.max_batch)
+        app.state.services = Services(settings, store, hub, writer, settings.admin_token)
+        async with writer.running(), hub.running():
+            yield
+        await redis.aclose()
+
+    app_routes: list[Route | WebSocketRoute | Mount] = [
+        *routes,
+        WebSocketRoute("/ws", websocket_endpoint),
+    ]
+    static = clients_dir()
+    if static is not None:
+        app_routes.append(Route("/", lambda request: RedirectResponse("/app/")))
+        app_routes.append(Mount("/app", StaticFiles(directory=static, html=True), name="app"))
+    return Starlette(routes=app_routes, lifespan=lifespan)

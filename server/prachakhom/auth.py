@@ -1,0 +1,83 @@
+"""Tokens, join codes and who may do what. Pure: the store keeps what these make."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+# No look-alikes: no 0/O, 1/I/L.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+TOKEN_BYTES = 24  # 192 bits of randomness
+
+
+class Role(StrEnum):
+    ORGANISER = "organiser"
+    FACILITATOR = "facilitator"
+    PARTICIPANT = "participant"
+    DISPLAY = "display"
+    THEME = "theme"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who a token speaks for: a role in one meeting, and for tables and seats, which."""
+
+    role: Role
+    meeting: str
+    table: int | None = None
+    seat: int | None = None
+    site: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"role": self.role.value, "meeting": self.meeting}
+        for key in ("table", "seat", "site"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Principal:
+        return cls(
+            role=Role(data["role"]),
+            meeting=data["meeting"],
+            table=data.get("table"),
+            seat=data.get("seat"),
+            site=data.get("site"),
+        )
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(text: str) -> str:
+    """What a person types: spaces, dashes and lower case are forgiven."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def new_meeting_id() -> str:
+    return "m" + "".join(secrets.choice("abcdefghjkmnpqrstuvwxyz23456789") for _ in range(9))
+
+
+def new_token(meeting: str) -> str:
+    """`<meeting>.<random>`: the meeting part tells the server where to look it up."""
+    return f"{meeting}.{secrets.token_urlsafe(TOKEN_BYTES)}"
+
+
+def token_meeting(token: str) -> str | None:
+    meeting, dot, rest = token.partition(".")
+    return meeting if dot and meeting and rest else None
+
+
+def token_digest(token: str) -> str:
+    """Only the digest is stored: a copy of Redis does not hand out working tokens."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def same_secret(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())

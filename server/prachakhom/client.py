@@ -1,0 +1,291 @@
+"""A small async client of the Prachakhom protocol: HTTP calls and a resilient socket.
+
+    api = Api("http://127.0.0.1:8000", admin_token)
+    created = await api.create_meeting({...})
+    joined = await Api(base).join(code)
+    async with Client(ws_url(base), joined["token"]) as client:
+        ack = await client.cast("q1", "a", seat=3)
+
+The client keeps an **outbox**: every ballot, tally and idea stays in it until its ack
+arrives, and is sent again after a reconnect (ids make resends safe: a resend is
+answered `duplicate`, never counted twice). It is what the tablet app does in the
+browser, and what the tests and the load generator use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import websockets
+from websockets.asyncio.client import ClientConnection
+
+from . import protocol
+
+
+class ClientError(Exception):
+    """The server refused something: `code` is the protocol's error code."""
+
+    def __init__(self, code: str, message: str, status: int | None = None) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+def ws_url(base_url: str) -> str:
+    return base_url.replace("http://", "ws://").replace("https://", "wss://").rstrip("/") + "/ws"
+
+
+class Api:
+    """The HTTP API, with a bearer token (admin or meeting token) when given."""
+
+    def __init__(self, base_url: str, token: str | None = None, timeout: float = 30) -> None:
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        self.http = httpx.AsyncClient(base_url=base_url, headers=headers, timeout=timeout)
+
+    async def __aenter__(self) -> Api:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.http.aclose()
+
+    async def call(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
+        response = await self.http.request(method, path, json=body, params=params or None)
+        data = response.json() if response.content else None
+        if response.status_code >= 400:
+            error = (data or {}).get("error", {})
+            raise ClientError(error.get("code", "http_error"), error.get("message", ""),
+                              response.status_code)
+        return data
+
+    async def create_meeting(self, body: dict[str, Any]) -> Any:
+        return await self.call("POST", "/api/meetings", body)
+
+    async def meeting(self, m: str) -> Any:
+        return await self.call("GET", f"/api/meetings/{m}")
+
+    async def join(self, code: str) -> Any:
+        return await self.call("POST", "/api/join", {"code": code})
+
+    async def add_question(self, m: str, question: dict[str, Any]) -> Any:
+        return await self.call("POST", f"/api/meetings/{m}/questions", question)
+
+    async def open(self, m: str, q: str) -> Any:
+        return await self.call("POST", f"/api/meetings/{m}/questions/{q}/open")
+
+    async def close(self, m: str, q: str) -> Any:
+        return await self.call("POST", f"/api/meetings/{m}/questions/{q}/close")
+
+    async def results(self, m: str, q: str, **params: Any) -> Any:
+        return await self.call("GET", f"/api/meetings/{m}/questions/{q}/results", **params)
+
+    async def plenary(self, m: str, view: dict[str, Any]) -> Any:
+        return await self.call("PUT", f"/api/meetings/{m}/plenary", view)
+
+    async def ideas(self, m: str) -> Any:
+        return await self.call("GET", f"/api/meetings/{m}/ideas")
+
+    async def audit(self, m: str) -> Any:
+        return await self.call("GET", f"/api/meetings/{m}/audit")
+
+
+class Client:
+    """One participant, tablet or screen on the socket, with an outbox and reconnects."""
+
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        *,
+        codec: protocol.Codec = protocol.JSON,
+        reconnect: bool = True,
+        origin: str | None = None,
+    ) -> None:
+        self.url = url
+        self.token = token
+        self.codec = codec
+        self.reconnect = reconnect
+        self.origin = origin
+        self.welcome: dict[str, Any] = {}
+        self.last_seq: int | None = None
+        self.events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.outbox: dict[str, dict[str, Any]] = {}  # id -> message, until acked
+        self.connects = 0
+        self._waiting: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._ws: ClientConnection | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._closing = False
+        self._connected = asyncio.Event()
+
+    async def __aenter__(self) -> Client:
+        await self.connect()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # --- connection --------------------------------------------------------------------
+
+    async def connect(self) -> dict[str, Any]:
+        await self._open()
+        self._reader = asyncio.create_task(self._read_forever())
+        return self.welcome
+
+    async def _open(self) -> None:
+        self._ws = await websockets.connect(
+            self.url, subprotocols=[self.codec],  # type: ignore[list-item]
+            origin=self.origin, compression=None, max_size=2**22, open_timeout=10,  # type: ignore[arg-type]
+        )
+        hello: dict[str, Any] = {"type": "hello", "token": self.token}
+        if self.last_seq is not None:
+            hello["resume_from"] = self.last_seq
+        await self._send(hello)
+        welcome = self._decode(await asyncio.wait_for(self._ws.recv(), 10))
+        if welcome.get("type") != "welcome":
+            await self._ws.close()
+            raise ClientError(welcome.get("code", "unauthorized"), welcome.get("message", ""))
+        self.welcome = welcome
+        self.last_seq = max(self.last_seq or 0, welcome["seq"])
+        self.connects += 1
+        for message in list(self.outbox.values()):  # whatever was not acked, again
+            await self._send(message)
+        self._connected.set()
+
+    async def close(self) -> None:
+        self._closing = True
+        if self._reader:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._reader
+        if self._ws:
+            await self._ws.close()
+        for future in self._waiting.values():
+            if not future.done():
+                future.cancel()
+
+    async def drop(self) -> None:
+        """Cut the connection as a network fault would (the outbox stays)."""
+        if self._ws is not None:
+            self._ws.transport.abort()
+
+    async def _read_forever(self) -> None:
+        delay = 0.05
+        while not self._closing:
+            try:
+                assert self._ws is not None
+                async for frame in self._ws:
+                    self._dispatch(self._decode(frame))
+                    delay = 0.05
+            except (websockets.ConnectionClosed, OSError):
+                pass
+            self._connected.clear()
+            if self._closing or not self.reconnect:
+                return
+            while not self._closing:
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
+                try:
+                    await self._open()
+                    break
+                except (OSError, websockets.InvalidHandshake, websockets.ConnectionClosed,
+                        TimeoutError, ClientError):
+                    continue
+
+    def _dispatch(self, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        if kind == "event":
+            self.last_seq = max(self.last_seq or 0, message.get("seq", 0))
+            self.events.put_nowait(message)
+            return
+        message_id = message.get("id")
+        if kind == "error" and message.get("code") in ("unavailable", "rate_limited"):
+            return  # stays in the outbox; sent again after a pause or a reconnect
+        if message_id in self._waiting:
+            self.outbox.pop(message_id, None)
+            future = self._waiting.pop(message_id)
+            if not future.done():
+                future.set_result(message)
+        elif kind in ("pong", "error"):
+            self.events.put_nowait(message)
+
+    # --- sending -----------------------------------------------------------------------
+
+    def _decode(self, frame: str | bytes) -> dict[str, Any]:
+        return protocol.decode(frame, self.codec)
+
+    async def _send(self, message: dict[str, Any]) -> None:
+        assert self._ws is not None
+        await self._ws.send(protocol.encode(message, self.codec))
+
+    async def request(self, message: dict[str, Any], timeout: float = 30) -> dict[str, Any]:
+        """Send through the outbox and wait for the answer (ack, or error)."""
+        message.setdefault("id", str(uuid.uuid4()))
+        future = self.submit(message)
+        await self._send_safely(message)
+        answer = await asyncio.wait_for(future, timeout)
+        if answer.get("type") == "error":
+            raise ClientError(answer["code"], answer.get("message", ""))
+        return answer
+
+    def submit(self, message: dict[str, Any]) -> asyncio.Future[dict[str, Any]]:
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.outbox[message["id"]] = message
+        self._waiting[message["id"]] = future
+        return future
+
+    async def _send_safely(self, message: dict[str, Any]) -> None:
+        """Sent now if connected; else the reconnect sends it from the outbox."""
+        with contextlib.suppress(websockets.ConnectionClosed, OSError):
+            if self._connected.is_set():
+                await self._send(message)
+
+    async def resend_outbox(self) -> None:
+        for message in list(self.outbox.values()):
+            await self._send_safely(message)
+
+    async def cast(
+        self, question: str, answer: Any, *, seat: int | None = None, id: str | None = None,
+        timeout: float = 30,
+    ) -> dict[str, Any]:
+        message: dict[str, Any] = {"type": "ballot", "question": question, "answer": answer}
+        if seat is not None:
+            message["seat"] = seat
+        if id is not None:
+            message["id"] = id
+        return await self.request(message, timeout)
+
+    async def table_tally(self, question: str, counts: dict[str, int]) -> dict[str, Any]:
+        return await self.request({"type": "table_tally", "question": question,
+                                   "counts": counts})
+
+    async def idea(self, text: str, round: str | None = None) -> dict[str, Any]:
+        message: dict[str, Any] = {"type": "idea", "text": text}
+        if round is not None:
+            message["round"] = round
+        return await self.request(message)
+
+    async def ping(self) -> None:
+        await self._send({"type": "ping"})
+
+    async def next_event(self, timeout: float = 10) -> dict[str, Any]:
+        return await asyncio.wait_for(self.events.get(), timeout)
+
+    async def wait_for(
+        self, predicate: Any, timeout: float = 10
+    ) -> dict[str, Any]:
+        """The next event (or pong/error) for which predicate(message) is true."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            message = await self.next_event(max(0.0, deadline - loop.time()))
+            if predicate(message):
+                return message
+
+    async def stream(self) -> AsyncIterator[dict[str, Any]]:
+        while True:
+            yield await self.events.get()

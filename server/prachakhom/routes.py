@@ -1,0 +1,305 @@
+"""The HTTP API (PROTOCOL.md): thin handlers over the pure core and the store."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import orjson
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from . import auth, provisioning, recount
+from .auth import Principal, Role
+from .errors import Code, PrachakhomError
+from .methods import KINDS
+from .questions import check_text, parse_question
+from .results import read_results
+from .services import UNAUTHORIZED, Services
+
+MAX_BODY = 256 * 1024
+PLENARY_VIEWS = ("question", "participation", "ideas", "themes", "compare", "text")
+
+
+class Json(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+def error_response(exc: PrachakhomError) -> Response:
+    return Json({"error": exc.to_dict()}, status_code=exc.code.http_status)
+
+
+def services_of(request: Request) -> Services:
+    return request.app.state.services  # type: ignore[no-any-return]
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise UNAUTHORIZED
+    return token.strip()
+
+
+async def caller(request: Request) -> Principal | None:
+    """None for the admin; else the token's principal."""
+    token = _bearer(request)
+    services = services_of(request)
+    if services.is_admin(token):
+        return None
+    return await services.principal(token)
+
+
+async def require_admin(request: Request) -> None:
+    if await caller(request) is not None:
+        raise PrachakhomError(Code.FORBIDDEN, "only the server's admin may do this")
+
+
+async def require_role(request: Request, meeting_id: str, *roles: Role) -> Principal | None:
+    """The admin, or a token of this meeting with one of these roles."""
+    who = await caller(request)
+    if who is None:
+        return None
+    if who.meeting != meeting_id:
+        raise PrachakhomError(Code.FORBIDDEN, "this token is for another meeting")
+    if who.role not in roles:
+        raise PrachakhomError(Code.FORBIDDEN, f"a {who.role.value} may not do this")
+    return who
+
+
+async def body_of(request: Request) -> Any:
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise PrachakhomError(Code.BAD_MESSAGE, "the request body is too large")
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise PrachakhomError(Code.BAD_MESSAGE, "the request body is not valid JSON") from None
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def api(handler: Handler) -> Handler:
+    """Turn PrachakhomError into the protocol's error body."""
+
+    async def wrapped(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except PrachakhomError as exc:
+            return error_response(exc)
+
+    wrapped.__name__ = handler.__name__
+    return wrapped
+
+
+# --- meetings and join -------------------------------------------------------------------
+
+
+@api
+async def create_meeting(request: Request) -> Response:
+    """Body: the meeting, optionally with its `questions` (the scenario file's shape)."""
+    await require_admin(request)
+    body = await body_of(request)
+    if isinstance(body, dict) and isinstance(body.get("meeting"), dict):
+        body = body["meeting"] | {"questions": body.get("questions") or []}
+    created = await provisioning.create_meeting(services_of(request).store, body)
+    return Json(created, status_code=201)
+
+
+@api
+async def list_meetings(request: Request) -> Response:
+    await require_admin(request)
+    services = services_of(request)
+    meetings = [await services.meeting(m) for m in await services.store.meeting_ids()]
+    return Json({"meetings": [m.to_dict() for m in meetings]})
+
+
+@api
+async def get_meeting(request: Request) -> Response:
+    m = request.path_params["meeting"]
+    who = await require_role(request, m, *Role)
+    services = services_of(request)
+    meeting = await services.meeting(m)
+    questions = await services.store.questions(m)
+    body: dict[str, Any] = meeting.to_dict() | {
+        "questions": [q.to_dict() | {"state": state} for q, state in questions],
+        "plenary": await services.store.plenary(m),
+        "kinds": sorted(KINDS),
+    }
+    if who is None or who.role == Role.ORGANISER:
+        body["codes"] = await services.store.codes(m)
+    return Json(body)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@api
+async def join(request: Request) -> Response:
+    services = services_of(request)
+    address = client_address(request)
+    limit = services.settings.join_failures_per_minute
+    if await services.store.join_failures(address) >= limit:
+        raise PrachakhomError(Code.RATE_LIMITED, "too many wrong codes; wait a minute")
+    body = await body_of(request)
+    code = body.get("code") if isinstance(body, dict) else None
+    principal = (
+        await services.store.code(auth.normalise_code(code))
+        if isinstance(code, str) and len(code) < 40
+        else None
+    )
+    if principal is None:
+        await services.store.count_join_failure(address)
+        raise PrachakhomError(Code.NOT_FOUND, "this join code is not known; check it and retry")
+    token = auth.new_token(principal.meeting)
+    await services.store.add_token(auth.token_digest(token), principal)
+    meeting = await services.meeting(principal.meeting)
+    return Json(
+        {
+            "token": token,
+            **principal.to_dict(),
+            "title": meeting.title,
+            "language": meeting.language,
+        }
+    )
+
+
+# --- questions and results ---------------------------------------------------------------
+
+
+@api
+async def add_question(request: Request) -> Response:
+    m = request.path_params["meeting"]
+    await require_role(request, m, Role.ORGANISER)
+    services = services_of(request)
+    await services.meeting(m)
+    question = parse_question(await body_of(request))
+    if not await services.store.add_question(m, question):
+        raise PrachakhomError(Code.CONFLICT, f"question {question.id!r} already exists")
+    return Json(question.to_dict() | {"state": "draft"}, status_code=201)
+
+
+def _state_change(state: str) -> Handler:
+    async def change(request: Request) -> Response:
+        m, q = request.path_params["meeting"], request.path_params["question"]
+        await require_role(request, m, Role.ORGANISER)
+        services = services_of(request)
+        question = await services.question(m, q)
+        seq, why = await services.store.set_question_state(m, question, state)
+        if why == "not_open":
+            raise PrachakhomError(Code.CONFLICT, "only an open question can be closed")
+        return Json(question.to_dict() | {"state": state, "seq": seq or None})
+
+    change.__name__ = f"{state}_question"
+    return api(change)
+
+
+@api
+async def results(request: Request) -> Response:
+    m, q = request.path_params["meeting"], request.path_params["question"]
+    await require_role(request, m, Role.ORGANISER)
+    services = services_of(request)
+    meeting = await services.meeting(m)
+    question = await services.question(m, q)
+    unsupported = {"by", "site"} & set(request.query_params)
+    if unsupported:
+        raise PrachakhomError(
+            Code.BAD_MESSAGE, f"{', '.join(sorted(unsupported))} breakdowns are not available yet"
+        )
+    state = (await services.store.states(m)).get(q, "draft")
+    (found,) = await read_results(
+        services.store, meeting, [(question, state)], request.query_params.get("method")
+    )
+    return Json(found)
+
+
+@api
+async def set_plenary(request: Request) -> Response:
+    m = request.path_params["meeting"]
+    await require_role(request, m, Role.ORGANISER)
+    services = services_of(request)
+    view = await check_view(services, m, await body_of(request))
+    seq = await services.store.set_plenary(m, view)
+    return Json(view | {"seq": seq})
+
+
+async def check_view(services: Services, meeting_id: str, body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict) or body.get("view") not in PLENARY_VIEWS:
+        raise PrachakhomError(Code.BAD_MESSAGE, f"view must be one of {', '.join(PLENARY_VIEWS)}")
+    name = body["view"]
+    view: dict[str, Any] = {"view": name}
+    if name == "question":
+        await services.question(meeting_id, str(body.get("question")))
+        view |= {"question": body["question"], "reveal": body.get("reveal", True) is not False}
+    elif name == "compare":
+        for key in ("pre", "post"):
+            await services.question(meeting_id, str(body.get(key)))
+            view[key] = body[key]
+    elif name == "text":
+        try:
+            view["text"] = check_text(body.get("text"), "the text")
+        except PrachakhomError as exc:
+            raise PrachakhomError(Code.BAD_MESSAGE, exc.message) from None
+    return view
+
+
+@api
+async def ideas(request: Request) -> Response:
+    m = request.path_params["meeting"]
+    await require_role(request, m, Role.ORGANISER, Role.THEME)
+    services = services_of(request)
+    await services.meeting(m)
+    return Json({"ideas": await services.store.ideas(m)})
+
+
+@api
+async def audit(request: Request) -> Response:
+    m = request.path_params["meeting"]
+    await require_role(request, m, Role.ORGANISER)
+    services = services_of(request)
+    await services.meeting(m)
+    return Json(await recount.audit(services.store, m))
+
+
+# --- health and metrics ------------------------------------------------------------------
+
+
+async def healthz(request: Request) -> Response:
+    ok = await services_of(request).store.ping()
+    return Json(
+        {"ok": ok, "redis": "ok" if ok else "down", "time": time.time()},
+        status_code=200 if ok else 503,
+    )
+
+
+async def metrics(request: Request) -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+routes = [
+    Route("/api/meetings", create_meeting, methods=["POST"]),
+    Route("/api/meetings", list_meetings, methods=["GET"]),
+    Route("/api/meetings/{meeting}", get_meeting, methods=["GET"]),
+    Route("/api/join", join, methods=["POST"]),
+    Route("/api/meetings/{meeting}/questions", add_question, methods=["POST"]),
+    Route(
+        "/api/meetings/{meeting}/questions/{question}/open", _state_change("open"), methods=["POST"]
+    ),
+    Route(
+        "/api/meetings/{meeting}/questions/{question}/close",
+        _state_change("closed"),
+        methods=["POST"],
+    ),
+    Route("/api/meetings/{meeting}/questions/{question}/results", results, methods=["GET"]),
+    Route("/api/meetings/{meeting}/plenary", set_plenary, methods=["PUT"]),
+    Route("/api/meetings/{meeting}/ideas", ideas, methods=["GET"]),
+    Route("/api/meetings/{meeting}/audit", audit, methods=["GET"]),
+    Route("/healthz", healthz, methods=["GET"]),
+    Route("/metrics", metrics, methods=["GET"]),
+]

@@ -1,0 +1,75 @@
+"""What the routes and the socket handler share in one process, and its caches.
+
+Meetings and questions are fixed once created, so each process caches them; tokens too
+(a token's principal never changes). Question *states* are never cached for voting: the
+ballot script checks them in Redis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .auth import Principal, same_secret, token_digest, token_meeting
+from .errors import Code, PrachakhomError
+from .hub import Hub
+from .meetings import Meeting
+from .questions import Question
+from .settings import Settings
+from .store.store import Store
+from .writer import BallotWriter
+
+CACHE_MOST = 100_000
+
+UNAUTHORIZED = PrachakhomError(Code.UNAUTHORIZED, "the token is missing or not valid")
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    hub: Hub
+    writer: BallotWriter
+    admin_token: str
+    _meetings: dict[str, Meeting] = field(default_factory=dict)
+    _questions: dict[tuple[str, str], Question] = field(default_factory=dict)
+    _principals: dict[str, Principal] = field(default_factory=dict)
+
+    async def meeting(self, meeting_id: str) -> Meeting:
+        meeting = self._meetings.get(meeting_id)
+        if meeting is None:
+            meeting = await self.store.meeting(meeting_id)
+            if meeting is None:
+                raise PrachakhomError(Code.NOT_FOUND, f"there is no meeting {meeting_id!r:.40}")
+            self._meetings[meeting_id] = meeting
+        return meeting
+
+    async def question(self, meeting_id: str, question_id: str) -> Question:
+        question = self._questions.get((meeting_id, question_id))
+        if question is None:
+            question = await self.store.question(meeting_id, question_id)
+            if question is None:
+                raise PrachakhomError(
+                    Code.NOT_FOUND, f"there is no question {question_id!r:.40} in this meeting"
+                )
+            if len(self._questions) < CACHE_MOST:
+                self._questions[(meeting_id, question_id)] = question
+        return question
+
+    def is_admin(self, token: str) -> bool:
+        return bool(self.admin_token) and same_secret(token, self.admin_token)
+
+    async def principal(self, token: str) -> Principal:
+        """Who a meeting token speaks for; unauthorized if nobody."""
+        digest = token_digest(token)
+        principal = self._principals.get(digest)
+        if principal is not None:
+            return principal
+        meeting = token_meeting(token)
+        if meeting is None or len(token) > 200:
+            raise UNAUTHORIZED
+        principal = await self.store.principal(meeting, digest)
+        if principal is None:
+            raise UNAUTHORIZED
+        if len(self._principals) < CACHE_MOST:
+            self._principals[digest] = principal
+        return principal

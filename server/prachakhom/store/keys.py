@@ -1,0 +1,127 @@
+"""The Redis key schema: every key Prachakhom uses, named in one place.
+
+Every key of a meeting carries the hash tag `{m}` (the meeting id), so a meeting lives
+in one Redis Cluster slot and its Lua scripts stay legal in a cluster. Scripts declare
+one key of the meeting (its ledger) and build the others from the prefix `pk:{m}:`.
+
+Global
+    pk:meetings                  set      meeting ids
+    pk:codes                     hash     join code -> JSON {meeting, role, table?, seat?, site?}
+    pk:joinfail:<address>        string   wrong join codes from one address this minute (TTL 60 s)
+
+Per meeting (prefix pk:{m}:)
+    meta                         hash     meeting -> JSON meeting, plenary -> JSON view,
+                                          codes -> JSON codes (organiser only)
+    tokens                       hash     sha256(token) -> JSON principal {role, table?, seat?}
+    q                            hash     question id -> JSON question
+    qorder                       list     question ids in agenda order
+    qstate                       hash     question id -> draft | open | closed
+    ver                          hash     question id -> version (bumped by every counted change)
+    voters                       hash     question id -> voters counted (seats + hands)
+    seq                          string   the meeting's event counter
+    events                       stream   control events {seq, e}, capped (resume_from replay)
+    ledger                       stream   everything accepted, in order: ballots, tallies,
+                                          ideas, events (the audit trail; never trimmed)
+    ideas                        hash     idea id -> JSON idea
+    themes                       hash     theme id -> JSON theme
+    q:<q>:tally                  hash     tally key -> integer (the live tally)
+    q:<q>:votes                  hash     voter -> JSON record {a: answer, c: contribution,
+                                          w: weight, t: table} (the voter's current ballot)
+    q:<q>:ids                    hash     ballot id -> first outcome (counted | replaced)
+    q:<q>:tables                 hash     table -> voters counted from it (deleted at 0)
+
+A voter is `<table>:<seat>` for a seat ballot and `table:<table>` for a show of hands.
+"""
+
+from __future__ import annotations
+
+MEETINGS = "pk:meetings"
+CODES = "pk:codes"
+
+
+def join_failures(address: str) -> str:
+    return f"pk:joinfail:{address}"
+
+
+def prefix(meeting: str) -> str:
+    return f"pk:{{{meeting}}}:"
+
+
+def meta(meeting: str) -> str:
+    return prefix(meeting) + "meta"
+
+
+def tokens(meeting: str) -> str:
+    return prefix(meeting) + "tokens"
+
+
+def questions(meeting: str) -> str:
+    return prefix(meeting) + "q"
+
+
+def question_order(meeting: str) -> str:
+    return prefix(meeting) + "qorder"
+
+
+def question_state(meeting: str) -> str:
+    return prefix(meeting) + "qstate"
+
+
+def versions(meeting: str) -> str:
+    return prefix(meeting) + "ver"
+
+
+def voters(meeting: str) -> str:
+    return prefix(meeting) + "voters"
+
+
+def seq(meeting: str) -> str:
+    return prefix(meeting) + "seq"
+
+
+def events(meeting: str) -> str:
+    return prefix(meeting) + "events"
+
+
+def ledger(meeting: str) -> str:
+    return prefix(meeting) + "ledger"
+
+
+def ideas(meeting: str) -> str:
+    return prefix(meeting) + "ideas"
+
+
+def themes(meeting: str) -> str:
+    return prefix(meeting) + "themes"
+
+
+def tally(meeting: str, question: str) -> str:
+    return f"{prefix(meeting)}q:{question}:tally"
+
+
+def votes(meeting: str, question: str) -> str:
+    return f"{prefix(meeting)}q:{question}:votes"
+
+
+def ballot_ids(meeting: str, question: str) -> str:
+    return f"{prefix(meeting)}q:{question}:ids"
+
+
+def tables(meeting: str, question: str) -> str:
+    return f"{prefix(meeting)}q:{question}:tables"
+
+
+def channel(meeting: str) -> str:
+    """Pub/sub channel of a meeting's control events ("<seq> <json>")."""
+    return f"pk:ev:{meeting}"
+
+
+CHANNEL_PATTERN = "pk:ev:*"
+
+
+def seat_voter(table: int, seat: int) -> str:
+    return f"{table}:{seat}"
+
+
+def table_voter(table: int) -> str:
+    return f"table:{table}"

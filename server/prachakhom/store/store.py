@@ -1,0 +1,372 @@
+"""The only code that talks to Redis. Key schema: keys.py; scripts: scripts.py."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from redis.asyncio import Redis
+from redis.exceptions import RedisError, ResponseError
+
+from ..auth import Principal
+from ..errors import Code, PrachakhomError
+from ..meetings import Meeting
+from ..questions import Question, parse_question
+from . import keys, scripts
+
+UNAVAILABLE = PrachakhomError(
+    Code.UNAVAILABLE, "the vote store is not answering; nothing was recorded, send again"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cast:
+    """One ballot or show of hands, checked and ready to write."""
+
+    meeting: str
+    question: str
+    ballot_id: str
+    voter: str
+    table: int
+    weight: int
+    record: bytes  # JSON {a, c, w, t}
+
+
+@dataclass(frozen=True, slots=True)
+class TallyRead:
+    tally: dict[str, int]
+    voters: int
+    tables_reporting: int
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    seq: int
+    body: dict[str, Any]  # {"event": ..., payload}
+
+
+def record(answer: Any, contribution: dict[str, int], weight: int, table: int) -> bytes:
+    return orjson.dumps({"a": answer, "c": contribution, "w": weight, "t": table})
+
+
+def _loads(raw: str | bytes | None) -> Any:
+    return orjson.loads(raw) if raw is not None else None
+
+
+class Store:
+    def __init__(self, redis: Redis, *, durable: bool = True, events_kept: int = 10000) -> None:
+        self.redis = redis
+        self.durable = durable  # WAITAOF after every write the client is told about
+        self.events_kept = events_kept
+        self._cast = redis.register_script(scripts.CAST)
+        self._emit = redis.register_script(scripts.EMIT)
+
+    # --- health and durability -------------------------------------------------------
+
+    async def check_durability(self) -> None:
+        """In fsync mode, refuse to start on a server whose AOF is off."""
+        if not self.durable:
+            return
+        try:
+            await self.redis.execute_command("WAITAOF", 1, 0, 0)
+        except ResponseError as exc:
+            raise RuntimeError(
+                f"durability 'fsync' needs the Redis AOF on (appendonly yes, ideally "
+                f"appendfsync always): {exc}. Or set PRACHAKHOM_DURABILITY=os."
+            ) from None
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await self.redis.ping())
+        except (RedisError, OSError):
+            return False
+
+    def _durable_tail(self, pipe: Any) -> None:
+        if self.durable:
+            pipe.execute_command("WAITAOF", 1, 0, 0)
+
+    async def _run(self, pipe: Any) -> list[Any]:
+        """Execute a pipeline, made durable in fsync mode; storage errors -> unavailable."""
+        self._durable_tail(pipe)
+        try:
+            replies = await pipe.execute()
+        except (RedisError, OSError):
+            raise UNAVAILABLE from None
+        if self.durable and replies[-1][0] < 1:
+            raise UNAVAILABLE
+        return replies[:-1] if self.durable else replies
+
+    # --- meetings, codes, tokens -----------------------------------------------------
+
+    async def create_meeting(
+        self, meeting: Meeting, codes: dict[str, Any], code_principals: dict[str, Principal]
+    ) -> bool:
+        """Store a meeting and its join codes; False if a code was already taken."""
+        taken = await self.redis.hmget(keys.CODES, list(code_principals)) if code_principals else []
+        if any(taken):
+            return False
+        m = meeting.id
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.sadd(keys.MEETINGS, m)
+        pipe.hset(
+            keys.meta(m),
+            mapping={
+                "meeting": orjson.dumps(meeting.to_dict()),
+                "codes": orjson.dumps(codes),
+                "plenary": orjson.dumps({"view": "participation"}),
+            },
+        )
+        if code_principals:
+            pipe.hset(
+                keys.CODES,
+                mapping={code: orjson.dumps(p.to_dict()) for code, p in code_principals.items()},
+            )
+        await self._run(pipe)
+        return True
+
+    async def meeting(self, meeting_id: str) -> Meeting | None:
+        raw = await self.redis.hget(keys.meta(meeting_id), "meeting")
+        return Meeting.from_dict(orjson.loads(raw)) if raw else None
+
+    async def meeting_ids(self) -> list[str]:
+        return sorted(await self.redis.smembers(keys.MEETINGS))
+
+    async def codes(self, meeting_id: str) -> dict[str, Any]:
+        return _loads(await self.redis.hget(keys.meta(meeting_id), "codes")) or {}
+
+    async def code(self, code: str) -> Principal | None:
+        raw = await self.redis.hget(keys.CODES, code)
+        return Principal.from_dict(orjson.loads(raw)) if raw else None
+
+    async def count_join_failure(self, address: str) -> int:
+        key = keys.join_failures(address)
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.incr(key)
+        pipe.expire(key, 60, nx=True)
+        failures, _ = await pipe.execute()
+        return int(failures)
+
+    async def join_failures(self, address: str) -> int:
+        return int(await self.redis.get(keys.join_failures(address)) or 0)
+
+    async def add_token(self, digest: str, principal: Principal) -> None:
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.hset(keys.tokens(principal.meeting), digest, orjson.dumps(principal.to_dict()))
+        await self._run(pipe)
+
+    async def principal(self, meeting_id: str, digest: str) -> Principal | None:
+        raw = await self.redis.hget(keys.tokens(meeting_id), digest)
+        return Principal.from_dict(orjson.loads(raw)) if raw else None
+
+    # --- questions -------------------------------------------------------------------
+
+    async def add_question(self, meeting_id: str, question: Question) -> bool:
+        """False if the id is taken. Questions are fixed once created."""
+        added = await self.redis.hsetnx(
+            keys.questions(meeting_id), question.id, orjson.dumps(question.to_dict())
+        )
+        if not added:
+            return False
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hset(keys.question_state(meeting_id), question.id, "draft")
+        pipe.rpush(keys.question_order(meeting_id), question.id)
+        await self._run(pipe)
+        return True
+
+    async def question(self, meeting_id: str, question_id: str) -> Question | None:
+        raw = await self.redis.hget(keys.questions(meeting_id), question_id)
+        return parse_question(orjson.loads(raw)) if raw else None
+
+    async def questions(self, meeting_id: str) -> list[tuple[Question, str]]:
+        """The agenda in order, each with its state."""
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.lrange(keys.question_order(meeting_id), 0, -1)
+        pipe.hgetall(keys.questions(meeting_id))
+        pipe.hgetall(keys.question_state(meeting_id))
+        order, defs, states = await pipe.execute()
+        return [(parse_question(orjson.loads(defs[q])), states.get(q, "draft")) for q in order]
+
+    async def states(self, meeting_id: str) -> dict[str, str]:
+        return await self.redis.hgetall(keys.question_state(meeting_id))
+
+    # --- control events --------------------------------------------------------------
+
+    async def emit(
+        self,
+        meeting_id: str,
+        body: dict[str, Any],
+        *,
+        guard: str = "",
+        key: str = "",
+        field: str = "",
+        value: str | bytes = "",
+    ) -> tuple[int, str]:
+        """Write (guarded) and publish a control event atomically. (seq, '') or (0, why)."""
+        pipe = self.redis.pipeline(transaction=False)
+        await self._emit(
+            keys=[keys.ledger(meeting_id)],
+            args=[
+                keys.prefix(meeting_id),
+                keys.channel(meeting_id),
+                orjson.dumps(body),
+                self.events_kept,
+                body["event"],
+                guard,
+                key,
+                field,
+                value,
+            ],
+            client=pipe,
+        )
+        (reply,) = await self._run(pipe)
+        seq, reason = reply
+        return int(seq), reason if isinstance(reason, str) else reason.decode()
+
+    async def set_question_state(
+        self, meeting_id: str, question: Question, state: str
+    ) -> tuple[int, str]:
+        event = "question_opened" if state == "open" else "question_closed"
+        body = {"event": event, "question": question.to_dict() | {"state": state}}
+        return await self.emit(
+            meeting_id,
+            body,
+            guard="state",
+            key=keys.question_state(meeting_id),
+            field=question.id,
+            value=state,
+        )
+
+    async def set_plenary(self, meeting_id: str, view: dict[str, Any]) -> int:
+        seq, _ = await self.emit(
+            meeting_id,
+            {"event": "plenary", "view": view},
+            guard="hset",
+            key=keys.meta(meeting_id),
+            field="plenary",
+            value=orjson.dumps(view),
+        )
+        return seq
+
+    async def plenary(self, meeting_id: str) -> dict[str, Any]:
+        return _loads(await self.redis.hget(keys.meta(meeting_id), "plenary")) or {
+            "view": "participation"
+        }
+
+    async def add_idea(self, meeting_id: str, idea: dict[str, Any]) -> int:
+        """Seq of the idea's event, or 0 if this idea id was already stored."""
+        seq, _ = await self.emit(
+            meeting_id,
+            {"event": "idea", "idea": idea},
+            guard="hsetnx",
+            key=keys.ideas(meeting_id),
+            field=idea["id"],
+            value=orjson.dumps(idea),
+        )
+        return seq
+
+    async def ideas(self, meeting_id: str) -> list[dict[str, Any]]:
+        raw = await self.redis.hvals(keys.ideas(meeting_id))
+        return sorted((orjson.loads(r) for r in raw), key=lambda i: (i["at"], i["id"]))
+
+    async def current_seq(self, meeting_id: str) -> int:
+        return int(await self.redis.get(keys.seq(meeting_id)) or 0)
+
+    async def events_after(self, meeting_id: str, after: int, most: int) -> list[Event] | None:
+        """The kept control events with seq > after, or None if some were trimmed."""
+        if after >= await self.current_seq(meeting_id):
+            return []
+        first = await self.redis.xrange(keys.events(meeting_id), count=1)
+        if not first or int(first[0][1]["seq"]) > after + 1:
+            return None
+        found: list[Event] = []
+        cursor = "-"
+        while len(found) <= most:
+            batch = await self.redis.xrange(keys.events(meeting_id), min=cursor, count=500)
+            if not batch:
+                break
+            for _entry_id, entry in batch:
+                if int(entry["seq"]) > after:
+                    found.append(Event(int(entry["seq"]), orjson.loads(entry["e"])))
+            cursor = "(" + batch[-1][0]
+        return found if len(found) <= most else None
+
+    # --- ballots ---------------------------------------------------------------------
+
+    async def cast_many(self, casts: Sequence[Cast]) -> list[str]:
+        """Group commit: one script call per meeting, one pipeline, one fsync wait.
+
+        Returns an outcome per cast, in order: counted | replaced | dup:<first> | not_open.
+        """
+        by_meeting: dict[str, list[int]] = {}
+        for i, c in enumerate(casts):
+            by_meeting.setdefault(c.meeting, []).append(i)
+        now = str(int(time.time() * 1000))
+        pipe = self.redis.pipeline(transaction=False)
+        for meeting_id, indexes in by_meeting.items():
+            args: list[Any] = [keys.prefix(meeting_id), now]
+            for i in indexes:
+                c = casts[i]
+                args += [c.ballot_id, c.question, c.voter, c.table, c.weight, c.record]
+            await self._cast(keys=[keys.ledger(meeting_id)], args=args, client=pipe)
+        replies = await self._run(pipe)
+        outcomes = [""] * len(casts)
+        for indexes, reply in zip(by_meeting.values(), replies, strict=True):
+            for i, outcome in zip(indexes, reply, strict=True):
+                outcomes[i] = outcome if isinstance(outcome, str) else outcome.decode()
+        return outcomes
+
+    async def ballots_of(self, meeting_id: str, question_id: str, voters: list[str]) -> list[Any]:
+        """The current records of some voters (their own ballots: for their screens)."""
+        if not voters:
+            return []
+        raw = await self.redis.hmget(keys.votes(meeting_id, question_id), voters)
+        return [_loads(r) for r in raw]
+
+    async def all_ballots(self, meeting_id: str, question_id: str) -> dict[str, Any]:
+        raw = await self.redis.hgetall(keys.votes(meeting_id, question_id))
+        return {voter: orjson.loads(r) for voter, r in raw.items()}
+
+    # --- tallies ---------------------------------------------------------------------
+
+    async def versions(self, meeting_id: str, question_ids: Sequence[str]) -> list[int]:
+        if not question_ids:
+            return []
+        raw = await self.redis.hmget(keys.versions(meeting_id), list(question_ids))
+        return [int(v or 0) for v in raw]
+
+    async def read_tallies(self, meeting_id: str, question_ids: Sequence[str]) -> list[TallyRead]:
+        """Several questions' tallies, each read atomically with its version."""
+        pipe = self.redis.pipeline(transaction=True)
+        for q in question_ids:
+            pipe.hgetall(keys.tally(meeting_id, q))
+            pipe.hget(keys.voters(meeting_id), q)
+            pipe.hlen(keys.tables(meeting_id, q))
+            pipe.hget(keys.versions(meeting_id), q)
+        replies = await pipe.execute()
+        reads = []
+        for i in range(len(question_ids)):
+            tally, voters, tables, version = replies[i * 4 : i * 4 + 4]
+            reads.append(
+                TallyRead(
+                    tally={k: int(v) for k, v in tally.items()},
+                    voters=int(voters or 0),
+                    tables_reporting=int(tables),
+                    version=int(version or 0),
+                )
+            )
+        return reads
+
+    async def ledger(self, meeting_id: str) -> list[tuple[str, dict[str, str]]]:
+        """The whole ledger, in order (for the audit and exports)."""
+        entries: list[tuple[str, dict[str, str]]] = []
+        cursor = "-"
+        while True:
+            batch = await self.redis.xrange(keys.ledger(meeting_id), min=cursor, count=2000)
+            if not batch:
+                return entries
+            entries.extend(batch)
+            cursor = "(" + batch[-1][0]

@@ -1,0 +1,346 @@
+"""The `/ws` endpoint: one Session per socket.
+
+    accept (subprotocol) -> hello (within hello_timeout) -> welcome (+ replay)
+    -> receive loop (decode, validate, hand to the writer)  } side by side
+    -> send loop (the client's bounded queue, in order)     }
+
+Every reply (ack, error, pong) and every event goes through the one send queue, so the
+client sees them in order. A ballot's ack is queued when its batch is durable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Any
+
+import orjson
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from . import closecodes, protocol
+from .auth import Principal, Role
+from .errors import Code, PrachakhomError
+from .hub import Client, Frames, Room, may_see
+from .meetings import Meeting
+from .methods import kind_named
+from .metrics import BALLOTS, CONNECTIONS, ERRORS
+from .origins import origin_allowed
+from .protocol import BallotMsg, Hello, IdeaMsg, PingMsg, TableTallyMsg
+from .ratelimit import TokenBucket
+from .services import Services
+from .state import welcome_state
+from .store import keys
+from .store.store import Cast, record
+
+log = logging.getLogger(__name__)
+REPLAY_MOST = 1000
+
+
+def forbidden(message: str) -> PrachakhomError:
+    return PrachakhomError(Code.FORBIDDEN, message)
+
+
+async def websocket_endpoint(websocket: WebSocket) -> None:
+    services: Services = websocket.app.state.services
+    headers = websocket.headers
+    if not origin_allowed(headers.get("origin"), headers.get("host"), services.settings.origins):
+        await websocket.close(closecodes.FORBIDDEN_ORIGIN)
+        return
+    chosen = protocol.choose_subprotocol(list(websocket.scope.get("subprotocols", [])))
+    await websocket.accept(subprotocol=chosen)
+    session = Session(websocket, services, chosen or protocol.JSON)
+    with contextlib.suppress(WebSocketDisconnect):
+        await session.run()
+
+
+class Session:
+    def __init__(self, websocket: WebSocket, services: Services, codec: protocol.Codec) -> None:
+        self.ws = websocket
+        self.services = services
+        self.codec = codec
+        settings = services.settings
+        self.bucket = TokenBucket(settings.rate_per_second, settings.rate_burst)
+        self.client: Client | None = None
+        self.meeting: Meeting | None = None
+        self.dropped = asyncio.Event()
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    async def run(self) -> None:
+        hello = await self._await_hello()
+        if hello is None:
+            return
+        try:
+            principal = await self.services.principal(hello.token)
+            self.meeting = await self.services.meeting(principal.meeting)
+        except PrachakhomError as exc:
+            await self._send_direct(_error(exc))
+            await self.ws.close(closecodes.UNAUTHORIZED)
+            return
+        client = self.client = Client(
+            principal, self.codec, self.services.settings.send_queue, self._overflowed
+        )
+        room = await self.services.hub.enter(self.meeting, client)
+        CONNECTIONS.labels(principal.role.value).inc()
+        try:
+            welcome_seq = await self._welcome(room, principal, hello.resume_from)
+            await self._serve(welcome_seq)
+        finally:
+            self.services.hub.leave(client)
+            CONNECTIONS.labels(principal.role.value).dec()
+
+    async def _await_hello(self) -> Hello | None:
+        timeout = self.services.settings.hello_timeout
+        try:
+            frame = await asyncio.wait_for(self._receive_frame(), timeout)
+        except TimeoutError:
+            await self.ws.close(closecodes.UNAUTHORIZED, "no hello in time")
+            return None
+        if frame is None:
+            return None
+        try:
+            message = protocol.parse_client_message(protocol.decode(frame, self.codec))
+        except PrachakhomError as exc:
+            await self._send_direct(_error(exc))
+            await self.ws.close(closecodes.UNAUTHORIZED)
+            return None
+        if not isinstance(message, Hello):
+            await self._send_direct(
+                _error(
+                    PrachakhomError(
+                        Code.UNAUTHORIZED, "the first message must be a hello with a token"
+                    )
+                )
+            )
+            await self.ws.close(closecodes.UNAUTHORIZED)
+            return None
+        return message
+
+    async def _welcome(self, room: Room, who: Principal, resume_from: int | None) -> int:
+        seq = room.last_seq  # the state below is read from the room before any await
+        state = await welcome_state(self.services.store, room, who)
+        welcome: dict[str, Any] = {
+            "type": "welcome",
+            **who.to_dict(),
+            "seq": seq,
+            "state": state,
+        }
+        replay = None
+        if resume_from is not None:
+            replay = await self.services.store.events_after(
+                room.meeting.id, resume_from, REPLAY_MOST
+            )
+            welcome["resumed"] = replay is not None
+        await self._send_direct(welcome)
+        for event in replay or []:
+            if event.seq <= seq and may_see(who.role, event.body["event"]):
+                await self._send_direct({"type": "event", "seq": event.seq, **event.body})
+        return seq
+
+    async def _serve(self, welcome_seq: int) -> None:
+        receiving = asyncio.create_task(self._receive_loop())
+        sending = asyncio.create_task(self._send_loop(welcome_seq))
+        dropped = asyncio.create_task(self.dropped.wait())
+        try:
+            await asyncio.wait({receiving, sending, dropped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (receiving, sending, dropped):
+                task.cancel()
+            await asyncio.gather(receiving, sending, dropped, return_exceptions=True)
+        if self.dropped.is_set():
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(
+                    self.ws.close(closecodes.SLOW_CONSUMER, "too slow to read"), 1.0
+                )
+        for task in (receiving, sending):
+            if not task.cancelled() and isinstance(task.exception(), Exception):
+                exc = task.exception()
+                if not isinstance(exc, WebSocketDisconnect | OSError):
+                    log.error("socket task failed", exc_info=exc)
+
+    def _overflowed(self, client: Client) -> None:
+        self.dropped.set()
+
+    # --- sending -------------------------------------------------------------------------
+
+    async def _send_direct(self, message: dict[str, Any]) -> None:
+        frame = protocol.encode(message, self.codec)
+        if isinstance(frame, str):
+            await self.ws.send_text(frame)
+        else:
+            await self.ws.send_bytes(frame)
+
+    async def _send_loop(self, welcome_seq: int) -> None:
+        assert self.client is not None
+        queue, codec, ws = self.client.queue, self.codec, self.ws
+        while True:
+            control_seq, frames = await queue.get()
+            if control_seq and control_seq <= welcome_seq:
+                continue  # already in the welcome state
+            frame = frames.encoded(codec)
+            if isinstance(frame, str):
+                await ws.send_text(frame)
+            else:
+                await ws.send_bytes(frame)
+
+    def reply(self, message: dict[str, Any]) -> None:
+        assert self.client is not None
+        self.client.push(Frames(message))
+
+    def reply_error(self, exc: PrachakhomError, message_id: str | None) -> None:
+        ERRORS.labels(exc.code.value).inc()
+        body = _error(exc)
+        if message_id is not None:
+            body["id"] = message_id
+        self.reply(body)
+
+    # --- receiving -----------------------------------------------------------------------
+
+    async def _receive_frame(self) -> str | bytes | None:
+        message = await self.ws.receive()
+        if message["type"] == "websocket.disconnect":
+            return None
+        text = message.get("text")
+        return text if text is not None else message.get("bytes", b"")
+
+    async def _receive_loop(self) -> None:
+        while True:
+            frame = await self._receive_frame()
+            if frame is None:
+                return
+            raw: dict[str, Any] = {}
+            try:
+                raw = protocol.decode(frame, self.codec)
+                if not self.bucket.take(time.monotonic()):
+                    raise PrachakhomError(
+                        Code.RATE_LIMITED, "too many messages; wait a moment and send again"
+                    )
+                await self.handle(protocol.parse_client_message(raw))
+            except PrachakhomError as exc:
+                self.reply_error(exc, protocol.message_id(raw))
+
+    async def handle(self, message: protocol.ClientMessage) -> None:
+        if isinstance(message, BallotMsg):
+            await self.on_ballot(message)
+        elif isinstance(message, TableTallyMsg):
+            await self.on_table_tally(message)
+        elif isinstance(message, IdeaMsg):
+            await self.on_idea(message)
+        elif isinstance(message, PingMsg):
+            self.reply({"type": "pong"})
+        else:
+            raise protocol.bad("hello was already said on this connection")
+
+    async def on_ballot(self, ballot: BallotMsg) -> None:
+        who, meeting = self._who()
+        if who.role == Role.PARTICIPANT:
+            assert who.table is not None and who.seat is not None
+            if ballot.seat is not None and ballot.seat != who.seat:
+                raise forbidden("a participant votes only for their own seat")
+            table, seat = who.table, who.seat
+        elif who.role == Role.FACILITATOR:
+            assert who.table is not None
+            if ballot.seat is None or not meeting.has_seat(who.table, ballot.seat):
+                raise protocol.bad(f"say which seat votes: 'seat' from 1 to {meeting.seats}")
+            table, seat = who.table, ballot.seat
+        else:
+            raise forbidden(f"a {who.role.value} cannot vote")
+        question = await self.services.question(meeting.id, ballot.question)
+        contribution = kind_named(question.kind).contribution(question, ballot.answer)
+        cast = Cast(
+            meeting=meeting.id,
+            question=question.id,
+            ballot_id=ballot.id,
+            voter=keys.seat_voter(table, seat),
+            table=table,
+            weight=1,
+            record=record(ballot.answer, contribution, 1, table),
+        )
+        self._submit(cast, {"question": question.id, "seat": seat})
+
+    async def on_table_tally(self, tally: TableTallyMsg) -> None:
+        who, meeting = self._who()
+        if who.role != Role.FACILITATOR or who.table is None:
+            raise forbidden("only a table's facilitator sends a show of hands")
+        question = await self.services.question(meeting.id, tally.question)
+        count_hands = kind_named(question.kind).table_tally
+        if count_hands is None:
+            raise PrachakhomError(
+                Code.INVALID_ANSWER, f"a {question.kind} question cannot take a show of hands"
+            )
+        contribution, voters = count_hands(question, tally.counts, meeting.seats)
+        cast = Cast(
+            meeting=meeting.id,
+            question=question.id,
+            ballot_id=tally.id,
+            voter=keys.table_voter(who.table),
+            table=who.table,
+            weight=voters,
+            record=record(tally.counts, contribution, voters, who.table),
+        )
+        self._submit(cast, {"question": question.id})
+
+    def _submit(self, cast: Cast, extra: dict[str, Any]) -> None:
+        future = self.services.writer.submit(cast)
+        future.add_done_callback(lambda f: self._acknowledge(f, cast.ballot_id, extra))
+
+    def _acknowledge(
+        self, future: asyncio.Future[str], ballot_id: str, extra: dict[str, Any]
+    ) -> None:
+        if future.cancelled():
+            return
+        exc = future.exception()
+        if isinstance(exc, PrachakhomError):
+            BALLOTS.labels("unavailable").inc()
+            self.reply_error(exc, ballot_id)
+            return
+        if exc is not None:
+            self.reply_error(
+                PrachakhomError(Code.UNAVAILABLE, "the ballot was not stored; send it again"),
+                ballot_id,
+            )
+            return
+        outcome = future.result()
+        BALLOTS.labels(outcome.partition(":")[0]).inc()
+        if outcome == "not_open":
+            self.reply_error(
+                PrachakhomError(Code.QUESTION_NOT_OPEN, "this question is not open for voting now"),
+                ballot_id,
+            )
+            return
+        ack: dict[str, Any] = {"type": "ack", "id": ballot_id, **extra}
+        if outcome.startswith("dup:"):
+            ack |= {"status": "duplicate", "first": outcome[4:]}
+        else:
+            ack["status"] = outcome
+        self.reply(ack)
+
+    async def on_idea(self, idea: IdeaMsg) -> None:
+        who, meeting = self._who()
+        if who.role != Role.FACILITATOR or who.table is None:
+            raise forbidden("only a table's facilitator sends ideas")
+        stored = {
+            "id": f"{who.table}-{idea.id}",
+            "text": idea.text,
+            "round": idea.round,
+            "table": who.table,
+            "site": meeting.site_of(who.table),
+            "at": int(time.time() * 1000),
+        }
+        seq = await self.services.store.add_idea(meeting.id, stored)
+        status = "counted" if seq else "duplicate"
+        self.reply({"type": "ack", "id": idea.id, "status": status, "idea": stored["id"]})
+
+    def _who(self) -> tuple[Principal, Meeting]:
+        assert self.client is not None and self.meeting is not None
+        return self.client.principal, self.meeting
+
+
+def _error(exc: PrachakhomError) -> dict[str, Any]:
+    return {"type": "error", **exc.to_dict()}
+
+
+def dumps(message: dict[str, Any]) -> str:
+    return orjson.dumps(message).decode()
