@@ -311,3 +311,37 @@ def test_demographic_result_with_targets() -> None:
         ],
         "attribute": "age",
     }
+
+
+# --- the worked examples of docs/methods.md ----------------------------------------------
+
+
+def test_docs_schulze_cycle_example() -> None:
+    q = question("ranked", "ABC")
+    out = SCHULZE(q, ballots((4, "ABC"), (3, "BCA"), (2, "CAB")))
+    assert out["pairwise"] == {
+        "A": {"B": 6, "C": 4},
+        "B": {"A": 3, "C": 7},
+        "C": {"A": 5, "B": 2},
+    }
+    assert out["paths"] == {"A": {"B": 6, "C": 6}, "B": {"A": 5, "C": 7}, "C": {"A": 5, "B": 5}}
+    assert table(out["ranking"]) == [("A", 2, 1), ("B", 1, 2), ("C", 0, 3)]
+
+
+def test_docs_phayao_budget_example() -> None:
+    q = question(
+        "budget",
+        ["vhv", "ambulance", "clinic", "masks", "hotline"],
+        budget=10_000_000,
+        costs={
+            "vhv": 1_500_000,
+            "ambulance": 6_000_000,
+            "clinic": 3_500_000,
+            "masks": 2_500_000,
+            "hotline": 1_200_000,
+        },
+    )
+    tally = {"ambulance": 300, "masks": 290, "clinic": 280, "hotline": 250, "vhv": 200}
+    out = KINDS["budget"].result(q, tally)
+    assert out["funded"] == ["ambulance", "masks", "hotline"]
+    assert out["spent"] == 9_700_000

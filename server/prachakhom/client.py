@@ -59,8 +59,9 @@ class Api:
         data = response.json() if response.content else None
         if response.status_code >= 400:
             error = (data or {}).get("error", {})
-            raise ClientError(error.get("code", "http_error"), error.get("message", ""),
-                              response.status_code)
+            raise ClientError(
+                error.get("code", "http_error"), error.get("message", ""), response.status_code
+            )
         return data
 
     async def create_meeting(self, body: dict[str, Any]) -> Any:
@@ -138,8 +139,12 @@ class Client:
 
     async def _open(self) -> None:
         self._ws = await websockets.connect(
-            self.url, subprotocols=[self.codec],  # type: ignore[list-item]
-            origin=self.origin, compression=None, max_size=2**22, open_timeout=10,  # type: ignore[arg-type]
+            self.url,
+            subprotocols=[self.codec],  # type: ignore[list-item]
+            origin=self.origin,
+            compression=None,
+            max_size=2**22,
+            open_timeout=10,  # type: ignore[arg-type]
         )
         hello: dict[str, Any] = {"type": "hello", "token": self.token}
         if self.last_seq is not None:
@@ -192,8 +197,13 @@ class Client:
                 try:
                     await self._open()
                     break
-                except (OSError, websockets.InvalidHandshake, websockets.ConnectionClosed,
-                        TimeoutError, ClientError):
+                except (
+                    OSError,
+                    websockets.InvalidHandshake,
+                    websockets.ConnectionClosed,
+                    TimeoutError,
+                    ClientError,
+                ):
                     continue
 
     def _dispatch(self, message: dict[str, Any]) -> None:
@@ -249,7 +259,12 @@ class Client:
             await self._send_safely(message)
 
     async def cast(
-        self, question: str, answer: Any, *, seat: int | None = None, id: str | None = None,
+        self,
+        question: str,
+        answer: Any,
+        *,
+        seat: int | None = None,
+        id: str | None = None,
         timeout: float = 30,
     ) -> dict[str, Any]:
         message: dict[str, Any] = {"type": "ballot", "question": question, "answer": answer}
@@ -260,8 +275,7 @@ class Client:
         return await self.request(message, timeout)
 
     async def table_tally(self, question: str, counts: dict[str, int]) -> dict[str, Any]:
-        return await self.request({"type": "table_tally", "question": question,
-                                   "counts": counts})
+        return await self.request({"type": "table_tally", "question": question, "counts": counts})
 
     async def idea(self, text: str, round: str | None = None) -> dict[str, Any]:
         message: dict[str, Any] = {"type": "idea", "text": text}
@@ -275,9 +289,7 @@ class Client:
     async def next_event(self, timeout: float = 10) -> dict[str, Any]:
         return await asyncio.wait_for(self.events.get(), timeout)
 
-    async def wait_for(
-        self, predicate: Any, timeout: float = 10
-    ) -> dict[str, Any]:
+    async def wait_for(self, predicate: Any, timeout: float = 10) -> dict[str, Any]:
         """The next event (or pong/error) for which predicate(message) is true."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout

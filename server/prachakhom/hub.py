@@ -37,7 +37,7 @@ AUDIENCE: dict[str, frozenset[Role]] = {
     "question_opened": ALL,
     "question_closed": ALL,
     "plenary": ALL,
-    "idea": frozenset({Role.ORGANISER, Role.THEME}),
+    "idea": frozenset({Role.ORGANISER, Role.THEME, Role.DISPLAY}),  # the plenary idea wall
     "themes": frozenset({Role.ORGANISER, Role.THEME, Role.DISPLAY}),
     "results": frozenset({Role.ORGANISER, Role.DISPLAY}),
 }

@@ -32,9 +32,10 @@ async def welcome_state(store: Store, room: Room, principal: Principal) -> dict[
         state["my_ballots"] = await _my_ballots(store, room, principal)
     elif role in (Role.DISPLAY, Role.ORGANISER):
         state["results"] = await _results_for(store, room, role)
-    if role in (Role.THEME, Role.ORGANISER):
+    if role in (Role.THEME, Role.ORGANISER, Role.DISPLAY):
         ideas = await store.ideas(meeting.id)
         state["ideas"] = ideas[-IDEAS_IN_STATE:]
+        state["themes"] = await store.themes(meeting.id)
     return state
 
 

@@ -272,6 +272,25 @@ class Store:
         raw = await self.redis.hvals(keys.ideas(meeting_id))
         return sorted((orjson.loads(r) for r in raw), key=lambda i: (i["at"], i["id"]))
 
+    async def themes(self, meeting_id: str) -> list[dict[str, Any]]:
+        raw = await self.redis.hvals(keys.themes(meeting_id))
+        return sorted((orjson.loads(r) for r in raw), key=lambda t: (t["at"], t["id"]))
+
+    async def save_theme(
+        self, meeting_id: str, theme: dict[str, Any] | None, delete: str | None = None
+    ) -> int:
+        """Create, update or delete a theme; every screen then gets the whole list."""
+        pipe = self.redis.pipeline(transaction=True)
+        if theme is not None:
+            pipe.hset(keys.themes(meeting_id), theme["id"], orjson.dumps(theme))
+        if delete is not None:
+            pipe.hdel(keys.themes(meeting_id), delete)
+        await self._run(pipe)
+        seq, _ = await self.emit(
+            meeting_id, {"event": "themes", "themes": await self.themes(meeting_id)}
+        )
+        return seq
+
     async def current_seq(self, meeting_id: str) -> int:
         return int(await self.redis.get(keys.seq(meeting_id)) or 0)
 
