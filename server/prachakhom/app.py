@@ -10,10 +10,9 @@ from pathlib import Path
 from redis.asyncio import BlockingConnectionPool, Redis
 from starlette.applications import Starlette
 from starlette.responses import RedirectResponse
-from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from .assets import asset_routes
 from .hub import Hub
 from .routes import routes
 from .services import Services
