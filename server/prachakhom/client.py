@@ -54,8 +54,10 @@ class Api:
     async def __aexit__(self, *exc: object) -> None:
         await self.http.aclose()
 
-    async def call(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
-        response = await self.http.request(method, path, json=body, params=params or None)
+    async def call(
+        self, verb: str, path: str, body: Any = None, params: dict[str, Any] | None = None
+    ) -> Any:
+        response = await self.http.request(verb, path, json=body, params=params or None)
         data = response.json() if response.content else None
         if response.status_code >= 400:
             error = (data or {}).get("error", {})
@@ -83,7 +85,7 @@ class Api:
         return await self.call("POST", f"/api/meetings/{m}/questions/{q}/close")
 
     async def results(self, m: str, q: str, **params: Any) -> Any:
-        return await self.call("GET", f"/api/meetings/{m}/questions/{q}/results", **params)
+        return await self.call("GET", f"/api/meetings/{m}/questions/{q}/results", params=params)
 
     async def plenary(self, m: str, view: dict[str, Any]) -> Any:
         return await self.call("PUT", f"/api/meetings/{m}/plenary", view)

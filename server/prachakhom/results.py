@@ -6,13 +6,18 @@ that cannot be counted incrementally (IRV, Schulze) the stored answers as well.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from .errors import Code, PrachakhomError
 from .meetings import Meeting
-from .methods import kind_named
+from .methods import compare, kind_named
 from .questions import Question
 from .store.store import Store, TallyRead
+
+Records = dict[str, dict[str, Any]]  # voter -> stored record {a, c, w, t}
+RECOUNT_CACHE_MOST = 256
+_recounts: dict[tuple[str, str, int, str], dict[str, Any]] = {}
 
 # What a hidden result still shows: how many took part, never the standings.
 PUBLIC_FIELDS = (
@@ -77,6 +82,157 @@ def hidden(results: dict[str, Any]) -> dict[str, Any]:
     return {k: results[k] for k in PUBLIC_FIELDS if k in results} | {"hidden": True}
 
 
+def answers_of(records: Records) -> list[Any]:
+    """Seat ballots' answers (a show of hands carries no single answer)."""
+    return [r["a"] for voter, r in records.items() if not voter.startswith("table:")]
+
+
+def tally_of(records: Records) -> TallyRead:
+    """What the live tally would be for just these voters: the same sums, recomputed."""
+    tally: dict[str, int] = defaultdict(int)
+    tables: dict[int, int] = defaultdict(int)
+    for record in records.values():
+        for key, delta in record["c"].items():
+            tally[key] += delta
+        tables[record["t"]] += record["w"]
+    return TallyRead(
+        tally={k: v for k, v in tally.items() if v},
+        voters=sum(r["w"] for r in records.values()),
+        tables_reporting=sum(1 for n in tables.values() if n > 0),
+        version=0,
+    )
+
+
+def from_records(
+    meeting: Meeting, question: Question, state: str, records: Records, method: str
+) -> dict[str, Any]:
+    """Results of a subset of voters (a site, a demographic group), from their records."""
+    return assemble(meeting, question, state, tally_of(records), method, answers_of(records))
+
+
+def group_results(
+    meeting: Meeting,
+    question: Question,
+    state: str,
+    records: Records,
+    by: Question,
+    attributes: dict[str, str],
+    method: str,
+    min_group: int,
+) -> dict[str, Any]:
+    """One Results per group of the demographic question `by`; groups of fewer than
+    min_group voters are suppressed (counted, never shown), as are voters without an
+    answer to `by` (and shows of hands, which have no per-person attributes)."""
+    groups: dict[str, Records] = {o: {} for o in by.option_ids}
+    unknown = 0
+    for voter, record in records.items():
+        group = attributes.get(voter)
+        if group in groups:
+            groups[group][voter] = record
+        else:
+            unknown += record["w"]
+    rows = []
+    for option in by.options:
+        members = groups[option.id]
+        row: dict[str, Any] = {"group": option.id, "label": option.label, "voters": len(members)}
+        if len(members) < min_group:
+            row |= {"suppressed": True, "voters": None}
+        else:
+            row["results"] = from_records(meeting, question, state, members, method)
+        rows.append(row)
+    return {
+        "question": question.id,
+        "by": by.id,
+        "attribute": by.settings.get("attribute", by.id),
+        "min_group": min_group,
+        "groups": rows,
+        "not_grouped": unknown,
+    }
+
+
+async def read_breakdown(
+    store: Store,
+    meeting: Meeting,
+    question: Question,
+    state: str,
+    by: Question,
+    method: str | None,
+    min_group: int,
+) -> dict[str, Any]:
+    if by.kind != "demographic":
+        raise PrachakhomError(Code.BAD_MESSAGE, f"{by.id!r} is not a demographic question")
+    chosen = shown_method(question, method)
+    records = await store.all_ballots(meeting.id, question.id)
+    attributes = {v: r["a"] for v, r in (await store.all_ballots(meeting.id, by.id)).items()}
+    out = group_results(meeting, question, state, records, by, attributes, chosen, min_group)
+    (out["all"],) = await read_results(store, meeting, [(question, state)], method)
+    return out
+
+
+async def read_site(
+    store: Store,
+    meeting: Meeting,
+    question: Question,
+    state: str,
+    site: str,
+    method: str | None,
+) -> dict[str, Any]:
+    """One site's results (its tables only), with the whole meeting's beside them."""
+    found = next((s for s in meeting.sites if s.id == site), None)
+    if found is None:
+        raise PrachakhomError(Code.NOT_FOUND, f"there is no site {site!r:.40}")
+    chosen = shown_method(question, method)
+    records = {
+        v: r
+        for v, r in (await store.all_ballots(meeting.id, question.id)).items()
+        if r["t"] in found.tables
+    }
+    local = from_records(meeting, question, state, records, chosen)
+    local |= {
+        "site": site,
+        "site_name": found.name,
+        "eligible": len(found.tables) * meeting.seats,
+        "tables_total": len(found.tables),
+    }
+    (local["all"],) = await read_results(store, meeting, [(question, state)], method)
+    return local
+
+
+async def read_compare(store: Store, meeting: Meeting, post: Question) -> dict[str, Any] | None:
+    """The pre/post comparison of a question that names its pre-poll with pair_of."""
+    if not post.pair_of:
+        return None
+    pre = await store.question(meeting.id, post.pair_of)
+    if pre is None:
+        return None
+    before = {
+        v: r["a"]
+        for v, r in (await store.all_ballots(meeting.id, pre.id)).items()
+        if not v.startswith("table:")
+    }
+    after = {
+        v: r["a"]
+        for v, r in (await store.all_ballots(meeting.id, post.id)).items()
+        if not v.startswith("table:")
+    }
+    return compare.compare(pre, post, before, after) | {"pre_question": pre.id}
+
+
+async def _recount(
+    store: Store, meeting: Meeting, question: Question, version: int, method: str
+) -> dict[str, Any]:
+    """Recounts from the stored ballots, cached per tally version (IRV, Schulze)."""
+    key = (meeting.id, question.id, version, method)
+    cached = _recounts.get(key)
+    if cached is None:
+        records = await store.all_ballots(meeting.id, question.id)
+        cached = kind_named(question.kind).recount[method](question, answers_of(records))
+        if len(_recounts) >= RECOUNT_CACHE_MOST:
+            _recounts.pop(next(iter(_recounts)))
+        _recounts[key] = cached
+    return cached
+
+
 async def read_results(
     store: Store,
     meeting: Meeting,
@@ -88,9 +244,13 @@ async def read_results(
     out = []
     for (question, state), read in zip(questions, reads, strict=True):
         chosen = shown_method(question, method)
-        answers = None
-        if chosen != kind_named(question.kind).live_method:
-            ballots = await store.all_ballots(meeting.id, question.id)
-            answers = [b["a"] for v, b in ballots.items() if not v.startswith("table:")]
-        out.append(assemble(meeting, question, state, read, chosen, answers))
+        kind = kind_named(question.kind)
+        results = assemble(meeting, question, state, read, kind.live_method)
+        if chosen != kind.live_method:
+            fields = await _recount(store, meeting, question, read.version, chosen)
+            results |= fields | {"method": chosen}
+        comparison = await read_compare(store, meeting, question)
+        if comparison is not None:
+            results["compare"] = comparison
+        out.append(results)
     return out

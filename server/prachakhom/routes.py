@@ -17,7 +17,7 @@ from .auth import Principal, Role
 from .errors import Code, PrachakhomError
 from .methods import KINDS
 from .questions import check_text, parse_question
-from .results import read_results
+from .results import read_breakdown, read_results, read_site
 from .services import UNAUTHORIZED, Services
 
 MAX_BODY = 256 * 1024
@@ -207,15 +207,18 @@ async def results(request: Request) -> Response:
     services = services_of(request)
     meeting = await services.meeting(m)
     question = await services.question(m, q)
-    unsupported = {"by", "site"} & set(request.query_params)
-    if unsupported:
-        raise PrachakhomError(
-            Code.BAD_MESSAGE, f"{', '.join(sorted(unsupported))} breakdowns are not available yet"
-        )
+    params = request.query_params
+    method = params.get("method")
     state = (await services.store.states(m)).get(q, "draft")
-    (found,) = await read_results(
-        services.store, meeting, [(question, state)], request.query_params.get("method")
-    )
+    if "by" in params:
+        by = await services.question(m, params["by"])
+        found = await read_breakdown(
+            services.store, meeting, question, state, by, method, services.settings.min_group
+        )
+    elif "site" in params:
+        found = await read_site(services.store, meeting, question, state, params["site"], method)
+    else:
+        (found,) = await read_results(services.store, meeting, [(question, state)], method)
     return Json(found)
 
 

@@ -158,6 +158,14 @@ class Settings:
             "PRACHAKHOM_ALLOWED_ORIGINS",
         ),
     )
+    min_group: int = field(
+        default=5,
+        metadata=_doc(
+            "Smallest demographic group whose results are shown in breakdowns; smaller groups "
+            "are suppressed (privacy: PDPA).",
+            "PRACHAKHOM_MIN_GROUP",
+        ),
+    )
     log_level: str = field(
         default="info",
         metadata=_doc("Log level: debug, info, warning, error.", "PRACHAKHOM_LOG_LEVEL"),
