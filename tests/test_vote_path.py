@@ -138,3 +138,36 @@ async def test_hidden_results_until_revealed(meeting: Meeting) -> None:
     assert revealed["results"]["ranking"][0]["option"] == "b"
     await screen.close()
     await tablet.close()
+
+
+async def test_new_draft_reaches_organiser_only_and_bad_pair_is_refused(
+    meeting: Meeting, server
+) -> None:
+    from prachakhom.client import Api, Client
+
+    console = Client(server.ws, meeting.organiser.http.headers["authorization"][7:])
+    await console.connect()
+    tablet = await meeting.table(1)
+    await meeting.organiser.add_question(meeting.id, {
+        "id": "q3", "kind": "single", "prompt": "ใหม่",
+        "options": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]})
+    added = await console.wait_for(lambda e: e.get("event") == "question_added")
+    assert added["question"]["id"] == "q3" and added["question"]["state"] == "draft"
+    await tablet.ping()
+    assert (await tablet.wait_for(lambda e: e.get("type") in ("pong", "event")))["type"] == "pong"
+    async with Api(server.base, tablet.token) as as_tablet:
+        seen = await as_tablet.meeting(meeting.id)
+    assert [q["id"] for q in seen["questions"]] == []  # all three are drafts
+    assert "codes" not in seen
+    with pytest.raises(ClientError) as bad_pair:
+        await meeting.organiser.add_question(meeting.id, {
+            "id": "post", "kind": "multiple", "pair_of": "q1", "prompt": "after",
+            "options": [{"id": "a", "label": "A"}]})
+    assert bad_pair.value.code == "invalid_question"
+    with pytest.raises(ClientError) as missing_pre:
+        await meeting.organiser.add_question(meeting.id, {
+            "id": "post2", "kind": "single", "pair_of": "nope", "prompt": "after",
+            "options": [{"id": "a", "label": "A"}]})
+    assert missing_pre.value.code == "invalid_question"
+    await console.close()
+    await tablet.close()

@@ -10,9 +10,10 @@ from pathlib import Path
 from redis.asyncio import BlockingConnectionPool, Redis
 from starlette.applications import Starlette
 from starlette.responses import RedirectResponse
-from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from .assets import asset_routes
 from .hub import Hub
 from .routes import routes
 from .services import Services
@@ -63,8 +64,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield
         await redis.aclose()
 
-    app_routes: list[Route | WebSocketRoute | Mount] = [
+    app_routes: list[BaseRoute] = [
         *routes,
+        *asset_routes,
         WebSocketRoute("/ws", websocket_endpoint),
     ]
     static = clients_dir()

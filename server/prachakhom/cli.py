@@ -82,6 +82,7 @@ def settings_command() -> None:
 
 def run_server(settings: Settings, *, demo: bool) -> None:
     token = admin_token_for(settings)
+    settings_admin_given = bool(settings.admin_token)
     server = None
     if not settings.redis_url:
         try:
@@ -112,7 +113,12 @@ def run_server(settings: Settings, *, demo: bool) -> None:
             loaded = asyncio.run(load_demo(settings))
             print_demo(console, settings, loaded)
         console.print(f"Organiser console: {settings.base_url}/app/organiser.html")
-        console.print(f"Admin token: {token}   (kept in {settings.data_dir / 'admin-token'})")
+        where = (
+            "from the settings"
+            if settings_admin_given
+            else f"kept in {settings.data_dir / 'admin-token'}"
+        )
+        console.print(f"Admin token: {token}   ({where})")
         os.environ.update(settings.to_env())
         uvicorn.run(
             "prachakhom.app:create_app",
@@ -129,6 +135,8 @@ def run_server(settings: Settings, *, demo: bool) -> None:
             lifespan="on",
             access_log=False,
             timeout_graceful_shutdown=5,
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
         )
     finally:
         if server is not None:

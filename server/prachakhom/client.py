@@ -7,9 +7,11 @@
         ack = await client.cast("q1", "a", seat=3)
 
 The client keeps an **outbox**: every ballot, tally and idea stays in it until its ack
-arrives, and is sent again after a reconnect (ids make resends safe: a resend is
-answered `duplicate`, never counted twice). It is what the tablet app does in the
-browser, and what the tests and the load generator use.
+arrives, and is sent again after a reconnect, or after a pause when the server answered
+`unavailable` or `rate_limited` (ids make resends safe: a resend is answered
+`duplicate`, never counted twice). Given more `urls`, a client whose server is gone
+reconnects to the next one. It is what the tablet app does in the browser, and what the
+tests and the load generator use.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import httpx
@@ -35,6 +37,10 @@ class ClientError(Exception):
         self.code = code
         self.message = message
         self.status = status
+
+
+RETRY_LATER = ("unavailable", "rate_limited")  # error codes that mean: send it again later
+RETRY_AFTER = 0.5  # seconds
 
 
 def ws_url(base_url: str) -> str:
@@ -108,8 +114,11 @@ class Client:
         codec: protocol.Codec = protocol.JSON,
         reconnect: bool = True,
         origin: str | None = None,
+        urls: Sequence[str] = (),
     ) -> None:
         self.url = url
+        # failover: when a (re)connect to the current URL fails, the next one is tried
+        self.urls = [url, *(u for u in urls if u != url)]
         self.token = token
         self.codec = codec
         self.reconnect = reconnect
@@ -124,6 +133,7 @@ class Client:
         self._reader: asyncio.Task[None] | None = None
         self._closing = False
         self._connected = asyncio.Event()
+        self._retries: set[asyncio.Task[None]] = set()
 
     async def __aenter__(self) -> Client:
         await self.connect()
@@ -135,7 +145,14 @@ class Client:
     # --- connection --------------------------------------------------------------------
 
     async def connect(self) -> dict[str, Any]:
-        await self._open()
+        for left in range(len(self.urls) - 1, -1, -1):
+            try:
+                await self._open()
+                break
+            except (OSError, websockets.InvalidHandshake, TimeoutError):
+                if not left:
+                    raise
+                self._fail_over()
         self._reader = asyncio.create_task(self._read_forever())
         return self.welcome
 
@@ -159,12 +176,20 @@ class Client:
         self.welcome = welcome
         self.last_seq = max(self.last_seq or 0, welcome["seq"])
         self.connects += 1
-        for message in list(self.outbox.values()):  # whatever was not acked, again
-            await self._send(message)
+        # Connected first, then the outbox: a message submitted while the outbox is being
+        # resent goes straight out itself (it is not in this snapshot of the outbox).
         self._connected.set()
+        try:
+            for message in list(self.outbox.values()):  # whatever was not acked, again
+                await self._send(message)
+        except BaseException:
+            self._connected.clear()
+            raise
 
     async def close(self) -> None:
         self._closing = True
+        for task in list(self._retries):
+            task.cancel()
         if self._reader:
             self._reader.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -206,7 +231,20 @@ class Client:
                     TimeoutError,
                     ClientError,
                 ):
+                    self._fail_over()
                     continue
+
+    def _retry(self, message_id: str) -> None:
+        message = self.outbox.get(message_id)
+        if message is None or self._closing:
+            return
+        task = asyncio.create_task(self._send_safely(message))
+        self._retries.add(task)
+        task.add_done_callback(self._retries.discard)
+
+    def _fail_over(self) -> None:
+        """The next URL, in turn (the same one when there is only one)."""
+        self.url = self.urls[(self.urls.index(self.url) + 1) % len(self.urls)]
 
     def _dispatch(self, message: dict[str, Any]) -> None:
         kind = message.get("type")
@@ -215,8 +253,12 @@ class Client:
             self.events.put_nowait(message)
             return
         message_id = message.get("id")
-        if kind == "error" and message.get("code") in ("unavailable", "rate_limited"):
-            return  # stays in the outbox; sent again after a pause or a reconnect
+        if kind == "error" and message.get("code") in RETRY_LATER:
+            # stays in the outbox; sent again after a pause (or a reconnect, if sooner)
+            if message_id in self.outbox and not self._closing:
+                loop = asyncio.get_running_loop()
+                loop.call_later(RETRY_AFTER, self._retry, message_id)
+            return
         if message_id in self._waiting:
             self.outbox.pop(message_id, None)
             future = self._waiting.pop(message_id)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+from redis.exceptions import RedisError
 
 from . import protocol
 from .auth import Principal, Role
@@ -34,6 +35,7 @@ ALL = frozenset(Role)
 # Who receives which event. Participants and facilitators never receive results or
 # ideas of others; results reach screens and the organiser only.
 AUDIENCE: dict[str, frozenset[Role]] = {
+    "question_added": frozenset({Role.ORGANISER}),  # drafts stay with the organisers
     "question_opened": ALL,
     "question_closed": ALL,
     "plenary": ALL,
@@ -128,7 +130,7 @@ class Room:
             return
         self.last_seq = seq
         event = body.get("event")
-        if event in ("question_opened", "question_closed"):
+        if event in ("question_added", "question_opened", "question_closed"):
             from .questions import parse_question
 
             data = dict(body["question"])
@@ -248,7 +250,12 @@ class Hub:
     async def tick(self) -> None:
         for room in list(self.rooms.values()):
             if room.has_screens():
-                await self._tick_room(room)
+                try:
+                    await self._tick_room(room)
+                except (asyncio.CancelledError, RedisError):
+                    raise
+                except Exception:  # one meeting's bad data must not stall the others
+                    log.exception("results tick failed for meeting %s", room.meeting.id)
 
     async def _tick_room(self, room: Room) -> None:
         watched = room.watched()

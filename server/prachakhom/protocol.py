@@ -47,18 +47,23 @@ def _no_ext(code: int, data: bytes) -> Any:
 
 def decode(frame: str | bytes, codec: Codec) -> dict[str, Any]:
     """One frame to one message map. Raises bad_message for anything else."""
+    message = load(frame, codec)
+    check_plain(message)
+    return message
+
+
+def load(frame: str | bytes, codec: Codec) -> dict[str, Any]:
+    """One frame to one map, its values not yet checked (decode = load + check_plain).
+
+    The server loads first so that an error about a bad value can quote the message's id."""
     try:
         if codec == MSGPACK:
             if isinstance(frame, str):
                 raise bad("this connection speaks MessagePack: send binary frames")
+            # unpackb caps every length by the frame's own length; the frame itself is
+            # capped (max_frame) before it gets here
             message = msgpack.unpackb(
-                frame,
-                raw=False,
-                strict_map_key=True,
-                ext_hook=_no_ext,
-                timestamp=0,
-                max_buffer_size=len(frame) + 1,
-                use_list=True,
+                frame, raw=False, strict_map_key=True, ext_hook=_no_ext, timestamp=0
             )
         else:
             message = orjson.loads(frame)
@@ -68,8 +73,12 @@ def decode(frame: str | bytes, codec: Codec) -> dict[str, Any]:
         raise bad(f"the message could not be decoded: {type(exc).__name__}") from None
     if not isinstance(message, dict):
         raise bad("a message must be a map with a 'type'")
-    _check_plain(message, 0)
     return message
+
+
+def check_plain(message: dict[str, Any]) -> None:
+    """Only maps with string keys, lists, strings, ints in range, bools and null."""
+    _check_plain(message, 0)
 
 
 def _check_plain(value: Any, depth: int) -> None:

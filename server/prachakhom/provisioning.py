@@ -9,9 +9,10 @@ from typing import Any
 
 from . import auth
 from .auth import Principal, Role
-from .errors import Code, PrachakhomError
+from .errors import Code, PrachakhomError, invalid_question
 from .meetings import Meeting, parse_meeting
-from .questions import parse_question
+from .methods import compare
+from .questions import Question, parse_question
 from .store.store import Store
 
 
@@ -56,6 +57,10 @@ async def create_meeting(store: Store, body: Any) -> dict[str, Any]:
     ids = [q.id for q in parsed]
     if len(set(ids)) != len(ids):
         raise PrachakhomError(Code.INVALID_QUESTION, "two questions have the same id")
+    earlier: dict[str, Question] = {}
+    for question in parsed:
+        check_pair(question, earlier.get(question.pair_of or ""))
+        earlier[question.id] = question
     for _ in range(5):  # a fresh set of codes if one collides with another meeting's
         meeting = parse_meeting(body, auth.new_meeting_id())
         codes, principals = make_codes(meeting)
@@ -74,3 +79,14 @@ async def create_meeting(store: Store, body: Any) -> dict[str, Any]:
         "organiser": token,
         "questions": [q.to_dict() | {"state": "draft"} for q in parsed],
     }
+
+
+def check_pair(post: Question, pre: Question | None) -> None:
+    """A post-poll names an existing, earlier pre-poll that can be compared with it."""
+    if post.pair_of is None:
+        return
+    if pre is None:
+        raise invalid_question(
+            f"pair_of {post.pair_of!r}: the pre-poll must be an earlier question of the meeting"
+        )
+    compare.comparable(pre, post)

@@ -215,7 +215,10 @@ async def read_compare(store: Store, meeting: Meeting, post: Question) -> dict[s
         for v, r in (await store.all_ballots(meeting.id, post.id)).items()
         if not v.startswith("table:")
     }
-    return compare.compare(pre, post, before, after) | {"pre_question": pre.id}
+    try:
+        return compare.compare(pre, post, before, after) | {"pre_question": pre.id}
+    except PrachakhomError:  # checked at creation; never let it break a screen
+        return None
 
 
 async def _recount(

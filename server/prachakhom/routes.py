@@ -127,7 +127,11 @@ async def get_meeting(request: Request) -> Response:
     meeting = await services.meeting(m)
     questions = await services.store.questions(m)
     body: dict[str, Any] = meeting.to_dict() | {
-        "questions": [q.to_dict() | {"state": state} for q, state in questions],
+        "questions": [
+            q.to_dict() | {"state": state}
+            for q, state in questions
+            if state != "draft" or who is None or who.role == Role.ORGANISER
+        ],
         "plenary": await services.store.plenary(m),
         "kinds": sorted(KINDS),
     }
@@ -180,6 +184,9 @@ async def add_question(request: Request) -> Response:
     services = services_of(request)
     await services.meeting(m)
     question = parse_question(await body_of(request))
+    if question.pair_of is not None:
+        pre = await services.store.question(m, question.pair_of)
+        provisioning.check_pair(question, pre)
     if not await services.store.add_question(m, question):
         raise PrachakhomError(Code.CONFLICT, f"question {question.id!r} already exists")
     return Json(question.to_dict() | {"state": "draft"}, status_code=201)

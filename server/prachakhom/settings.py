@@ -158,6 +158,15 @@ class Settings:
             "PRACHAKHOM_ALLOWED_ORIGINS",
         ),
     )
+    forwarded_allow_ips: str = field(
+        default="127.0.0.1",
+        metadata=_doc(
+            "Addresses of reverse proxies whose X-Forwarded-For is trusted (comma-separated, "
+            "'*' for any). The client address limits wrong join codes, so behind a proxy set "
+            "this to the proxy's address.",
+            "PRACHAKHOM_FORWARDED_ALLOW_IPS",
+        ),
+    )
     min_group: int = field(
         default=5,
         metadata=_doc(

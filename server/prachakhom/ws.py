@@ -212,7 +212,8 @@ class Session:
                 return
             raw: dict[str, Any] = {}
             try:
-                raw = protocol.decode(frame, self.codec)
+                raw = protocol.load(frame, self.codec)
+                protocol.check_plain(raw)  # after load: its error can quote raw's id
                 if not self.bucket.take(time.monotonic()):
                     raise PrachakhomError(
                         Code.RATE_LIMITED, "too many messages; wait a moment and send again"

@@ -67,6 +67,7 @@ return out
 # ARGV: prefix, channel, event JSON (without seq), events kept, ledger type,
 #       guard ('' | 'hsetnx' | 'hset' | 'state'), key, field, value
 # 'hsetnx': only if the field is new (an idea id seen twice is emitted once);
+# 'new_question': a new draft question (definition, state and agenda place), once;
 # 'state': a question's state change; refused (returns the error) unless allowed.
 # Returns {seq, ''} or {0, reason}.
 EMIT = r"""
@@ -74,6 +75,10 @@ local P, channel, event, kept, kind = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5
 local guard, key, field, value = ARGV[6], ARGV[7], ARGV[8], ARGV[9]
 if guard == 'hsetnx' then
   if redis.call('HSETNX', key, field, value) == 0 then return {0, 'duplicate'} end
+elseif guard == 'new_question' then
+  if redis.call('HSETNX', key, field, value) == 0 then return {0, 'duplicate'} end
+  redis.call('HSET', P .. 'qstate', field, 'draft')
+  redis.call('RPUSH', P .. 'qorder', field)
 elseif guard == 'hset' then
   redis.call('HSET', key, field, value)
 elseif guard == 'state' then

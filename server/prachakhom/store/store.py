@@ -165,17 +165,18 @@ class Store:
     # --- questions -------------------------------------------------------------------
 
     async def add_question(self, meeting_id: str, question: Question) -> bool:
-        """False if the id is taken. Questions are fixed once created."""
-        added = await self.redis.hsetnx(
-            keys.questions(meeting_id), question.id, orjson.dumps(question.to_dict())
+        """False if the id is taken. Questions are fixed once created. The organisers'
+        screens hear of it (question_added)."""
+        body = {"event": "question_added", "question": question.to_dict() | {"state": "draft"}}
+        seq, _ = await self.emit(
+            meeting_id,
+            body,
+            guard="new_question",
+            key=keys.questions(meeting_id),
+            field=question.id,
+            value=orjson.dumps(question.to_dict()),
         )
-        if not added:
-            return False
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.hset(keys.question_state(meeting_id), question.id, "draft")
-        pipe.rpush(keys.question_order(meeting_id), question.id)
-        await self._run(pipe)
-        return True
+        return seq > 0
 
     async def question(self, meeting_id: str, question_id: str) -> Question | None:
         raw = await self.redis.hget(keys.questions(meeting_id), question_id)
