@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test lint format bench clean setup
+.PHONY: run test lint format bench clean setup chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,16 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/prachakhom serve --demo $(ARGS)
 
+## Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-thai-tlwg >/dev/null; }
+
 ## Install what the tests need, then run them all (lint included).
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/ruff check server tests loadtest
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
@@ -35,3 +43,8 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+## The full load test (loadtest/README.md): 5,000 phones + 500 tablets + 20 screens on one
+## server process, the echo/Redis ceiling, the books; results/<time>/. More: BENCH_ARGS=...
+bench: $(STAMP)
+	$(BIN)/python -m loadtest --participants 5000 --tablets 500 --screens 20 --sustain 10 $(BENCH_ARGS)

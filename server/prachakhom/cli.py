@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -120,6 +121,9 @@ def run_server(settings: Settings, *, demo: bool) -> None:
         )
         console.print(f"Admin token: {token}   ({where})")
         os.environ.update(settings.to_env())
+        # uvicorn re-raises SIGTERM after its shutdown; exit normally instead, so the
+        # embedded Valkey is stopped below (and its pidfile removed) before we return
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         uvicorn.run(
             "prachakhom.app:create_app",
             factory=True,

@@ -4,6 +4,9 @@ A lone ballot goes straight out (a batch of one, no added delay). Under a burst,
 pile up while a batch is in flight and go out together in the next: one pipeline, one
 script call per meeting and one fsync wait (WAITAOF) for the lot, then every ballot in it
 is answered. The per-ballot cost falls as the load rises.
+
+Batches go out on a few *lanes* in parallel; a voter always uses the same lane, so two
+quick ballots from one voter are written in the order they were sent.
 """
 
 from __future__ import annotations
@@ -21,19 +24,36 @@ from .store.store import UNAVAILABLE, Cast, Store
 log = logging.getLogger(__name__)
 
 
+Pending = tuple[Cast, "asyncio.Future[str]"]
+
+
+class _Lane:
+    """Ballots waiting for one writer task, in the order they were submitted."""
+
+    def __init__(self) -> None:
+        self.waiting: deque[Pending] = deque()
+        self.wake = asyncio.Event()
+
+    def drain(self, most: int) -> list[Pending]:
+        batch = []
+        while self.waiting and len(batch) < most:
+            batch.append(self.waiting.popleft())
+        return batch
+
+
 class BallotWriter:
     def __init__(self, store: Store, *, max_batch: int = 512, concurrency: int = 2) -> None:
         self.store = store
         self.max_batch = max_batch
         self.concurrency = concurrency
-        self._waiting: deque[tuple[Cast, asyncio.Future[str]]] = deque()
-        self._wake = asyncio.Event()
+        self._lanes = [_Lane() for _ in range(concurrency)]
 
     def submit(self, cast: Cast) -> asyncio.Future[str]:
         """Queue a ballot; the future gets its outcome once it is durable (or an error)."""
         future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        self._waiting.append((cast, future))
-        self._wake.set()
+        lane = self._lanes[hash((cast.meeting, cast.voter)) % len(self._lanes)]
+        lane.waiting.append((cast, future))
+        lane.wake.set()
         return future
 
     async def cast(self, cast: Cast) -> str:
@@ -41,29 +61,23 @@ class BallotWriter:
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[BallotWriter]:
-        tasks = [asyncio.create_task(self._run()) for _ in range(self.concurrency)]
+        tasks = [asyncio.create_task(self._run(lane)) for lane in self._lanes]
         try:
             yield self
         finally:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            self._fail_all(self._drain(len(self._waiting)))
+            for lane in self._lanes:
+                self._fail_all(lane.drain(len(lane.waiting)))
 
-    async def _run(self) -> None:
+    async def _run(self, lane: _Lane) -> None:
         while True:
-            if not self._waiting:
-                self._wake.clear()
-                await self._wake.wait()
+            if not lane.waiting:
+                lane.wake.clear()
+                await lane.wake.wait()
                 continue
-            batch = self._drain(self.max_batch)
-            await self._commit(batch)
-
-    def _drain(self, most: int) -> list[tuple[Cast, asyncio.Future[str]]]:
-        batch = []
-        while self._waiting and len(batch) < most:
-            batch.append(self._waiting.popleft())
-        return batch
+            await self._commit(lane.drain(self.max_batch))
 
     async def _commit(self, batch: list[tuple[Cast, asyncio.Future[str]]]) -> None:
         BATCH_SIZE.observe(len(batch))
