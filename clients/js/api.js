@@ -1,0 +1,103 @@
+// The HTTP API with a bearer token. Errors become ApiError with the protocol's code.
+
+export class ApiError extends Error {
+  constructor(code, message, status = 0) {
+    super(`${code}: ${message}`);
+    this.code = code;
+    this.detail = message;
+    this.status = status;
+  }
+}
+
+export async function api(method, path, { token, body, query } = {}) {
+  const url = new URL(path, location.origin);
+  for (const [k, v] of Object.entries(query || {})) {
+    if (v !== undefined && v !== null && v !== "") url.searchParams.set(k, v);
+  }
+  const headers = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["content-type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: "no-store",
+    });
+  } catch (err) {
+    throw new ApiError("network", String(err));
+  }
+  const text = await response.text();
+  let data = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!response.ok) {
+    const error = (data && data.error) || {};
+    throw new ApiError(error.code || "http_error", error.message || response.statusText, response.status);
+  }
+  return data;
+}
+
+/** Bind a token once: const call = client(token); await call("GET", "/api/..."). */
+export function client(token) {
+  return (method, path, options = {}) => api(method, path, { ...options, token });
+}
+
+const qrCache = new Map();
+
+/** An <img> of a QR code holding `data` (made by the server; POST keeps codes out of logs). */
+export function qrImage(data, alt = "") {
+  const img = document.createElement("img");
+  img.className = "qr";
+  img.alt = alt;
+  img.decoding = "async";
+  qrUrl(data).then(
+    (url) => {
+      img.src = url;
+    },
+    () => img.classList.add("qr-failed"),
+  );
+  return img;
+}
+
+let running = 0;
+const waiting = [];
+
+async function limited(task) {
+  if (running >= 6) await new Promise((resolve) => waiting.push(resolve));
+  running += 1;
+  try {
+    return await task();
+  } finally {
+    running -= 1;
+    waiting.shift()?.();
+  }
+}
+
+export function qrUrl(data) {
+  if (!qrCache.has(data)) {
+    const made = limited(async () => {
+      const response = await fetch("/api/qr.svg", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ data }),
+      });
+      if (!response.ok) throw new ApiError("qr", `QR failed: ${response.status}`, response.status);
+      return URL.createObjectURL(await response.blob());
+    });
+    made.catch(() => qrCache.delete(data));
+    qrCache.set(data, made);
+  }
+  return qrCache.get(data);
+}
+
+/** The join URL for an app page and a code: the code travels in the fragment. */
+export function joinUrl(page, code) {
+  return `${location.origin}/app/${page}#code=${encodeURIComponent(code)}`;
+}

@@ -1,0 +1,122 @@
+// Strings: one catalogue per language (clients/i18n/th.json, en.json), Thai first.
+//
+//   await initI18n();           t("tablet.seat", {n: 3})    pick({th: "…", en: "…"})
+//   <span data-i18n="key">      <input data-i18n-attr="placeholder:key">
+//   setLang("en") re-applies every data-i18n node and fires "langchange" on window.
+
+const LANGS = ["th", "en"];
+const catalogues = {};
+let lang = "th";
+
+export function currentLang() {
+  return lang;
+}
+
+export async function initI18n() {
+  const saved = localStorage.getItem("pk.lang");
+  lang = LANGS.includes(saved) ? saved : "th";
+  await Promise.all(
+    LANGS.map(async (l) => {
+      const url = new URL(`../i18n/${l}.json`, import.meta.url);
+      const response = await fetch(url);
+      catalogues[l] = await response.json();
+    }),
+  );
+  document.documentElement.lang = lang;
+  applyI18n(document);
+}
+
+export function setLang(next) {
+  if (!LANGS.includes(next) || next === lang) return;
+  lang = next;
+  localStorage.setItem("pk.lang", lang);
+  document.documentElement.lang = lang;
+  applyI18n(document);
+  window.dispatchEvent(new CustomEvent("langchange", { detail: lang }));
+}
+
+function lookup(key, l) {
+  const value = catalogues[l]?.[key];
+  return typeof value === "string" ? value : undefined;
+}
+
+/** The string for key in the current language ({name} placeholders filled from vars). */
+export function t(key, vars = {}) {
+  const template = lookup(key, lang) ?? lookup(key, "th") ?? key;
+  return template.replace(/\{(\w+)\}/g, (whole, name) =>
+    name in vars ? formatValue(vars[name]) : whole,
+  );
+}
+
+export function has(key) {
+  return lookup(key, lang) !== undefined;
+}
+
+function formatValue(value) {
+  return typeof value === "number" ? fmtNumber(value) : String(value);
+}
+
+/** A text from the server: a string, or a map {th, en, ...}. */
+export function pick(text) {
+  if (text === null || text === undefined) return "";
+  if (typeof text === "string") return text;
+  for (const l of [lang, "th", "en"]) if (typeof text[l] === "string") return text[l];
+  const first = Object.values(text)[0];
+  return typeof first === "string" ? first : "";
+}
+
+function locale() {
+  return lang === "th" ? "th-TH" : "en-GB";
+}
+
+export function fmtNumber(n, options = {}) {
+  if (typeof n !== "number" || !Number.isFinite(n)) return "–";
+  return new Intl.NumberFormat(locale(), options).format(n);
+}
+
+export function fmtPercent(share, digits = 0) {
+  return fmtNumber(share, { style: "percent", maximumFractionDigits: digits });
+}
+
+/** Dates in Thai use the Buddhist Era (พ.ศ.), e.g. 21 พฤศจิกายน 2569. */
+export function fmtDate(date, withTime = false) {
+  const d = date instanceof Date ? date : new Date(date);
+  const options = { day: "numeric", month: "long", year: "numeric" };
+  if (withTime) Object.assign(options, { hour: "2-digit", minute: "2-digit" });
+  const tag = lang === "th" ? "th-TH-u-ca-buddhist" : "en-GB";
+  return new Intl.DateTimeFormat(tag, options).format(d);
+}
+
+export function fmtTime(date) {
+  const d = date instanceof Date ? date : new Date(date);
+  return new Intl.DateTimeFormat(locale(), { hour: "2-digit", minute: "2-digit" }).format(d);
+}
+
+/** A protocol error code as a sentence for a person (English message as a last resort). */
+export function errorText(code, message = "") {
+  const key = `error.${code}`;
+  if (has(key) || lookup(key, "th")) return t(key);
+  return message || t("error.unknown");
+}
+
+export function applyI18n(root) {
+  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll("[data-i18n-attr]")) {
+    for (const pair of el.dataset.i18nAttr.split(";")) {
+      const [attr, key] = pair.split(":");
+      if (attr && key) el.setAttribute(attr.trim(), t(key.trim()));
+    }
+  }
+  for (const el of root.querySelectorAll("[data-lang-switch]")) {
+    el.textContent = lang === "th" ? "English" : "ไทย";
+    el.setAttribute("lang", lang === "th" ? "en" : "th");
+    el.setAttribute("aria-label", lang === "th" ? "Switch to English" : "เปลี่ยนเป็นภาษาไทย");
+  }
+}
+
+export function bindLangSwitch(root = document) {
+  for (const el of root.querySelectorAll("[data-lang-switch]")) {
+    el.addEventListener("click", () => setLang(lang === "th" ? "en" : "th"));
+  }
+  applyI18n(root);
+}

@@ -1,0 +1,175 @@
+// The participant's keypad (a phone): about-you (demographic) questions, then what is
+// open now, each with its own control; "your vote is counted", and change it while open.
+
+import { Connection, Outbox } from "./connection.js";
+import { $, h, clear, uuid, toast } from "./dom.js";
+import { t, pick, errorText } from "./i18n.js";
+import { obtainSession, forgetSession } from "./session.js";
+import { startPage, statusBar } from "./ui.js";
+import { answerControl } from "./controls.js";
+
+const app = {
+  session: null,
+  conn: null,
+  outbox: null,
+  meeting: null,
+  questions: new Map(),
+  mine: {}, // question -> my counted answer
+  outcome: {}, // question -> "counted" | "replaced" | "rejected:<text>"
+  drafts: {}, // question -> answer being edited
+};
+
+async function main() {
+  await startPage();
+  app.session = await obtainSession("participant", $("#main"), { titleKey: "keypad.title" });
+  app.outbox = new Outbox(app.session.token);
+  app.conn = new Connection({
+    token: app.session.token,
+    outbox: app.outbox,
+    onWelcome,
+    onEvent,
+    onAck,
+    onRejected,
+    onError: (e) => toast(errorText(e.code, e.message), "error"),
+    onFatal: () => {
+      forgetSession("participant");
+      toast(t("error.unauthorized"), "error");
+      setTimeout(() => location.reload(), 1500);
+    },
+  });
+  statusBar({ connection: app.conn, outbox: app.outbox });
+  app.outbox.onChange(() => app.meeting && drawStatuses());
+  window.addEventListener("langchange", render);
+  clear($("#main")).append(h("p", { class: "empty" }, t("conn.connecting")));
+  app.conn.start();
+}
+
+function onWelcome(welcome) {
+  const state = welcome.state;
+  app.meeting = state.meeting;
+  app.questions = new Map(state.questions.filter((q) => q.state === "open").map((q) => [q.id, q]));
+  app.mine = { ...(state.my_ballots || {}) };
+  render();
+}
+
+function onEvent(message) {
+  if (message.event === "question_opened") {
+    app.questions.set(message.question.id, message.question);
+    render();
+  } else if (message.event === "question_closed") {
+    if (app.questions.delete(message.question.id)) toast(t("keypad.closed", { prompt: pick(message.question.prompt) }));
+    render();
+  }
+}
+
+function onAck(ack, sent) {
+  if (!sent || sent.type !== "ballot") return;
+  app.mine[sent.question] = sent.answer;
+  app.outcome[sent.question] = ack.status === "replaced" ? "replaced" : "counted";
+  delete app.drafts[sent.question];
+  drawStatuses();
+}
+
+function onRejected(error, sent) {
+  if (!sent) return;
+  app.outcome[sent.question] = `rejected:${errorText(error.code, error.message)}`;
+  drawStatuses();
+}
+
+function pendingFor(q) {
+  return app.outbox.messages().some((m) => m.type === "ballot" && m.question === q);
+}
+
+function render() {
+  if (!app.meeting) return;
+  $("#where").textContent = t("keypad.where", { table: app.session.table, seat: app.session.seat });
+  document.title = `${t("app.name")} · ${t("keypad.title")}`;
+  const main = clear($("#main"));
+  main.append(h("p", { class: "meeting-title" }, pick(app.meeting.title)));
+  const qs = [...app.questions.values()];
+  if (!qs.length) {
+    main.append(h("div", { class: "card wait-card" }, h("p", { class: "big-note" }, t("keypad.wait")), h("p", { class: "hint" }, t("keypad.wait_hint"))));
+    return;
+  }
+  const about = qs.filter((q) => q.kind === "demographic");
+  const votes = qs.filter((q) => q.kind !== "demographic");
+  if (about.length) {
+    main.append(h("h2", { class: "section-title" }, t("keypad.about_you")), h("p", { class: "hint" }, t("keypad.about_hint")));
+    for (const q of about) main.append(questionCard(q));
+  }
+  if (votes.length) {
+    main.append(h("h2", { class: "section-title" }, t("keypad.vote_now")));
+    for (const q of votes) main.append(questionCard(q));
+  }
+  drawStatuses();
+}
+
+function questionCard(q) {
+  const previous = q.id in app.drafts ? app.drafts[q.id] : app.mine[q.id];
+  const submit = h("button", { type: "submit", class: "btn btn-primary btn-xl submit" });
+  const control = answerControl(q, previous ?? null, () => {
+    app.drafts[q.id] = control.value();
+    drawStatus(q.id);
+  });
+  const card = h(
+    "form",
+    { class: "card question-card", "data-question": q.id },
+    h("h3", { class: "prompt" }, pick(q.prompt)),
+    control.el,
+    h("div", { class: "vote-status", role: "status", "aria-live": "polite" }),
+    h("div", { class: "form-actions" }, submit),
+  );
+  card.control = control;
+  card.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const answer = control.value();
+    if (answer === null) return;
+    delete app.outcome[q.id];
+    app.conn.send({ type: "ballot", id: uuid(), question: q.id, answer });
+    drawStatus(q.id);
+  });
+  return card;
+}
+
+function same(a, b) {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function drawStatuses() {
+  for (const q of app.questions.keys()) drawStatus(q);
+}
+
+function drawStatus(q) {
+  const card = document.querySelector(`.question-card[data-question="${CSS.escape(q)}"]`);
+  if (!card) return;
+  const box = card.querySelector(".vote-status");
+  const submit = card.querySelector(".submit");
+  const value = card.control.value();
+  const counted = q in app.mine;
+  const changed = counted && value !== null && !same(value, app.mine[q]);
+  const pending = pendingFor(q);
+  const outcome = app.outcome[q] || "";
+  clear(box);
+  let state = "none";
+  if (pending) {
+    state = "pending";
+    box.append(h("p", { class: "status-line status-pending" }, t("keypad.sending")));
+  } else if (outcome.startsWith("rejected:")) {
+    state = "rejected";
+    box.append(h("p", { class: "status-line status-error" }, outcome.slice(9)));
+  } else if (counted && !changed) {
+    state = outcome === "replaced" ? "replaced" : "counted";
+    box.append(
+      h("p", { class: "status-line status-ok" }, h("span", { class: "tick", "aria-hidden": "true" }, "✓"), " ", t(state === "replaced" ? "keypad.replaced" : "keypad.counted")),
+      h("p", { class: "hint" }, t("keypad.can_change")),
+    );
+  } else if (changed) {
+    state = "changed";
+    box.append(h("p", { class: "status-line status-warn" }, t("keypad.not_sent_change")));
+  }
+  card.dataset.status = state;
+  submit.textContent = counted ? t("keypad.change") : t("keypad.send");
+  submit.disabled = value === null || pending || (counted && !changed);
+}
+
+main();

@@ -1,0 +1,272 @@
+// The plenary display (1920×1080 and up, read from the back of the hall): whatever the
+// organiser puts on it (question with live results, participation, ideas, themes,
+// pre/post comparison, a text), a join QR, high contrast, no scrolling.
+
+import { api, qrImage } from "./api.js";
+import { Connection } from "./connection.js";
+import { $, h, clear } from "./dom.js";
+import { t, pick, fmtNumber, fmtDate, errorText } from "./i18n.js";
+import { obtainSession, forgetSession } from "./session.js";
+import { startPage, statusBar } from "./ui.js";
+import { ResultsView, participationText, compareView } from "./results.js";
+
+const IDEAS_ON_WALL = 12;
+const THEMES_ON_WALL = 12;
+
+const app = {
+  session: null,
+  conn: null,
+  meeting: null,
+  questions: new Map(), // every question (from GET meeting), state kept current by events
+  view: { view: "participation" },
+  results: {},
+  ideas: [],
+  themes: [],
+  drawn: null, // what the stage shows, to update in place
+  resultsView: null,
+};
+
+async function main() {
+  await startPage();
+  app.session = await obtainSession("display", $("#main"), { titleKey: "plenary.title" });
+  app.conn = new Connection({
+    token: app.session.token,
+    onWelcome,
+    onEvent,
+    onError: () => {},
+    onFatal: () => {
+      forgetSession("display");
+      location.reload();
+    },
+  });
+  statusBar({ connection: app.conn });
+  window.addEventListener("langchange", () => {
+    app.drawn = null;
+    render();
+  });
+  window.addEventListener("resize", () => {
+    app.drawn = null;
+    render();
+  });
+  app.conn.start();
+}
+
+async function onWelcome(welcome) {
+  const state = welcome.state;
+  app.meeting = state.meeting;
+  app.view = state.plenary || { view: "participation" };
+  for (const q of state.questions) app.questions.set(q.id, q);
+  for (const r of state.results || []) app.results[r.question] = r;
+  app.ideas = dedupe(state.ideas || []);
+  app.themes = state.themes || [];
+  app.drawn = null;
+  render();
+  try {
+    const meeting = await api("GET", `/api/meetings/${app.meeting.id}`, { token: app.session.token });
+    for (const q of meeting.questions) app.questions.set(q.id, { ...app.questions.get(q.id), ...q });
+    app.drawn = null;
+    render();
+  } catch (err) {
+    console.warn("meeting", errorText(err.code));
+  }
+}
+
+function dedupe(ideas) {
+  const seen = new Map();
+  for (const idea of ideas) seen.set(idea.id, idea);
+  return [...seen.values()];
+}
+
+function onEvent(message) {
+  switch (message.event) {
+    case "plenary":
+      app.view = message.view;
+      app.drawn = null;
+      render();
+      break;
+    case "results":
+      app.results[message.results.question] = message.results;
+      update();
+      break;
+    case "question_opened":
+    case "question_closed":
+      app.questions.set(message.question.id, message.question);
+      if (shows(message.question.id) || app.view.view === "participation") {
+        app.drawn = null;
+        render();
+      }
+      break;
+    case "idea":
+      if (!app.ideas.some((i) => i.id === message.idea.id)) app.ideas.push(message.idea);
+      if (app.view.view === "ideas") render();
+      break;
+    case "themes":
+      app.themes = message.themes;
+      if (app.view.view === "themes") render();
+      break;
+    default:
+      break;
+  }
+}
+
+function shows(q) {
+  return app.view.question === q || app.view.pre === q || app.view.post === q;
+}
+
+function viewKey() {
+  return JSON.stringify(app.view);
+}
+
+function header() {
+  if (!app.meeting) return;
+  $("#pl-title").textContent = pick(app.meeting.title);
+  $("#pl-date").textContent = fmtDate(new Date());
+  document.title = `${t("app.name")} · ${t("plenary.title")}`;
+}
+
+function render() {
+  if (!app.meeting) return;
+  header();
+  const key = viewKey();
+  if (app.drawn === key && app.view.view !== "ideas" && app.view.view !== "themes") return update();
+  app.drawn = key;
+  const main = clear($("#main"));
+  main.dataset.view = app.view.view;
+  const name = app.view.view;
+  if (name === "question") drawQuestion(main);
+  else if (name === "compare") drawCompare(main);
+  else if (name === "ideas") drawIdeas(main);
+  else if (name === "themes") drawThemes(main);
+  else if (name === "text") drawText(main);
+  else drawParticipation(main);
+}
+
+function update() {
+  if (app.view.view === "question") {
+    const q = app.questions.get(app.view.question);
+    const r = app.results[app.view.question];
+    if (!r) return;
+    app.resultsView?.update(r, q);
+    drawNumbers(r);
+  } else if (app.view.view === "compare") {
+    app.drawn = null;
+    render();
+  }
+}
+
+function joinPanel(big = false) {
+  const url = `${location.origin}/app/keypad.html`;
+  return h(
+    "aside",
+    { class: `join-panel ${big ? "join-big" : ""}` },
+    qrImage(url, t("plenary.join_qr_alt")),
+    h("p", { class: "join-caption" }, t("plenary.join_caption")),
+    h("p", { class: "join-url" }, url.replace(/^https?:\/\//, "")),
+  );
+}
+
+function drawQuestion(main) {
+  const q = app.questions.get(app.view.question);
+  const status = q?.state === "open" ? "plenary.status_open" : q?.state === "closed" ? "plenary.status_closed" : "plenary.status_draft";
+  const results = h("div", { id: "pl-results", class: "pl-results" });
+  main.append(
+    h("div", { class: "pl-question" },
+      h("div", { class: "pl-q-head" },
+        h("p", { class: `pl-status pl-status-${q?.state || "draft"}`, id: "pl-status" }, t(status)),
+        h("h1", { class: "pl-prompt", id: "pl-prompt" }, q ? pick(q.prompt) : "")),
+      results),
+    h("div", { class: "pl-side" },
+      h("div", { class: "numbers", id: "numbers" },
+        h("p", { class: "number" }, h("span", { class: "number-big", id: "n-voters" }, "0"), h("span", { class: "number-label", id: "n-voters-label" })),
+        h("p", { class: "number" }, h("span", { class: "number-big", id: "n-tables" }, "0"), h("span", { class: "number-label", id: "n-tables-label" }))),
+      joinPanel()),
+  );
+  app.resultsView = new ResultsView(results, { max: 8 });
+  const r = app.results[app.view.question];
+  if (r) {
+    app.resultsView.update(r, q);
+    drawNumbers(r);
+  } else {
+    results.append(h("p", { class: "hidden-note" }, t("results.waiting")));
+  }
+}
+
+function drawNumbers(r) {
+  const voters = $("#n-voters");
+  if (!voters) return;
+  voters.textContent = fmtNumber(r.voters ?? 0);
+  $("#n-voters-label").textContent = t("plenary.voters_of", { n: r.eligible ?? 0 });
+  $("#n-tables").textContent = fmtNumber(r.tables_reporting ?? 0);
+  $("#n-tables-label").textContent = t("plenary.tables_of", { n: r.tables_total ?? 0 });
+  const status = $("#pl-status");
+  if (status && r.status) {
+    status.textContent = t(r.status === "open" ? "plenary.status_open" : r.status === "closed" ? "plenary.status_closed" : "plenary.status_draft");
+    status.className = `pl-status pl-status-${r.status}`;
+  }
+  const words = participationText(r);
+  voters.parentElement.setAttribute("aria-label", words.voters);
+  $("#n-tables").parentElement.setAttribute("aria-label", words.tables);
+}
+
+function drawCompare(main) {
+  const preQ = app.questions.get(app.view.pre);
+  const postQ = app.questions.get(app.view.post);
+  main.append(
+    h("div", { class: "pl-question pl-wide" },
+      h("div", { class: "pl-q-head" },
+        h("p", { class: "pl-status" }, t("plenary.compare")),
+        h("h1", { class: "pl-prompt" }, postQ ? pick(postQ.prompt) : "")),
+      h("div", { class: "pl-results", id: "pl-results" }, compareView(app.results[app.view.pre], app.results[app.view.post], preQ, postQ))),
+  );
+}
+
+function drawIdeas(main) {
+  const recent = app.ideas.slice(-IDEAS_ON_WALL).reverse();
+  main.append(
+    h("div", { class: "pl-wall" },
+      h("div", { class: "pl-q-head" },
+        h("p", { class: "pl-status" }, t("plenary.ideas_count", { n: app.ideas.length })),
+        h("h1", { class: "pl-prompt" }, t("plenary.ideas_title"))),
+      recent.length
+        ? h("ul", { class: "idea-wall", id: "idea-wall" },
+            recent.map((idea) => h("li", { class: "wall-card", "data-idea": idea.id }, h("p", { class: "wall-text" }, idea.text), h("p", { class: "wall-meta" }, t("plenary.table_n", { n: idea.table })))))
+        : h("p", { class: "hidden-note" }, t("plenary.no_ideas"))),
+  );
+}
+
+function drawThemes(main) {
+  const ideas = new Map(app.ideas.map((i) => [i.id, i]));
+  const themes = [...app.themes].sort((a, b) => b.ideas.length - a.ideas.length).slice(0, THEMES_ON_WALL);
+  main.append(
+    h("div", { class: "pl-wall" },
+      h("div", { class: "pl-q-head" },
+        h("p", { class: "pl-status" }, t("plenary.themes_count", { n: app.themes.length })),
+        h("h1", { class: "pl-prompt" }, t("plenary.themes_title"))),
+      themes.length
+        ? h("ul", { class: "theme-wall", id: "theme-wall" },
+            themes.map((theme) =>
+              h("li", { class: "theme-card", "data-theme": theme.id },
+                h("p", { class: "theme-label" }, pick(theme.label)),
+                h("p", { class: "theme-count" }, t("plenary.n_ideas", { n: theme.ideas.length })),
+                theme.ideas.slice(0, 3).map((id) => h("p", { class: "theme-sample" }, ideas.get(id)?.text || "")))))
+        : h("p", { class: "hidden-note" }, t("plenary.no_themes"))),
+  );
+}
+
+function drawText(main) {
+  main.append(h("div", { class: "pl-text-view" }, h("p", { class: "pl-text", id: "pl-text" }, pick(app.view.text))));
+}
+
+function drawParticipation(main) {
+  const open = [...app.questions.values()].filter((q) => q.state === "open");
+  main.append(
+    h("div", { class: "pl-welcome" },
+      h("h1", { class: "pl-prompt" }, pick(app.meeting.title)),
+      open.length
+        ? h("div", { class: "open-list" }, h("p", { class: "pl-status pl-status-open" }, t("plenary.vote_now")), h("ul", {}, open.slice(0, 4).map((q) => h("li", {}, pick(q.prompt)))))
+        : h("p", { class: "pl-sub" }, t("plenary.welcome"))),
+    joinPanel(true),
+  );
+}
+
+main();

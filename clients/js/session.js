@@ -1,0 +1,191 @@
+// Joining: a code (from the URL fragment, a typed code, or a scanned QR) is exchanged for a
+// token at POST /api/join; the token is kept in localStorage for this app. The code or
+// token travels in the fragment (#code=…, #token=…), never the query, so it never
+// reaches a server log; it is removed from the address bar once read.
+
+import { api, ApiError } from "./api.js";
+import { Outbox } from "./connection.js";
+import { h, clear } from "./dom.js";
+import { t, errorText, applyI18n } from "./i18n.js";
+
+export const PAGES = {
+  facilitator: "tablet.html",
+  participant: "keypad.html",
+  display: "plenary.html",
+  theme: "theme.html",
+  organiser: "organiser.html",
+};
+
+const storeKey = (role) => `pk.session.${role}`;
+
+export function savedSession(role) {
+  try {
+    const value = JSON.parse(localStorage.getItem(storeKey(role)) || "null");
+    return value && value.token ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function sameVoter(a, b) {
+  return a && b && a.meeting === b.meeting && a.table === b.table && a.seat === b.seat;
+}
+
+export function saveSession(session) {
+  const old = savedSession(session.role);
+  if (old && old.token !== session.token && sameVoter(old, session)) {
+    new Outbox(session.token).adopt(old.token); // nothing pending is lost on a re-join
+  }
+  localStorage.setItem(storeKey(session.role), JSON.stringify(session));
+}
+
+export function forgetSession(role) {
+  localStorage.removeItem(storeKey(role));
+}
+
+export function fragment() {
+  const params = new URLSearchParams(location.hash.replace(/^#/, ""));
+  return { code: params.get("code"), token: params.get("token") };
+}
+
+function clearFragment() {
+  if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+}
+
+export async function joinWithCode(code) {
+  const joined = await api("POST", "/api/join", { body: { code } });
+  const session = {
+    token: joined.token,
+    role: joined.role,
+    meeting: joined.meeting,
+    table: joined.table ?? null,
+    seat: joined.seat ?? null,
+    site: joined.site ?? null,
+    title: joined.title ?? null,
+    language: joined.language ?? "th",
+  };
+  saveSession(session);
+  return session;
+}
+
+/** Where a session of another role belongs: go there (its session is saved already). */
+function redirectIfOther(role, session) {
+  if (session.role === role) return false;
+  location.replace(`/app/${PAGES[session.role] || ""}`);
+  return true;
+}
+
+/**
+ * The session for this app: from the fragment, else localStorage, else a join form in
+ * `mount`. Resolves once joined (or never, when the page moves to another app).
+ */
+export async function obtainSession(role, mount, { titleKey } = {}) {
+  const { code, token } = fragment();
+  if (token && role === "organiser") {
+    const session = { token, role, meeting: token.split(".")[0], title: null };
+    saveSession(session);
+    clearFragment();
+    return session;
+  }
+  if (code) {
+    clearFragment();
+    try {
+      const session = await joinWithCode(code);
+      if (redirectIfOther(role, session)) return new Promise(() => {});
+      return session;
+    } catch (err) {
+      return joinForm(role, mount, { titleKey, error: err, code });
+    }
+  }
+  const saved = savedSession(role);
+  if (saved) return saved;
+  return joinForm(role, mount, { titleKey });
+}
+
+function joinForm(role, mount, { titleKey, error, code } = {}) {
+  return new Promise((resolve) => {
+    const input = h("input", {
+      id: "join-code",
+      class: "code-input",
+      name: "code",
+      autocomplete: "off",
+      autocapitalize: "characters",
+      spellcheck: "false",
+      inputmode: "text",
+      maxlength: "12",
+      required: true,
+      "data-i18n-attr": "aria-label:join.code_label",
+    });
+    if (code) input.value = code;
+    const message = h("p", { class: "form-error", role: "alert", id: "join-error" });
+    const submit = h("button", { class: "btn btn-primary btn-xl", type: "submit", "data-i18n": "join.submit" });
+    const form = h(
+      "form",
+      { class: "join-card card", id: "join-form" },
+      h("h1", { "data-i18n": titleKey || "app.name" }),
+      h("label", { for: "join-code", class: "join-label", "data-i18n": "join.code_label" }),
+      input,
+      message,
+      submit,
+      scanButton(input, () => form.requestSubmit()),
+      h("p", { class: "hint", "data-i18n": "join.hint" }),
+    );
+    const show = (err) => {
+      message.textContent = err ? (err.code === "not_found" ? t("join.unknown_code") : errorText(err.code, err.detail)) : "";
+    };
+    show(error);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      submit.disabled = true;
+      show(null);
+      try {
+        const session = await joinWithCode(input.value.trim());
+        if (redirectIfOther(role, session)) return;
+        form.remove();
+        resolve(session);
+      } catch (err) {
+        show(err instanceof ApiError ? err : new ApiError("network", String(err)));
+      } finally {
+        submit.disabled = false;
+      }
+    });
+    clear(mount).append(form);
+    applyI18n(form);
+    input.focus();
+  });
+}
+
+/** Scan a join QR with the camera, where the browser can (BarcodeDetector, secure page). */
+function scanButton(input, done) {
+  const can = "BarcodeDetector" in window && navigator.mediaDevices?.getUserMedia && window.isSecureContext;
+  if (!can) return null;
+  const button = h("button", { type: "button", class: "btn btn-secondary", "data-i18n": "join.scan" });
+  button.addEventListener("click", async () => {
+    let stream;
+    const video = h("video", { class: "scanner", playsinline: true, muted: true });
+    button.after(video);
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+      video.srcObject = stream;
+      await video.play();
+      const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+      for (let i = 0; i < 600; i++) {
+        const found = await detector.detect(video);
+        const text = found[0]?.rawValue;
+        if (text) {
+          const match = /[#&]code=([A-Za-z0-9-]+)/.exec(text);
+          input.value = match ? match[1] : text.trim();
+          done();
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } catch {
+      /* no camera or no permission: typing the code still works */
+    } finally {
+      stream?.getTracks().forEach((track) => track.stop());
+      video.remove();
+    }
+  });
+  return button;
+}
