@@ -64,7 +64,8 @@ async function startConsole() {
   statusBar({ connection: app.conn });
   await refresh();
   app.conn.start();
-  setInterval(() => refresh(false), 10000);
+  // a safety net only: new questions arrive as question_added events
+  setInterval(() => refresh(false), 30000);
 }
 
 function call(method, path, body) {
@@ -105,7 +106,7 @@ function onEvent(message) {
     app.results[message.results.question] = message.results;
     if (app.tab === "results" && message.results.question === app.selected && !app.method) drawResults();
     drawAgendaRows();
-  } else if (message.event === "question_opened" || message.event === "question_closed") {
+  } else if (["question_added", "question_opened", "question_closed"].includes(message.event)) {
     const q = message.question;
     const i = app.questions.findIndex((x) => x.id === q.id);
     if (i >= 0) app.questions[i] = q;
