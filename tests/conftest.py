@@ -62,9 +62,15 @@ class Running:
 async def run_server(settings: Settings) -> AsyncIterator[Running]:
     """A real uvicorn serving the app on its port, in this event loop."""
     config = uvicorn.Config(
-        create_app(settings), host=settings.host, port=settings.port, ws="websockets-sansio",
-        ws_max_size=settings.max_frame, ws_per_message_deflate=False, lifespan="on",
-        log_level="warning", ws_ping_interval=settings.ws_ping_interval,
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        ws="websockets-sansio",
+        ws_max_size=settings.max_frame,
+        ws_per_message_deflate=False,
+        lifespan="on",
+        log_level="warning",
+        ws_ping_interval=settings.ws_ping_interval,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
@@ -81,8 +87,11 @@ async def run_server(settings: Settings) -> AsyncIterator[Running]:
 
 def make_settings(valkey: embedded.Embedded, tmp: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
-        "port": embedded.free_port(), "redis_url": valkey.url, "admin_token": ADMIN,
-        "data_dir": tmp, "hello_timeout": 1.0,
+        "port": embedded.free_port(),
+        "redis_url": valkey.url,
+        "admin_token": ADMIN,
+        "data_dir": tmp,
+        "hello_timeout": 1.0,
     }
     return Settings.from_env({}, **(values | overrides))
 
@@ -103,16 +112,33 @@ SMALL_MEETING: dict[str, Any] = {
     "title": {"th": "ประชุมทดสอบ", "en": "Test meeting"},
     "language": "th",
     "tables": {"count": 4, "seats": 5},
-    "sites": [{"id": "north", "name": "North", "tables": 2},
-              {"id": "south", "name": "South", "tables": 2}],
+    "sites": [
+        {"id": "north", "name": "North", "tables": 2},
+        {"id": "south", "name": "South", "tables": 2},
+    ],
     "seat_codes": True,
     "questions": [
-        {"id": "q1", "kind": "single", "prompt": {"th": "เลือกหนึ่ง", "en": "Pick one"},
-         "options": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"},
-                     {"id": "c", "label": "C"}]},
-        {"id": "q2", "kind": "multiple", "max_choices": 2, "prompt": "Pick two",
-         "options": [{"id": "x", "label": "X"}, {"id": "y", "label": "Y"},
-                     {"id": "z", "label": "Z"}]},
+        {
+            "id": "q1",
+            "kind": "single",
+            "prompt": {"th": "เลือกหนึ่ง", "en": "Pick one"},
+            "options": [
+                {"id": "a", "label": "A"},
+                {"id": "b", "label": "B"},
+                {"id": "c", "label": "C"},
+            ],
+        },
+        {
+            "id": "q2",
+            "kind": "multiple",
+            "max_choices": 2,
+            "prompt": "Pick two",
+            "options": [
+                {"id": "x", "label": "X"},
+                {"id": "y", "label": "Y"},
+                {"id": "z", "label": "Z"},
+            ],
+        },
     ],
 }
 

@@ -40,8 +40,9 @@ class Served:
         async with httpx.AsyncClient(base_url=self.base, timeout=2) as http:
             while True:
                 if self.process.poll() is not None:
-                    raise AssertionError(f"serve exited {self.process.returncode}:\n"
-                                         + self.output())
+                    raise AssertionError(
+                        f"serve exited {self.process.returncode}:\n" + self.output()
+                    )
                 try:
                     if (await http.get("/healthz")).status_code == 200:
                         return
@@ -78,8 +79,20 @@ def serve(data_dir: Path, *args: str, port: int | None = None) -> Served:
     env |= {"PYTHONUNBUFFERED": "1", "PRACHAKHOM_LOG_LEVEL": "warning", "COLUMNS": "400"}
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "prachakhom.cli", "serve", "--port", str(port),
-             "--data-dir", str(data_dir), *args],
-            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+            [
+                sys.executable,
+                "-m",
+                "prachakhom.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--data-dir",
+                str(data_dir),
+                *args,
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
         )
     return Served(process, port, log)

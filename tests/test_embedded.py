@@ -73,11 +73,12 @@ async def test_embedded_valkey_keeps_everything_across_restarts(tmp_path: Path) 
         async with Api(again.base, token) as admin:
             meeting = await admin.meeting(m)
             assert [(q["id"], q["state"]) for q in meeting["questions"]] == [
-                ("q1", "open"), ("q2", "draft")]
+                ("q1", "open"),
+                ("q2", "draft"),
+            ]
             results = await admin.results(m, "q1")
             assert results["voters"] == 1
-            assert {r["option"]: r["score"] for r in results["ranking"]} == {
-                "a": 0, "b": 1, "c": 0}
+            assert {r["option"]: r["score"] for r in results["ranking"]} == {"a": 0, "b": 1, "c": 0}
             # the old token still works, and its seat is still the same voter
             replaced = await cast_one(again, tablet, 4, "c")
             assert replaced["status"] == "replaced"
@@ -86,8 +87,10 @@ async def test_embedded_valkey_keeps_everything_across_restarts(tmp_path: Path) 
         again.stop(signal.SIGTERM)  # what a service manager sends
     # on SIGTERM the serve process can end before its Valkey has (the Valkey then gets
     # its SIGTERM from the kernel, as its parent dies): let it finish before restarting
-    await until(lambda: not (data / embedded.PIDFILE).exists() or not alive(valkey_pid),
-                "the embedded Valkey to exit")
+    await until(
+        lambda: not (data / embedded.PIDFILE).exists() or not alive(valkey_pid),
+        "the embedded Valkey to exit",
+    )
 
     third = serve(data)
     try:
@@ -126,10 +129,15 @@ async def test_acked_ballots_survive_kill_9_of_valkey(tmp_path: Path) -> None:
     store = embedded.start(data)  # appendfsync always; the server acks after WAITAOF
     restarted: embedded.Embedded | None = None
     try:
-        async with run_server(make_settings(store, tmp_path)) as server, \
-                Api(server.base, ADMIN) as admin:
+        async with (
+            run_server(make_settings(store, tmp_path)) as server,
+            Api(server.base, ADMIN) as admin,
+        ):
             body = copy.deepcopy(SMALL_MEETING) | {
-                "tables": {"count": 4, "seats": 10}, "sites": [], "seat_codes": False}
+                "tables": {"count": 4, "seats": 10},
+                "sites": [],
+                "seat_codes": False,
+            }
             created = await admin.create_meeting(body)
             m = created["id"]
             await admin.open(m, "q1")
@@ -144,7 +152,8 @@ async def test_acked_ballots_survive_kill_9_of_valkey(tmp_path: Path) -> None:
             async def cast(table: int) -> None:  # each tablet one seat after the other
                 for seat in range(1, 11):
                     acks[(table, seat)] = await tablets[table - 1].cast(
-                        "q1", "abc"[seat % 3], seat=seat)
+                        "q1", "abc"[seat % 3], seat=seat
+                    )
                     if len(acks) >= 8:
                         enough.set()
 
@@ -171,12 +180,17 @@ async def test_acked_ballots_survive_kill_9_of_valkey(tmp_path: Path) -> None:
             assert len(stored) == 40
             for ack in acks.values():
                 assert ack["status"] == "counted" or (ack["status"], ack["first"]) == (
-                    "duplicate", "counted"), ack
+                    "duplicate",
+                    "counted",
+                ), ack
             audit = await admin.audit(m)
             assert audit["ok"] and audit["ballots_in_ledger"] == 40
             results = await admin.results(m, "q1")
             assert results["voters"] == 40
             assert {r["option"]: r["score"] for r in results["ranking"]} == {
-                "a": 12, "b": 16, "c": 12}
+                "a": 12,
+                "b": 16,
+                "c": 12,
+            }
     finally:
         embedded.stop(restarted or store)

@@ -79,10 +79,18 @@ async def test_ballot_for_closed_draft_and_unknown_question(meeting: Meeting) ->
             ("closed question", ballot("c1", "q1", "b", seat=2), "question_not_open", "c1"),
             ("draft question", ballot("c2", "q2", ["x"], seat=2), "question_not_open", "c2"),
             ("unknown question", ballot("c3", "nope", "a", seat=2), "not_found", "c3"),
-            ("show of hands, closed", {"type": "table_tally", "id": "c4", "question": "q1",
-                                       "counts": {"a": 2}}, "question_not_open", "c4"),
-            ("show of hands, unknown", {"type": "table_tally", "id": "c5", "question": "zz",
-                                        "counts": {"a": 2}}, "not_found", "c5"),
+            (
+                "show of hands, closed",
+                {"type": "table_tally", "id": "c4", "question": "q1", "counts": {"a": 2}},
+                "question_not_open",
+                "c4",
+            ),
+            (
+                "show of hands, unknown",
+                {"type": "table_tally", "id": "c5", "question": "zz", "counts": {"a": 2}},
+                "not_found",
+                "c5",
+            ),
         ]
         for case, message, code, quoted in cases:
             await send(ws, message)
@@ -101,14 +109,17 @@ JSON_CASES: list[tuple[str, str | bytes | dict, str, str | None]] = [
     ("JSON but not a map", '["ballot", "j2"]', "bad_message", None),
     ("a bare number", "12", "bad_message", None),
     ("NaN literal", '{"type": "ballot", "id": "j3", "answer": NaN}', "bad_message", None),
-    ("type missing", {"id": "j4", "question": "q1", "answer": "a", "seat": 2},
-     "bad_message", "j4"),
+    ("type missing", {"id": "j4", "question": "q1", "answer": "a", "seat": 2}, "bad_message", "j4"),
     ("type not a string", {"type": 7, "id": "j5"}, "bad_message", "j5"),
     ("answer int for single", ballot("j6", answer=1, seat=2), "invalid_answer", "j6"),
     ("answer not an option", ballot("j7", answer="zz", seat=2), "invalid_answer", "j7"),
     ("answer list for single", ballot("j8", answer=["a"], seat=2), "invalid_answer", "j8"),
-    ("answer missing", {"type": "ballot", "id": "j9", "question": "q1", "seat": 2},
-     "bad_message", "j9"),
+    (
+        "answer missing",
+        {"type": "ballot", "id": "j9", "question": "q1", "seat": 2},
+        "bad_message",
+        "j9",
+    ),
     ("seat as string", ballot("j10", seat="2"), "bad_message", "j10"),
     ("seat as float", ballot("j11", seat=2.0), "bad_message", "j11"),
     ("seat as fraction", ballot("j12", seat=2.5), "bad_message", "j12"),
@@ -120,32 +131,68 @@ JSON_CASES: list[tuple[str, str | bytes | dict, str, str | None]] = [
     ("seat 2**63 - 1", ballot("j18", seat=2**63 - 1), "bad_message", "j18"),
     ("seat -2**63", ballot("j19", seat=-(2**63)), "bad_message", "j19"),
     # orjson reads integers past 64 bits as floats: still refused where an int belongs
-    ("seat 2**70", '{"type":"ballot","id":"j20","question":"q1","answer":"a","seat":'
-     + str(2**70) + "}", "bad_message", "j20"),
+    (
+        "seat 2**70",
+        '{"type":"ballot","id":"j20","question":"q1","answer":"a","seat":' + str(2**70) + "}",
+        "bad_message",
+        "j20",
+    ),
     ("huge int as answer", ballot("j21", answer=2**60, seat=2), "bad_message", "j21"),
-    ("float exponent seat", '{"type":"ballot","id":"j22","question":"q1","answer":"a",'
-     '"seat":1e400}', "bad_message", None),
+    (
+        "float exponent seat",
+        '{"type":"ballot","id":"j22","question":"q1","answer":"a","seat":1e400}',
+        "bad_message",
+        None,
+    ),
     ("id too long", ballot("x" * (protocol.MAX_ID + 1), seat=2), "bad_message", None),
-    ("id missing", {"type": "ballot", "question": "q1", "answer": "a", "seat": 2},
-     "bad_message", None),
+    (
+        "id missing",
+        {"type": "ballot", "question": "q1", "answer": "a", "seat": 2},
+        "bad_message",
+        None,
+    ),
     ("id empty", ballot("", seat=2), "bad_message", None),
     ("id as int", ballot(12345, seat=2), "bad_message", None),
     ("id as list", ballot(["j23"], seat=2), "bad_message", None),
     ("question as int", ballot("j24", question=1, seat=2), "bad_message", "j24"),
     ("question too long", ballot("j25", question="q" * 65, seat=2), "bad_message", "j25"),
-    ("answer nested too deep", ballot("j26", answer=nested(protocol.MAX_DEPTH + 3), seat=2),
-     "bad_message", "j26"),
+    (
+        "answer nested too deep",
+        ballot("j26", answer=nested(protocol.MAX_DEPTH + 3), seat=2),
+        "bad_message",
+        "j26",
+    ),
     ("maps nested 600 deep", '{"a":' * 600 + "1" + "}" * 600, "bad_message", None),
-    ("lists nested past the parser's limit", '{"id":"j32","a":' + "[" * 1500 + "]" * 1500
-     + "}", "bad_message", None),
-    ("hands for a seat count", {"type": "table_tally", "id": "j27", "question": "q1",
-                                "counts": {"a": 6}}, "invalid_answer", "j27"),
-    ("negative hands", {"type": "table_tally", "id": "j28", "question": "q1",
-                        "counts": {"a": -1}}, "bad_message", "j28"),
-    ("hands as float", {"type": "table_tally", "id": "j29", "question": "q1",
-                        "counts": {"a": 1.0}}, "bad_message", "j29"),
-    ("counts not a map", {"type": "table_tally", "id": "j30", "question": "q1",
-                          "counts": ["a"]}, "bad_message", "j30"),
+    (
+        "lists nested past the parser's limit",
+        '{"id":"j32","a":' + "[" * 1500 + "]" * 1500 + "}",
+        "bad_message",
+        None,
+    ),
+    (
+        "hands for a seat count",
+        {"type": "table_tally", "id": "j27", "question": "q1", "counts": {"a": 6}},
+        "invalid_answer",
+        "j27",
+    ),
+    (
+        "negative hands",
+        {"type": "table_tally", "id": "j28", "question": "q1", "counts": {"a": -1}},
+        "bad_message",
+        "j28",
+    ),
+    (
+        "hands as float",
+        {"type": "table_tally", "id": "j29", "question": "q1", "counts": {"a": 1.0}},
+        "bad_message",
+        "j29",
+    ),
+    (
+        "counts not a map",
+        {"type": "table_tally", "id": "j30", "question": "q1", "counts": ["a"]},
+        "bad_message",
+        "j30",
+    ),
     ("hello again", {"type": "hello", "token": "whatever"}, "bad_message", None),
     ("unknown type", {"type": "vote", "id": "j31"}, "unknown_type", "j31"),
     ("unknown type, long name", {"type": "x" * 300}, "unknown_type", None),
@@ -177,16 +224,27 @@ MSGPACK_CASES: list[tuple[str, str | bytes, str, str | None]] = [
     ("map claiming 2**32 - 1 entries", b"\xdf\xff\xff\xff\xff", "bad_message", None),
     ("string claiming 4 GiB", b"\xdb\xff\xff\xff\xff", "bad_message", None),
     ("array claiming 2**32 - 1 items", b"\x81\xa4type\xdd\xff\xff\xff\xff", "bad_message", None),
-    ("JSON text frame on msgpack", orjson.dumps(ballot("m2", seat=2)).decode(),
-     "bad_message", None),
+    (
+        "JSON text frame on msgpack",
+        orjson.dumps(ballot("m2", seat=2)).decode(),
+        "bad_message",
+        None,
+    ),
     ("JSON bytes on msgpack", orjson.dumps(ballot("m3", seat=2)), "bad_message", None),
     ("not a map", packb(["ballot", "m4"]), "bad_message", None),
-    ("extension type answer", packb(ballot("m5", answer=msgpack.ExtType(5, b"a"), seat=2)),
-     "bad_message", None),
-    ("extension type as the message", packb(msgpack.ExtType(1, b"\x00" * 8)),
-     "bad_message", None),
-    ("timestamp answer", packb(ballot("m6", answer=msgpack.Timestamp(1, 0), seat=2)),
-     "bad_message", "m6"),
+    (
+        "extension type answer",
+        packb(ballot("m5", answer=msgpack.ExtType(5, b"a"), seat=2)),
+        "bad_message",
+        None,
+    ),
+    ("extension type as the message", packb(msgpack.ExtType(1, b"\x00" * 8)), "bad_message", None),
+    (
+        "timestamp answer",
+        packb(ballot("m6", answer=msgpack.Timestamp(1, 0), seat=2)),
+        "bad_message",
+        "m6",
+    ),
     ("timestamp seat", packb(ballot("m7", seat=msgpack.Timestamp(2, 0))), "bad_message", "m7"),
     ("bytes answer", packb(ballot("m8", answer=b"a", seat=2)), "bad_message", "m8"),
     ("bytes id", packb(ballot(b"m9", seat=2)), "bad_message", None),
@@ -199,10 +257,18 @@ MSGPACK_CASES: list[tuple[str, str | bytes, str, str | None]] = [
     ("NaN answer", packb(ballot("m15", answer=float("nan"), seat=2)), "bad_message", "m15"),
     ("infinite seat", packb(ballot("m16", seat=float("inf"))), "bad_message", "m16"),
     ("answer int for single", packb(ballot("m17", answer=3, seat=2)), "invalid_answer", "m17"),
-    ("answer nested too deep", packb(ballot("m18", answer=nested(protocol.MAX_DEPTH + 3),
-                                            seat=2)), "bad_message", "m18"),
-    ("lists nested 1000 deep", b"\x82\xa2id\xa3m21\xa1a" + b"\x91" * 1000 + b"\xc0",
-     "bad_message", "m21"),
+    (
+        "answer nested too deep",
+        packb(ballot("m18", answer=nested(protocol.MAX_DEPTH + 3), seat=2)),
+        "bad_message",
+        "m18",
+    ),
+    (
+        "lists nested 1000 deep",
+        b"\x82\xa2id\xa3m21\xa1a" + b"\x91" * 1000 + b"\xc0",
+        "bad_message",
+        "m21",
+    ),
     ("nil id", packb(ballot(None, seat=2)), "bad_message", None),
     ("facilitator omits seat", packb(ballot("m19")), "bad_message", "m19"),
     ("unknown type", packb({"type": "vote", "id": "m20"}), "unknown_type", "m20"),
@@ -287,8 +353,15 @@ async def test_no_hello_in_time_closes_with_4401(meeting: Meeting) -> None:
         ({"type": "hello", "token": "x", "resume_from": 2**60}, "bad_message"),
         ("not even JSON", "bad_message"),
     ],
-    ids=["ping", "ballot", "hello-without-token", "float-resume", "negative-resume",
-         "huge-resume", "garbage"],
+    ids=[
+        "ping",
+        "ballot",
+        "hello-without-token",
+        "float-resume",
+        "negative-resume",
+        "huge-resume",
+        "garbage",
+    ],
 )
 async def test_first_message_must_be_hello(meeting: Meeting, first: Any, code: str) -> None:
     token, before = await baseline(meeting)
@@ -335,7 +408,9 @@ async def test_roles_that_may_not_cast(meeting: Meeting) -> None:
         await send(ws, ballot("r8", answer="c", seat=3))
         assert (await reply(ws))["status"] == "counted"
     assert (await snapshot(meeting.organiser, meeting.id))["questions"]["q1"] == (
-        {"a": 1, "c": 1}, 2)
+        {"a": 1, "c": 1},
+        2,
+    )
 
 
 async def test_wrong_join_codes_then_rate_limited(meeting: Meeting) -> None:
@@ -371,8 +446,9 @@ async def test_message_rate_limit_never_counts_refused_ballots(
                 token = (await anyone.join(created["codes"]["tables"]["1"]))["token"]
             async with raw_socket(server.ws, JSON) as ws:
                 await hello(ws, token)
-                frames = [orjson.dumps(ballot(f"s{seat}", seat=seat)).decode()
-                          for seat in range(1, 16)]
+                frames = [
+                    orjson.dumps(ballot(f"s{seat}", seat=seat)).decode() for seat in range(1, 16)
+                ]
                 for frame in frames:  # at once: no waiting for answers in between
                     await ws.send(frame)
                 answers = {}
@@ -383,8 +459,7 @@ async def test_message_rate_limit_never_counts_refused_ballots(
             acked = {int(i[1:]) for i, a in answers.items() if a["type"] == "ack"}
             limited = {int(i[1:]) for i, a in answers.items() if a["type"] == "error"}
             assert all(a["status"] == "counted" for a in answers.values() if a["type"] == "ack")
-            assert {a["code"] for a in answers.values() if a["type"] == "error"} == {
-                "rate_limited"}
+            assert {a["code"] for a in answers.values() if a["type"] == "error"} == {"rate_limited"}
             assert 5 <= len(acked) <= 6 and len(limited) == 15 - len(acked)
             assert acked == set(range(1, len(acked) + 1))  # the first ones got through
             results = await organiser.results(m, "q1")
@@ -411,8 +486,12 @@ async def test_organiser_endpoints_refuse_other_tokens(meeting: Meeting, admin: 
     facilitator = (await meeting.join(meeting.codes["tables"]["1"]))["token"]
     display = (await meeting.join(meeting.codes["display"]))["token"]
     before = await meeting.organiser.meeting(m)
-    question = {"id": "q9", "kind": "single", "prompt": "P",
-                "options": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]}
+    question = {
+        "id": "q9",
+        "kind": "single",
+        "prompt": "P",
+        "options": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}],
+    }
     calls = [
         ("POST", f"/api/meetings/{m}/questions", question),
         ("POST", f"/api/meetings/{m}/questions/q2/open", None),
@@ -434,7 +513,10 @@ async def test_organiser_endpoints_refuse_other_tokens(meeting: Meeting, admin: 
                 with pytest.raises(ClientError) as refused:
                     await api.call(method, path, body)
                 assert (refused.value.status, refused.value.code) == (status, code), (
-                    name, method, path)
+                    name,
+                    method,
+                    path,
+                )
             with pytest.raises(ClientError) as refused:
                 await api.create_meeting(copy.deepcopy(SMALL_MEETING))
             assert refused.value.status == status, name
@@ -463,7 +545,8 @@ async def test_bad_json_bodies(meeting: Meeting) -> None:
         ]
         for method, path, auth, content in calls:
             headers = {"content-type": "application/json"} | (
-                {"authorization": auth} if auth else {})
+                {"authorization": auth} if auth else {}
+            )
             response = await http.request(method, path, content=content, headers=headers)
             assert response.status_code == 400, (path, content, response.text)
             assert response.json()["error"]["code"] == "bad_message", (path, content)

@@ -56,8 +56,13 @@ def harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
     # durability (test_embedded and test_multiprocess cover that), and fsyncs would make
     # each example's meeting set-up slow. No rate limit: the script sends at full speed.
     store = embedded.start(tmp_path_factory.mktemp("ledger-valkey"), fsync_always=False)
-    config = make_settings(store, tmp_path_factory.mktemp("ledger"), durability="os",
-                           rate_per_second=1e6, rate_burst=10**6)
+    config = make_settings(
+        store,
+        tmp_path_factory.mktemp("ledger"),
+        durability="os",
+        rate_per_second=1e6,
+        rate_burst=10**6,
+    )
     loop = asyncio.new_event_loop()
     server_cm = run_server(config)
 
@@ -84,15 +89,30 @@ async def fresh_meeting(h: Harness) -> AsyncIterator[tuple[str, Api, list[Client
     """A meeting of its own for each example (so the audit stays small): a single and a
     multiple question open, one closed, and a socket for each of DEVICES."""
     body = copy.deepcopy(SMALL_MEETING) | {
-        "tables": {"count": 2, "seats": SEATS}, "sites": [],
+        "tables": {"count": 2, "seats": SEATS},
+        "sites": [],
         "questions": [
-            {"id": "s", "kind": "single", "prompt": "หนึ่ง",
-             "options": [{"id": o, "label": o} for o in SINGLE]},
-            {"id": "m", "kind": "multiple", "prompt": "หลาย", "max_choices": 2,
-             "options": [{"id": o, "label": o} for o in MULTIPLE]},
-            {"id": "shut", "kind": "single", "prompt": "ปิดแล้ว",
-             "options": [{"id": o, "label": o} for o in SINGLE]},
-        ]}
+            {
+                "id": "s",
+                "kind": "single",
+                "prompt": "หนึ่ง",
+                "options": [{"id": o, "label": o} for o in SINGLE],
+            },
+            {
+                "id": "m",
+                "kind": "multiple",
+                "prompt": "หลาย",
+                "max_choices": 2,
+                "options": [{"id": o, "label": o} for o in MULTIPLE],
+            },
+            {
+                "id": "shut",
+                "kind": "single",
+                "prompt": "ปิดแล้ว",
+                "options": [{"id": o, "label": o} for o in SINGLE],
+            },
+        ],
+    }
     # the admin may do all the organiser does; one HTTP client for all examples (making
     # one costs tens of milliseconds)
     organiser = h.admin
@@ -104,8 +124,11 @@ async def fresh_meeting(h: Harness) -> AsyncIterator[tuple[str, Api, list[Client
     devices: list[Client] = []
     try:
         for role, table, seat in DEVICES:
-            code = (codes["tables"][str(table)] if role == "facilitator"
-                    else codes["seats"][str(table)][str(seat)])
+            code = (
+                codes["tables"][str(table)]
+                if role == "facilitator"
+                else codes["seats"][str(table)][str(seat)]
+            )
             client = Client(h.server.ws, (await organiser.join(code))["token"])
             devices.append(client)
             await client.connect()
@@ -127,8 +150,11 @@ def ballot_op(draw: st.DrawFn) -> tuple:
     question = draw(st.sampled_from(["single", "multiple"] * 4 + ["shut"]))
     wrong = draw(st.integers(0, 9)) == 0  # now and then an answer the kind refuses
     if question == "multiple":
-        answer: Any = (draw(st.sampled_from([["x", "x"], [], ["x", "y", "z"], "x"])) if wrong
-                       else draw(st.sampled_from(MULTIPLE_ANSWERS)))
+        answer: Any = (
+            draw(st.sampled_from([["x", "x"], [], ["x", "y", "z"], "x"]))
+            if wrong
+            else draw(st.sampled_from(MULTIPLE_ANSWERS))
+        )
     else:
         answer = "zz" if wrong else draw(st.sampled_from(SINGLE))
     role, _, own = DEVICES[device]
@@ -156,7 +182,9 @@ def tally_op(draw: st.DrawFn) -> tuple:
 resend_op = st.tuples(st.just("resend"), st.integers(0, 10**6))
 script = st.lists(
     st.one_of(ballot_op(), ballot_op(), ballot_op(), ballot_op(), tally_op(), resend_op),
-    min_size=1, max_size=40)
+    min_size=1,
+    max_size=40,
+)
 
 
 @dataclass
@@ -304,7 +332,8 @@ async def play(h: Harness, ops: list[tuple]) -> None:
             results = await organiser.results(meeting, q)
             assert results["voters"] == voters
             assert {r["option"]: r["score"] for r in results["ranking"]} == {
-                o: live.get(o, 0) for o in options}
+                o: live.get(o, 0) for o in options
+            }
         assert (report["shut"]["live"], report["shut"]["live_voters"]) == ({}, 0)
 
 

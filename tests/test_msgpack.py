@@ -28,7 +28,10 @@ async def test_whole_path_over_msgpack(meeting: Meeting) -> None:
             assert client._ws is not None and client._ws.subprotocol == MSGPACK
         welcome = tablet.welcome
         assert (welcome["role"], welcome["table"], welcome["meeting"]) == (
-            "facilitator", 2, meeting.id)
+            "facilitator",
+            2,
+            meeting.id,
+        )
         state = welcome["state"]
         assert [q["id"] for q in state["questions"]] == ["q1", "q2"]
         assert state["meeting"]["title"] == {"th": "ประชุมทดสอบ", "en": "Test meeting"}
@@ -37,10 +40,15 @@ async def test_whole_path_over_msgpack(meeting: Meeting) -> None:
         (shown,) = screen.welcome["state"]["results"]
         assert (shown["question"], shown["voters"]) == ("q1", 0)
 
-        acks = [await tablet.cast("q1", answer, seat=seat)
-                for seat, answer in [(1, "b"), (2, "b"), (3, "c")]]
+        acks = [
+            await tablet.cast("q1", answer, seat=seat)
+            for seat, answer in [(1, "b"), (2, "b"), (3, "c")]
+        ]
         assert [(a["type"], a["status"], a["seat"]) for a in acks] == [
-            ("ack", "counted", 1), ("ack", "counted", 2), ("ack", "counted", 3)]
+            ("ack", "counted", 1),
+            ("ack", "counted", 2),
+            ("ack", "counted", 3),
+        ]
         assert (await phone.cast("q1", "a"))["status"] == "counted"
         assert (await phone.cast("q2", ["x", "y"]))["status"] == "counted"
         again = await tablet.cast("q1", "a", seat=3, id=acks[2]["id"])
@@ -88,8 +96,14 @@ async def test_whole_path_over_msgpack(meeting: Meeting) -> None:
         ([protocol.MSGPACK], protocol.MSGPACK),
         (None, None),
     ],
-    ids=["msgpack-first", "json-first", "unknown-first", "unknown-then-json", "msgpack-only",
-         "none"],
+    ids=[
+        "msgpack-first",
+        "json-first",
+        "unknown-first",
+        "unknown-then-json",
+        "msgpack-only",
+        "none",
+    ],
 )
 async def test_server_picks_the_first_offered_subprotocol(
     meeting: Meeting, offered: list[str] | None, chosen: str | None
@@ -112,11 +126,16 @@ async def test_msgpack_answers_are_plain_msgpack(meeting: Meeting) -> None:
         await ws.send(msgpack.packb({"type": "hello", "token": token}))
         frame = await ws.recv()
         assert isinstance(frame, bytes)
-        welcome = msgpack.unpackb(frame, raw=False, strict_map_key=True,
-                                  ext_hook=lambda code, data: pytest.fail(f"ext {code}"))
+        welcome = msgpack.unpackb(
+            frame,
+            raw=False,
+            strict_map_key=True,
+            ext_hook=lambda code, data: pytest.fail(f"ext {code}"),
+        )
         assert welcome["type"] == "welcome" and welcome["seat"] == 1
-        await ws.send(msgpack.packb({"type": "ballot", "id": "p1", "question": "q2",
-                                     "answer": ["z", "x"]}))
+        await ws.send(
+            msgpack.packb({"type": "ballot", "id": "p1", "question": "q2", "answer": ["z", "x"]})
+        )
         ack = await recv(ws)
         assert (ack["type"], ack["id"], ack["status"]) == ("ack", "p1", "counted")
     results = await meeting.organiser.results(meeting.id, "q2")

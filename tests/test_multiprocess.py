@@ -71,7 +71,10 @@ async def test_kill_9_mid_burst_loses_nothing_acknowledged(
     valkey: Embedded, tmp_path: Path
 ) -> None:
     body = copy.deepcopy(SMALL_MEETING) | {
-        "tables": {"count": TABLES, "seats": SEATS}, "sites": [], "seat_codes": False}
+        "tables": {"count": TABLES, "seats": SEATS},
+        "sites": [],
+        "seat_codes": False,
+    }
     async with two_servers(valkey, tmp_path) as (a, b), Api(b.base, ADMIN) as on_b:
         created = await on_b.create_meeting(body)
         m = created["id"]
@@ -94,8 +97,7 @@ async def test_kill_9_mid_burst_loses_nothing_acknowledged(
 
             async def one(seat: int) -> None:
                 async with window:
-                    acks[(table, seat)] = await tablet.cast("q1", answer(table, seat),
-                                                            seat=seat)
+                    acks[(table, seat)] = await tablet.cast("q1", answer(table, seat), seat=seat)
                     if len(acks) >= TABLES * SEATS // 4:
                         enough.set()
 
@@ -121,7 +123,9 @@ async def test_kill_9_mid_burst_loses_nothing_acknowledged(
         for ack in acks.values():
             # a ballot stored by A just before the kill, its ack lost, is a duplicate on B
             assert ack["status"] == "counted" or (ack["status"], ack["first"]) == (
-                "duplicate", "counted"), ack
+                "duplicate",
+                "counted",
+            ), ack
         audit = await on_b.audit(m)
         assert audit["ok"], audit
         assert audit["ballots_in_ledger"] == TABLES * SEATS  # each ballot stored once

@@ -97,11 +97,20 @@ async def test_every_kind_end_to_end(server: Running, forum) -> None:
 @pytest.mark.parametrize(
     ("question", "answer"),
     [
-        ("pre", 6), ("pre", "3"), ("pre", 2.5), ("iap2", "nope"), ("iap2", ["inform"]),
-        ("priorities", ["haze", "haze"]), ("priorities", ["haze", "cpr", "ncd", "drugs"]),
-        ("dots", {"vhv": 6}), ("dots", {"vhv": -1}), ("dots", {}),
-        ("budget", ["ambulance", "clinic", "masks"]), ("budget", []),
-        ("worth", ["heard", "learned", "met"]), ("sector", "martian"),
+        ("pre", 6),
+        ("pre", "3"),
+        ("pre", 2.5),
+        ("iap2", "nope"),
+        ("iap2", ["inform"]),
+        ("priorities", ["haze", "haze"]),
+        ("priorities", ["haze", "cpr", "ncd", "drugs"]),
+        ("dots", {"vhv": 6}),
+        ("dots", {"vhv": -1}),
+        ("dots", {}),
+        ("budget", ["ambulance", "clinic", "masks"]),
+        ("budget", []),
+        ("worth", ["heard", "learned", "met"]),
+        ("sector", "martian"),
     ],
 )
 async def test_invalid_answers_change_nothing(server: Running, forum, question, answer) -> None:

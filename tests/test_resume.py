@@ -68,8 +68,13 @@ async def test_display_resumes_with_exactly_the_missed_events(meeting: Meeting) 
         assert welcome["seq"] == seen + 5
         assert welcome["state"]["plenary"] == {"view": "text", "text": "พัก 10 นาที"}
         replayed = await control_events(back, seen + 5)
-        assert replayed == list(zip(missed, ["question_opened", "plenary", "question_closed",
-                                             "idea", "plenary"], strict=True))
+        assert replayed == list(
+            zip(
+                missed,
+                ["question_opened", "plenary", "question_closed", "idea", "plenary"],
+                strict=True,
+            )
+        )
         # and nothing twice afterwards: the next live event follows directly
         now = (await org.plenary(m, {"view": "participation"}))["seq"]
         assert await control_events(back, now) == [(seen + 6, "plenary")]
@@ -155,8 +160,10 @@ async def test_ballots_cast_during_a_network_fault_are_counted_once(meeting: Mee
     try:
         await tablet.drop()
         # sent at once, into a connection that is already cut: they wait in the outbox
-        casts = [asyncio.create_task(tablet.cast("q1", a, seat=s))
-                 for s, a in [(1, "a"), (2, "b"), (3, "c"), (4, "a")]]
+        casts = [
+            asyncio.create_task(tablet.cast("q1", a, seat=s))
+            for s, a in [(1, "a"), (2, "b"), (3, "c"), (4, "a")]
+        ]
         acks = await asyncio.gather(*casts)
         assert [a["status"] for a in acks] == ["counted"] * 4
         assert tablet.connects == 2 and tablet.outbox == {}
@@ -186,8 +193,13 @@ async def test_outbox_waits_out_a_server_restart(valkey: Embedded, tmp_path: Pat
     tablet = Client(server.ws, token)
     await tablet.connect()
     try:
-        first: dict[str, Any] = {"type": "ballot", "id": "first", "question": "q1",
-                                 "answer": "a", "seat": 1}
+        first: dict[str, Any] = {
+            "type": "ballot",
+            "id": "first",
+            "question": "q1",
+            "answer": "a",
+            "seat": 1,
+        }
         assert (await tablet.request(dict(first)))["status"] == "counted"
 
         await stack.aclose()  # the server goes away
@@ -222,8 +234,14 @@ async def test_outbox_waits_out_a_server_restart(valkey: Embedded, tmp_path: Pat
 async def rate_limited_so_far(base: str) -> float:
     async with httpx.AsyncClient(base_url=base) as http:
         text = (await http.get("/metrics")).text
-    line = next((x for x in text.splitlines()
-                 if x.startswith('prachakhom_errors_total{code="rate_limited"}')), None)
+    line = next(
+        (
+            x
+            for x in text.splitlines()
+            if x.startswith('prachakhom_errors_total{code="rate_limited"}')
+        ),
+        None,
+    )
     return float(line.split()[-1]) if line else 0.0
 
 
@@ -239,8 +257,9 @@ async def test_outbox_sends_rate_limited_ballots_again_after_a_pause(
         token = (await admin.join(created["codes"]["tables"]["1"]))["token"]
         limited_before = await rate_limited_so_far(server.base)
         async with Client(server.ws, token) as tablet:
-            acks = await asyncio.gather(*(tablet.cast("q1", "abc"[seat % 3], seat=seat)
-                                          for seat in range(1, 16)))
+            acks = await asyncio.gather(
+                *(tablet.cast("q1", "abc"[seat % 3], seat=seat) for seat in range(1, 16))
+            )
             assert [a["status"] for a in acks] == ["counted"] * 15
             assert tablet.connects == 1  # no reconnect: the pause did it
         assert await rate_limited_so_far(server.base) - limited_before >= 5

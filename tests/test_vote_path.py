@@ -19,6 +19,7 @@ def is_results(question: str, **expect: object):
         return results["question"] == question and all(
             results.get(k) == v for k, v in expect.items()
         )
+
     return check
 
 
@@ -31,14 +32,19 @@ async def test_create_join_cast_results_close(meeting: Meeting) -> None:
     assert tablet.welcome["role"] == "facilitator" and tablet.welcome["table"] == 1
     assert [q["id"] for q in tablet.welcome["state"]["questions"]] == ["q1"]
 
-    acks = [await tablet.cast("q1", answer, seat=seat)
-            for seat, answer in [(1, "a"), (2, "b"), (3, "a")]]
+    acks = [
+        await tablet.cast("q1", answer, seat=seat)
+        for seat, answer in [(1, "a"), (2, "b"), (3, "a")]
+    ]
     assert [a["status"] for a in acks] == ["counted"] * 3
 
     event = await screen.wait_for(is_results("q1", voters=3))
     ranking = event["results"]["ranking"]
     assert [(r["option"], r["score"], r["rank"]) for r in ranking] == [
-        ("a", 2, 1), ("b", 1, 2), ("c", 0, 3)]
+        ("a", 2, 1),
+        ("b", 1, 2),
+        ("c", 0, 3),
+    ]
     assert event["results"]["tables_reporting"] == 1
     assert event["results"]["eligible"] == 20
 
@@ -62,8 +68,7 @@ async def test_duplicate_id_never_counts_twice_and_replacement(meeting: Meeting)
     ballot_id = str(uuid.uuid4())
     first = await phone.cast("q1", "a", id=ballot_id)
     again = await phone.cast("q1", "a", id=ballot_id)
-    assert (first["status"], again["status"], again["first"]) == ("counted", "duplicate",
-                                                                   "counted")
+    assert (first["status"], again["status"], again["first"]) == ("counted", "duplicate", "counted")
     changed = await phone.cast("q1", "b")
     assert changed["status"] == "replaced"
     # the same id resent after the change still changes nothing
@@ -133,8 +138,9 @@ async def test_hidden_results_until_revealed(meeting: Meeting) -> None:
     hidden = await screen.wait_for(is_results("q1", voters=1))
     assert hidden["results"]["hidden"] is True and "ranking" not in hidden["results"]
     await m.plenary(meeting.id, {"view": "question", "question": "q1", "reveal": True})
-    revealed = await screen.wait_for(lambda e: e.get("event") == "results"
-                                     and "ranking" in e["results"])
+    revealed = await screen.wait_for(
+        lambda e: e.get("event") == "results" and "ranking" in e["results"]
+    )
     assert revealed["results"]["ranking"][0]["option"] == "b"
     await screen.close()
     await tablet.close()
@@ -148,9 +154,15 @@ async def test_new_draft_reaches_organiser_only_and_bad_pair_is_refused(
     console = Client(server.ws, meeting.organiser.http.headers["authorization"][7:])
     await console.connect()
     tablet = await meeting.table(1)
-    await meeting.organiser.add_question(meeting.id, {
-        "id": "q3", "kind": "single", "prompt": "ใหม่",
-        "options": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]})
+    await meeting.organiser.add_question(
+        meeting.id,
+        {
+            "id": "q3",
+            "kind": "single",
+            "prompt": "ใหม่",
+            "options": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}],
+        },
+    )
     added = await console.wait_for(lambda e: e.get("event") == "question_added")
     assert added["question"]["id"] == "q3" and added["question"]["state"] == "draft"
     await tablet.ping()
@@ -160,14 +172,28 @@ async def test_new_draft_reaches_organiser_only_and_bad_pair_is_refused(
     assert [q["id"] for q in seen["questions"]] == []  # all three are drafts
     assert "codes" not in seen
     with pytest.raises(ClientError) as bad_pair:
-        await meeting.organiser.add_question(meeting.id, {
-            "id": "post", "kind": "multiple", "pair_of": "q1", "prompt": "after",
-            "options": [{"id": "a", "label": "A"}]})
+        await meeting.organiser.add_question(
+            meeting.id,
+            {
+                "id": "post",
+                "kind": "multiple",
+                "pair_of": "q1",
+                "prompt": "after",
+                "options": [{"id": "a", "label": "A"}],
+            },
+        )
     assert bad_pair.value.code == "invalid_question"
     with pytest.raises(ClientError) as missing_pre:
-        await meeting.organiser.add_question(meeting.id, {
-            "id": "post2", "kind": "single", "pair_of": "nope", "prompt": "after",
-            "options": [{"id": "a", "label": "A"}]})
+        await meeting.organiser.add_question(
+            meeting.id,
+            {
+                "id": "post2",
+                "kind": "single",
+                "pair_of": "nope",
+                "prompt": "after",
+                "options": [{"id": "a", "label": "A"}],
+            },
+        )
     assert missing_pre.value.code == "invalid_question"
     await console.close()
     await tablet.close()

@@ -5,13 +5,14 @@
 import { api, ApiError, qrImage, joinUrl } from "./api.js";
 import { Connection } from "./connection.js";
 import { $, h, clear, toast } from "./dom.js";
-import { t, pick, errorText, fmtNumber, applyI18n } from "./i18n.js";
+import { t, pick, errorText, fmtNumber, fmtPercent, applyI18n, currentLang } from "./i18n.js";
 import { fragment, savedSession, saveSession, forgetSession } from "./session.js";
 import { startPage, statusBar } from "./ui.js";
 import { ResultsView, participationText } from "./results.js";
 import { kindName } from "./controls.js";
 
-const TABS = ["agenda", "plenary", "results", "codes"];
+const TABS = ["agenda", "plenary", "results", "tables", "codes"];
+const TABLES_POLL_MS = 3000;
 const KINDS = ["single", "multiple", "ranked", "points", "scale", "budget", "demographic"];
 const RANKED_METHODS = ["borda", "irv", "schulze"];
 
@@ -26,7 +27,9 @@ const app = {
   tab: localStorage.getItem("pk.organiser.tab") || "agenda",
   selected: null, // question shown in the results tab
   method: "",
+  breakdown: localStorage.getItem("pk.organiser.breakdown") || "",
   resultsView: null,
+  groupViews: new Map(),
   poll: null,
 };
 
@@ -216,6 +219,7 @@ function render() {
   const main = clear($("#main"));
   if (app.tab === "plenary") drawPlenaryTab(main);
   else if (app.tab === "results") drawResultsTab(main);
+  else if (app.tab === "tables") drawTablesTab(main);
   else if (app.tab === "codes") drawCodesTab(main);
   else drawAgendaTab(main);
 }
@@ -472,6 +476,14 @@ function drawPlenaryTab(main) {
 
 // results
 
+function breakdownChoices(q) {
+  const choices = app.questions
+    .filter((x) => x.kind === "demographic" && x.id !== q?.id)
+    .map((x) => ({ value: `by:${x.id}`, label: `${t("organiser.breakdown_by", { name: pick(x.prompt) })}` }));
+  if (app.meeting?.sites?.length) choices.push({ value: "sites", label: t("organiser.breakdown_sites") });
+  return choices;
+}
+
 function drawResultsTab(main) {
   if (!app.selected || !app.questions.some((q) => q.id === app.selected)) {
     app.selected = app.questions.find((q) => q.state === "open")?.id || app.questions[0]?.id || null;
@@ -492,32 +504,95 @@ function drawResultsTab(main) {
     app.method = method.value;
     fetchResults();
   });
+  const choices = breakdownChoices(q);
+  if (!choices.some((c) => c.value === app.breakdown)) app.breakdown = "";
+  const breakdown = h("select", { id: "results-breakdown", class: "input input-short" },
+    h("option", { value: "" }, t("organiser.breakdown_none")),
+    choices.map((c) => h("option", { value: c.value, selected: app.breakdown === c.value }, c.label)));
+  breakdown.disabled = !choices.length;
+  breakdown.addEventListener("change", () => {
+    app.breakdown = breakdown.value;
+    localStorage.setItem("pk.organiser.breakdown", app.breakdown);
+    render();
+  });
   const refreshButton = button("organiser.refresh", "btn-secondary", () => fetchResults());
+  const split = Boolean(app.breakdown);
   main.append(
     h("section", { class: "card" },
       h("div", { class: "row row-wrap" },
         h("div", { class: "field" }, h("label", { for: "results-question" }, t("organiser.col_question")), pickQ),
         h("div", { class: "field" }, h("label", { for: "results-method" }, t("organiser.method")), method),
+        h("div", { class: "field" }, h("label", { for: "results-breakdown" }, t("organiser.breakdown")), breakdown),
         refreshButton),
       h("p", { class: "participation", id: "org-participation" }),
-      h("div", { id: "org-results", class: "org-results" })),
+      h("div", { class: `results-layout ${split ? "is-split" : ""}` },
+        h("div", { class: "results-whole" },
+          split ? h("h3", { class: "group-title" }, t("organiser.whole_meeting")) : null,
+          h("div", { id: "org-results", class: "org-results" }),
+          h("div", { id: "org-representativeness" })),
+        split ? h("div", { class: "results-groups" },
+          h("div", { id: "org-by-representativeness" }),
+          h("div", { id: "org-breakdown", class: "breakdown", "data-breakdown": app.breakdown, "aria-live": "polite" }),
+          h("p", { id: "org-not-grouped", class: "hint" })) : null)),
   );
   app.resultsView = new ResultsView($("#org-results"), { max: 64 });
+  app.groupViews = new Map();
   fetchResults();
   app.poll = setInterval(() => {
-    if (app.method && q?.state === "open") fetchResults();
+    const open = app.questions.find((x) => x.id === app.selected)?.state === "open";
+    if ((app.method || app.breakdown) && open) fetchResults();
   }, 3000);
+}
+
+function resultsPath(q, params = {}) {
+  const query = new URLSearchParams();
+  if (app.method) query.set("method", app.method);
+  for (const [k, v] of Object.entries(params)) query.set(k, v);
+  const text = query.toString();
+  return `/api/meetings/${app.session.meeting}/questions/${q}/results${text ? `?${text}` : ""}`;
 }
 
 async function fetchResults() {
   if (!app.selected) return;
+  const selected = app.selected;
+  const breakdown = app.breakdown;
   try {
-    const r = await call("GET", `/api/meetings/${app.session.meeting}/questions/${app.selected}/results${app.method ? `?method=${encodeURIComponent(app.method)}` : ""}`);
+    if (breakdown) {
+      const found = await fetchBreakdown(selected, breakdown);
+      if (selected !== app.selected || breakdown !== app.breakdown) return;
+      if (!app.method) app.results[selected] = found.all;
+      drawResults(found.all);
+      drawBreakdown(found);
+      return;
+    }
+    const r = await call("GET", resultsPath(selected));
     if (!app.method) app.results[r.question] = r;
     drawResults(r);
   } catch (err) {
     toast(errorText(err.code, err.detail), "error");
   }
+}
+
+/** One shape for both breakdowns: {groups: [{group, label, voters, results?, suppressed?}], ...}. */
+async function fetchBreakdown(q, breakdown) {
+  if (breakdown.startsWith("by:")) {
+    const by = breakdown.slice(3);
+    const byQuestion = app.questions.find((x) => x.id === by);
+    const [found, byResults] = await Promise.all([
+      call("GET", resultsPath(q, { by })),
+      byQuestion?.targets ? call("GET", `/api/meetings/${app.session.meeting}/questions/${by}/results`) : null,
+    ]);
+    return { ...found, byResults };
+  }
+  const sites = app.meeting?.sites || [];
+  const each = await Promise.all(sites.map((s) => call("GET", resultsPath(q, { site: s.id }))));
+  return {
+    question: q,
+    sites: true,
+    groups: each.map((r) => ({ group: r.site, label: r.site_name, voters: r.voters, results: r })),
+    not_grouped: 0,
+    all: each[0]?.all,
+  };
 }
 
 function drawResults(given) {
@@ -528,6 +603,168 @@ function drawResults(given) {
   app.resultsView.update(r, q);
   const words = participationText(r);
   $("#org-participation").textContent = `${t(`state.${r.status}`)} · ${words.voters} · ${words.tables}`;
+  const rep = $("#org-representativeness");
+  if (rep) clear(rep).append(representativeness(r, q) || "");
+}
+
+function drawBreakdown(found) {
+  const mount = $("#org-breakdown");
+  if (!mount) return;
+  const q = app.questions.find((x) => x.id === app.selected);
+  const byRep = $("#org-by-representativeness");
+  if (byRep) {
+    const byQuestion = app.questions.find((x) => x.id === found.by);
+    clear(byRep).append((found.byResults && representativeness(found.byResults, byQuestion)) || "");
+  }
+  const seen = new Set();
+  for (const g of found.groups || []) {
+    seen.add(g.group);
+    let card = mount.querySelector(`.group-card[data-group="${CSS.escape(g.group)}"]`);
+    if (!card) {
+      card = h("section", { class: "group-card", "data-group": g.group },
+        h("h3", { class: "group-title" }, h("span", { class: "group-label" }), h("span", { class: "group-n" })),
+        h("div", { class: "group-body" }));
+      mount.append(card);
+    }
+    card.querySelector(".group-label").textContent = pick(g.label);
+    card.querySelector(".group-n").textContent = g.suppressed ? "" : t("results.n_voters", { n: g.voters ?? 0 });
+    card.dataset.suppressed = String(Boolean(g.suppressed));
+    const body = card.querySelector(".group-body");
+    if (g.suppressed) {
+      app.groupViews.delete(g.group);
+      clear(body).append(h("p", { class: "group-suppressed" }, t("results.suppressed", { n: found.min_group ?? 5 })));
+      continue;
+    }
+    let view = app.groupViews.get(g.group);
+    if (!view) {
+      clear(body);
+      view = new ResultsView(body, { max: 8 });
+      app.groupViews.set(g.group, view);
+    }
+    view.update(g.results, q);
+  }
+  for (const card of [...mount.querySelectorAll(".group-card")]) {
+    if (!seen.has(card.dataset.group)) {
+      app.groupViews.delete(card.dataset.group);
+      card.remove();
+    }
+  }
+  const note = $("#org-not-grouped");
+  if (note) note.textContent = found.not_grouped ? t("results.not_grouped", { n: found.not_grouped }) : "";
+}
+
+/** A demographic question's room share beside its target share, per group. */
+function representativeness(r, q) {
+  if (!r?.targets || r.hidden) return null;
+  const share = Object.fromEntries((r.ranking || []).map((row) => [row.option, row.share || 0]));
+  const answered = (r.ranking || []).some((row) => row.score);
+  const options = (q?.options || (r.ranking || []).map((row) => ({ id: row.option, label: row.label }))).filter((o) => o.id in r.targets);
+  const rows = options.map((o) => {
+    const target = r.targets[o.id];
+    const room = share[o.id] || 0;
+    const gap = r.gaps?.[o.id];
+    const off = typeof gap === "number" && Math.abs(gap) >= 0.05 ? (gap > 0 ? "over" : "under") : "near";
+    const points = typeof gap === "number" ? Math.round(gap * 100) : null;
+    return h("div", { class: `rep-row rep-${off}`, "data-option": o.id, "data-gap": typeof gap === "number" ? String(gap) : "" },
+      h("span", { class: "rep-label" }, pick(o.label)),
+      h("div", { class: "rep-track", "aria-hidden": "true" },
+        h("span", { class: "rep-fill", style: { width: `${Math.min(1, room) * 100}%` } }),
+        h("span", { class: "rep-target", style: { left: `${Math.min(1, target) * 100}%` } })),
+      h("span", { class: "rep-values" },
+        t("results.room_vs_target", { room: fmtPercent(room), target: fmtPercent(target) }),
+        points === null ? "" : ` (${points > 0 ? "+" : ""}${fmtNumber(points)})`));
+  });
+  return h("section", { class: "representativeness", "data-question": r.question },
+    h("h3", {}, t("results.representativeness", { name: pick(q?.prompt) || r.question })),
+    h("p", { class: "hint" }, answered ? t("results.representativeness_hint") : t("results.no_answers")),
+    h("div", { class: "rep-legend" }, h("span", { class: "key key-room" }, t("results.room_share")), h("span", { class: "key key-target" }, t("results.target_share"))),
+    rows);
+}
+
+// tables: who is connected, and how many seats of each table voted on each open question
+
+function drawTablesTab(main) {
+  main.append(
+    h("section", { class: "card", id: "tables-card" },
+      h("div", { class: "card-head" }, h("h2", {}, t("tables.title")), h("span", { class: "big-note", id: "tables-summary" })),
+      h("p", { class: "hint" }, t("tables.hint")),
+      h("ul", { class: "tables-questions", id: "tables-questions" }),
+      h("div", { id: "table-grid", "aria-live": "off" })),
+  );
+  fetchTables();
+  app.poll = setInterval(fetchTables, TABLES_POLL_MS);
+}
+
+async function fetchTables() {
+  try {
+    const found = await call("GET", `/api/meetings/${app.session.meeting}/tables`);
+    if (app.tab === "tables") drawTables(found);
+  } catch (err) {
+    toast(errorText(err.code, err.detail), "error");
+  }
+}
+
+function seenText(found, row) {
+  if (row.last_seen === null || row.last_seen === undefined) return t("tables.never");
+  const seconds = Math.max(0, Math.round((found.now - row.last_seen) / 1000));
+  if (seconds < 15) return t("tables.seen", { when: t("tables.just_now") });
+  const format = new Intl.RelativeTimeFormat(currentLang() === "th" ? "th-TH" : "en-GB", { numeric: "auto" });
+  const when = seconds < 3600 ? format.format(-Math.round(seconds / 60) || -1, "minute") : format.format(-Math.round(seconds / 3600), "hour");
+  return t("tables.seen", { when });
+}
+
+function drawTables(found) {
+  const grid = $("#table-grid");
+  if (!grid) return;
+  const rows = found.tables || [];
+  const connected = rows.filter((r) => r.connected).length;
+  $("#tables-summary").textContent = t("tables.connected_of", { n: connected, total: rows.length });
+  const questions = clear($("#tables-questions"));
+  if (!found.questions.length) questions.append(h("li", { class: "hint" }, t("tables.no_open")));
+  for (const q of found.questions) {
+    const voted = rows.reduce((sum, r) => sum + (r.voted[q] || 0), 0);
+    const prompt = pick(app.questions.find((x) => x.id === q)?.prompt) || q;
+    questions.append(
+      h("li", { "data-question": q, "data-voted": String(voted) },
+        h("span", { class: "q-id" }, q), " ", h("span", { class: "q-prompt" }, prompt), " · ",
+        h("strong", {}, t("tables.voted_of", { n: voted, total: rows.length * found.seats }))));
+  }
+  const sites = app.meeting?.sites || [];
+  const groups = sites.length
+    ? [...sites.map((s) => ({ id: s.id, name: pick(s.name), rows: rows.filter((r) => r.site === s.id) })),
+       { id: "", name: t("tables.no_site"), rows: rows.filter((r) => !r.site) }]
+    : [{ id: "", name: "", rows }];
+  clear(grid);
+  for (const group of groups) {
+    if (!group.rows.length) continue;
+    const online = group.rows.filter((r) => r.connected).length;
+    grid.append(
+      h("section", { class: "tables-site", "data-site": group.id },
+        group.name ? h("h3", {}, group.name, " ", h("span", { class: "group-n" }, t("tables.connected_of", { n: online, total: group.rows.length }))) : null,
+        h("ol", { class: "table-grid" }, group.rows.map((r) => tableTile(found, r)))));
+  }
+}
+
+function tableTile(found, r) {
+  const seen = seenText(found, r);
+  const state = t(r.connected ? "tables.connected" : "tables.offline");
+  return h("li", {
+    class: `table-tile ${r.connected ? "is-connected" : "is-offline"}`,
+    "data-table": String(r.table),
+    "data-connected": String(r.connected),
+    title: `${t("tables.table_n", { n: r.table })} · ${state} · ${seen}`,
+  },
+    h("span", { class: "tile-n" }, fmtNumber(r.table)),
+    h("span", { class: "tile-state" }, state),
+    found.questions.map((q) => {
+      const n = r.voted[q] || 0;
+      const done = n >= found.seats;
+      return h("span", { class: `tile-q ${done ? "is-done" : ""}`, "data-question": q, "data-voted": String(n) },
+        h("span", { class: "tile-q-id" }, q),
+        h("span", { class: "tile-q-n" }, `${fmtNumber(n)}/${fmtNumber(found.seats)}`),
+        h("span", { class: "tile-bar" }, h("span", { class: "tile-fill", style: { width: `${Math.min(1, n / found.seats) * 100}%` } })));
+    }),
+    h("span", { class: "tile-seen" }, seen));
 }
 
 // codes

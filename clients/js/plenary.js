@@ -1,6 +1,12 @@
 // The plenary display (1920×1080 and up, read from the back of the hall): whatever the
 // organiser puts on it (question with live results, participation, ideas, themes,
 // pre/post comparison, a text), a join QR, high contrast, no scrolling.
+//
+// A screen in one hall of a linked meeting (plenary.html#code=…&site=<site id>, or the
+// hall picker in the top bar; remembered on the screen) shows "this hall" beside "all
+// halls" for a revealed question: the hall's figures come from the results API (a display
+// may read site= results of the question on show once revealed), fetched again when a
+// `results` event arrives, at most once a second.
 
 import { api, qrImage } from "./api.js";
 import { Connection } from "./connection.js";
@@ -11,6 +17,8 @@ import { startPage, statusBar } from "./ui.js";
 import { ResultsView, participationText, compareView } from "./results.js";
 
 const IDEAS_ON_WALL = 12;
+const SITE_KEY = "pk.plenary.site";
+const SITE_EVERY_MS = 1000;
 const THEMES_ON_WALL = 12;
 
 const app = {
@@ -24,10 +32,35 @@ const app = {
   themes: [],
   drawn: null, // what the stage shows, to update in place
   resultsView: null,
+  site: localStorage.getItem(SITE_KEY) || "", // this screen's hall ("" = all halls only)
+  siteView: null,
+  siteResults: null,
+  siteTimer: null,
+  siteLast: 0,
 };
+
+/** `#site=<id>` in the address: remembered for this screen (`#site=` for all halls). */
+function siteFromFragment() {
+  const params = new URLSearchParams(location.hash.replace(/^#/, ""));
+  if (!params.has("site")) return;
+  setSite(params.get("site") || "");
+  if (!params.has("code")) history.replaceState(null, "", location.pathname + location.search);
+}
+
+function setSite(site) {
+  app.site = site;
+  app.siteResults = null;
+  if (site) localStorage.setItem(SITE_KEY, site);
+  else localStorage.removeItem(SITE_KEY);
+}
+
+function currentSite() {
+  return (app.meeting?.sites || []).find((s) => s.id === app.site) || null;
+}
 
 async function main() {
   await startPage();
+  siteFromFragment();
   app.session = await obtainSession("display", $("#main"), { titleKey: "plenary.title" });
   app.conn = new Connection({
     token: app.session.token,
@@ -42,6 +75,7 @@ async function main() {
   statusBar({ connection: app.conn });
   window.addEventListener("langchange", () => {
     app.drawn = null;
+    drawSitePicker();
     render();
   });
   window.addEventListener("resize", () => {
@@ -60,6 +94,7 @@ async function onWelcome(welcome) {
   app.ideas = dedupe(state.ideas || []);
   app.themes = state.themes || [];
   app.drawn = null;
+  drawSitePicker();
   render();
   try {
     const meeting = await api("GET", `/api/meetings/${app.meeting.id}`, { token: app.session.token });
@@ -87,6 +122,7 @@ function onEvent(message) {
     case "results":
       app.results[message.results.question] = message.results;
       update();
+      if (message.results.question === app.view.question) scheduleSite();
       break;
     case "question_opened":
     case "question_closed":
@@ -148,6 +184,7 @@ function update() {
     if (!r) return;
     app.resultsView?.update(r, q);
     drawNumbers(r);
+    drawSite();
   } else if (app.view.view === "compare") {
     app.drawn = null;
     render();
@@ -169,12 +206,22 @@ function drawQuestion(main) {
   const q = app.questions.get(app.view.question);
   const status = q?.state === "open" ? "plenary.status_open" : q?.state === "closed" ? "plenary.status_closed" : "plenary.status_draft";
   const results = h("div", { id: "pl-results", class: "pl-results" });
+  const site = currentSite();
+  const siteResults = site ? h("div", { id: "pl-site-results", class: "pl-results" }) : null;
   main.append(
     h("div", { class: "pl-question" },
       h("div", { class: "pl-q-head" },
         h("p", { class: `pl-status pl-status-${q?.state || "draft"}`, id: "pl-status" }, t(status)),
         h("h1", { class: "pl-prompt", id: "pl-prompt" }, q ? pick(q.prompt) : "")),
-      results),
+      site
+        ? h("div", { class: "pl-split" },
+            h("section", { class: "pl-half pl-half-site", "data-site": site.id },
+              h("h2", { class: "pl-half-head" }, h("span", { id: "pl-site-name" }, t("plenary.this_hall", { name: pick(site.name) })), h("span", { class: "pl-half-n", id: "pl-site-n" })),
+              siteResults),
+            h("section", { class: "pl-half pl-half-all" },
+              h("h2", { class: "pl-half-head" }, h("span", { id: "pl-all-name" }, t("plenary.all_halls")), h("span", { class: "pl-half-n", id: "pl-all-n" })),
+              results))
+        : results),
     h("div", { class: "pl-side" },
       h("div", { class: "numbers", id: "numbers" },
         h("p", { class: "number" }, h("span", { class: "number-big", id: "n-voters" }, "0"), h("span", { class: "number-label", id: "n-voters-label" })),
@@ -182,6 +229,7 @@ function drawQuestion(main) {
       joinPanel()),
   );
   app.resultsView = new ResultsView(results, { max: 8 });
+  app.siteView = siteResults ? new ResultsView(siteResults, { max: 8 }) : null;
   const r = app.results[app.view.question];
   if (r) {
     app.resultsView.update(r, q);
@@ -189,6 +237,92 @@ function drawQuestion(main) {
   } else {
     results.append(h("p", { class: "hidden-note" }, t("results.waiting")));
   }
+  drawSite();
+  scheduleSite();
+}
+
+// --- this hall beside all halls -------------------------------------------------------------
+
+function siteWanted() {
+  return Boolean(currentSite()) && app.view.view === "question" && app.view.reveal !== false;
+}
+
+/** Fetch this hall's results soon: at most once a second, whatever the rate of events. */
+function scheduleSite() {
+  if (!siteWanted() || app.siteTimer) return;
+  const wait = Math.max(0, app.siteLast + SITE_EVERY_MS - Date.now());
+  app.siteTimer = setTimeout(async () => {
+    app.siteLast = Date.now();
+    try {
+      await fetchSite();
+    } finally {
+      app.siteTimer = null;
+    }
+  }, wait);
+}
+
+async function fetchSite() {
+  if (!siteWanted()) return;
+  const question = app.view.question;
+  const site = app.site;
+  try {
+    const r = await api("GET", `/api/meetings/${app.meeting.id}/questions/${encodeURIComponent(question)}/results`, { token: app.session.token, query: { site } });
+    if (question !== app.view.question || site !== app.site) return;
+    app.siteResults = r;
+    drawSite();
+  } catch (err) {
+    console.warn("site results", errorText(err.code)); // e.g. hidden again meanwhile
+  }
+}
+
+function drawSite() {
+  const all = app.results[app.view.question];
+  const allN = $("#pl-all-n");
+  if (allN && all) allN.textContent = t("results.n_voters", { n: all.voters ?? 0 });
+  if (!app.siteView) return;
+  const q = app.questions.get(app.view.question);
+  const hidden = app.view.reveal === false || all?.hidden;
+  const r = app.siteResults;
+  if (hidden) {
+    app.siteView.update({ hidden: true });
+    $("#pl-site-n").textContent = "";
+  } else if (r && r.question === app.view.question) {
+    app.siteView.update(r, q);
+    $("#pl-site-n").textContent = t("results.n_voters", { n: r.voters ?? 0 });
+  }
+}
+
+function drawSitePicker() {
+  const sites = app.meeting?.sites || [];
+  let picker = $("#pl-site");
+  if (!sites.length) {
+    picker?.remove();
+    return;
+  }
+  if (!picker) {
+    picker = h("select", { id: "pl-site", class: "pl-site-pick" });
+    picker.addEventListener("change", () => {
+      setSite(picker.value);
+      app.drawn = null;
+      render();
+    });
+    $("#pl-date").after(picker);
+    // the picker is for whoever sets the screen up: it shows while the mouse moves
+    let idle = null;
+    const wake = () => {
+      document.body.classList.add("pl-controls");
+      clearTimeout(idle);
+      idle = setTimeout(() => document.body.classList.remove("pl-controls"), 4000);
+    };
+    for (const name of ["pointermove", "pointerdown", "keydown"]) window.addEventListener(name, wake, { passive: true });
+    wake();
+  }
+  picker.setAttribute("aria-label", t("plenary.site_pick"));
+  clear(picker).append(
+    h("option", { value: "" }, t("plenary.all_sites")),
+    ...sites.map((s) => h("option", { value: s.id }, pick(s.name))),
+  );
+  picker.value = currentSite() ? app.site : "";
 }
 
 function drawNumbers(r) {

@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 
 from .assets import asset_routes
 from .hub import Hub
+from .presence import Presence
 from .routes import routes
 from .services import Services
 from .settings import Settings
@@ -59,8 +60,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await store.check_durability()
         hub = Hub(store, tick_hz=settings.tick_hz)
         writer = BallotWriter(store, max_batch=settings.max_batch)
-        app.state.services = Services(settings, store, hub, writer, settings.admin_token)
-        async with writer.running(), hub.running():
+        presence = Presence(store)
+        app.state.services = Services(
+            settings, store, hub, writer, settings.admin_token, presence=presence
+        )
+        async with writer.running(), hub.running(), presence.running():
             yield
         await redis.aclose()
 

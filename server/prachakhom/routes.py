@@ -21,6 +21,7 @@ from .results import read_breakdown, read_results, read_site
 from .services import UNAUTHORIZED, Services
 
 MAX_BODY = 256 * 1024
+CONNECTED_WITHIN_MS = 60_000  # a table not heard from for longer shows as not connected
 PLENARY_VIEWS = ("question", "participation", "ideas", "themes", "compare", "text")
 
 
@@ -210,11 +211,13 @@ def _state_change(state: str) -> Handler:
 @api
 async def results(request: Request) -> Response:
     m, q = request.path_params["meeting"], request.path_params["question"]
-    await require_role(request, m, Role.ORGANISER)
+    who = await require_role(request, m, Role.ORGANISER, Role.DISPLAY)
     services = services_of(request)
     meeting = await services.meeting(m)
     question = await services.question(m, q)
     params = request.query_params
+    if who is not None and who.role == Role.DISPLAY:
+        await check_display_may_read(services, m, q, params)
     method = params.get("method")
     state = (await services.store.states(m)).get(q, "draft")
     if "by" in params:
@@ -227,6 +230,55 @@ async def results(request: Request) -> Response:
     else:
         (found,) = await read_results(services.store, meeting, [(question, state)], method)
     return Json(found)
+
+
+async def check_display_may_read(
+    services: Services, meeting_id: str, question_id: str, params: Any
+) -> None:
+    """A screen may read one site's results (`site=`, nothing else) of the question on
+    the plenary, once it is revealed: what the hall is shown anyway, for its own site."""
+    if set(params.keys()) != {"site"}:
+        raise PrachakhomError(Code.FORBIDDEN, "a display may read only site= results")
+    view = await services.store.plenary(meeting_id)
+    if view.get("view") != "question" or view.get("question") != question_id:
+        raise PrachakhomError(Code.FORBIDDEN, "a display may read only the question on show")
+    if view.get("reveal", True) is False:
+        raise PrachakhomError(Code.FORBIDDEN, "the results of this question are not revealed")
+
+
+@api
+async def tables(request: Request) -> Response:
+    """Live table status: connected, last seen, and voters counted per open question."""
+    m = request.path_params["meeting"]
+    await require_role(request, m, Role.ORGANISER)
+    services = services_of(request)
+    meeting = await services.meeting(m)
+    open_questions = [q.id for q, state in await services.store.questions(m) if state == "open"]
+    seen = await services.store.seen(m)
+    voted = await services.store.tables_voted(m, open_questions)
+    now = int(time.time() * 1000)
+    rows = []
+    for table in range(1, meeting.table_count + 1):
+        mark = seen.get(table)
+        at = mark["at"] if mark else None
+        rows.append(
+            {
+                "table": table,
+                "site": meeting.site_of(table),
+                "connected": bool(mark and mark["connected"] and now - at <= CONNECTED_WITHIN_MS),
+                "last_seen": at,
+                "voted": {q: voted[q].get(table, 0) for q in open_questions},
+            }
+        )
+    return Json(
+        {
+            "meeting": m,
+            "seats": meeting.seats,
+            "questions": open_questions,
+            "now": now,
+            "tables": rows,
+        }
+    )
 
 
 @api
@@ -398,6 +450,7 @@ routes = [
     ),
     Route("/api/meetings/{meeting}/questions/{question}/results", results, methods=["GET"]),
     Route("/api/meetings/{meeting}/plenary", set_plenary, methods=["PUT"]),
+    Route("/api/meetings/{meeting}/tables", tables, methods=["GET"]),
     Route("/api/meetings/{meeting}/ideas", ideas, methods=["GET"]),
     Route("/api/meetings/{meeting}/themes", list_themes, methods=["GET"]),
     Route("/api/meetings/{meeting}/themes", save_theme, methods=["POST"]),

@@ -13,6 +13,7 @@ from .auth import Principal, same_secret, token_digest, token_meeting
 from .errors import Code, PrachakhomError
 from .hub import Hub
 from .meetings import Meeting
+from .presence import Presence
 from .questions import Question
 from .settings import Settings
 from .store.store import Store
@@ -30,6 +31,7 @@ class Services:
     hub: Hub
     writer: BallotWriter
     admin_token: str
+    presence: Presence
     _meetings: dict[str, Meeting] = field(default_factory=dict)
     _questions: dict[tuple[str, str], Question] = field(default_factory=dict)
     _principals: dict[str, Principal] = field(default_factory=dict)

@@ -84,12 +84,17 @@ class Session:
         )
         room = await self.services.hub.enter(self.meeting, client)
         CONNECTIONS.labels(principal.role.value).inc()
+        presence, table = self.services.presence, principal.table
+        if table is not None:
+            presence.connected(principal.meeting, table)
         try:
             welcome_seq = await self._welcome(room, principal, hello.resume_from)
             await self._serve(welcome_seq)
         finally:
             self.services.hub.leave(client)
             CONNECTIONS.labels(principal.role.value).dec()
+            if table is not None:
+                presence.disconnected(principal.meeting, table)
 
     async def _await_hello(self) -> Hello | None:
         timeout = self.services.settings.hello_timeout
@@ -223,6 +228,9 @@ class Session:
                 self.reply_error(exc, protocol.message_id(raw))
 
     async def handle(self, message: protocol.ClientMessage) -> None:
+        who = self.client.principal if self.client is not None else None
+        if who is not None and who.table is not None and not isinstance(message, PingMsg):
+            self.services.presence.active(who.meeting, who.table)  # a dict write, no I/O
         if isinstance(message, BallotMsg):
             await self.on_ballot(message)
         elif isinstance(message, TableTallyMsg):

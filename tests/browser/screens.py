@@ -73,6 +73,7 @@ class Shooter:
     async def shot(self, page: Any, name: str) -> None:
         await page.evaluate("document.fonts.ready")
         await page.evaluate("document.getElementById('toasts')?.remove()")  # transient
+        await page.evaluate("document.body.classList.remove('pl-controls')")  # the hall picker
         await page.wait_for_timeout(700)  # bars and toasts settle
         viewport = page.viewport_size
         path = self.out / f"{name}-{size(viewport)}.png"
@@ -111,16 +112,36 @@ async def seed(base: str, created: dict[str, Any]) -> None:
                 spent += costs[project]
         return chosen or ["vhv"]
 
+    people = random.Random(8)  # its own stream: the ballots below stay as they were
+    north = ["mueang", "mueang", "mueang", "chun", "dokkhamtai", "maechai"]
+    east = ["chiangkham", "chiangkham", "chiangmuan", "pong"]
+
+    async def about(client: Client, n: int, seat: int) -> None:
+        """Sector, age and district: skewed away from the sector targets; Phu Sang small."""
+        sector = people.choices(["public", "business", "civil", "affected"], [5, 1, 4, 1])[0]
+        await client.cast("sector", sector, seat=seat)
+        await client.cast(
+            "age", people.choices(["u25", "25-39", "40-59", "60+"], [1, 3, 5, 3])[0], seat=seat
+        )
+        district = (
+            "phusang" if n in (2, 3) and seat == 1 else people.choice(north if n <= 30 else east)
+        )
+        await client.cast("district", district, seat=seat)
+
     async def table(n: int) -> None:
         joined = await Api(base).join(codes["tables"][str(n)])
         async with Client(base.replace("http", "ws") + "/ws", joined["token"]) as client:
             for seat in range(1, 11):
                 if n == 1:
                     continue  # table 1 votes on the tablet, in the screenshots
+                if (n, seat) != (5, 3):  # seat 5:3 answers on the phone, in the screenshots
+                    await about(client, n, seat)
                 pre = rng.choices([1, 2, 3, 4, 5], [2, 4, 5, 3, 2])[0]
                 await client.cast("pre", pre, seat=seat)
                 await client.cast("post", min(5, pre + rng.choice([0, 1, 1, 2])), seat=seat)
-                await client.cast("priorities", ranked(), seat=seat)
+                priorities_ranked = ranked()
+                if (n, seat) != (5, 3):  # the phone of seat 5:3 ranks them, in the screenshots
+                    await client.cast("priorities", priorities_ranked, seat=seat)
                 await client.cast("budget", budget(), seat=seat)
                 dots = rng.sample(list(costs), 2)
                 await client.cast("dots", {dots[0]: 3, dots[1]: 2}, seat=seat)
@@ -130,10 +151,11 @@ async def seed(base: str, created: dict[str, Any]) -> None:
 
     async with Api(base, created["organiser"]) as organiser:
         m = created["id"]
-        for q in ("pre", "post", "priorities", "budget", "dots", "iap2"):
+        about_you = ("sector", "age", "district")
+        for q in ("pre", "post", "priorities", "budget", "dots", "iap2", *about_you):
             await organiser.open(m, q)
         await asyncio.gather(*(table(n) for n in range(1, 41)))
-        for q in ("pre", "post", "budget", "dots", "iap2"):
+        for q in ("pre", "post", "budget", "dots", "iap2", *about_you):
             await organiser.close(m, q)
         ideas = demo_ideas()
         by_table: dict[int, list[dict[str, str]]] = {}
@@ -217,6 +239,11 @@ async def shoot_all(s: Shooter, org: Api, m: str, codes: dict[str, Any], token: 
     await plenary.wait_for_selector("#pl-text")
     await s.shot(plenary, "plenary-text")
     await org.plenary(m, {"view": "question", "question": "priorities"})
+    hall = await s.page(f"/app/plenary.html#code={codes['display']}&site=chiangkham", PLENARY)
+    await online(hall)
+    await hall.wait_for_selector('#pl-site-results .bar-row[data-rank="1"]')
+    await hall.wait_for_selector('#pl-results .bar-row[data-rank="1"]')
+    await s.shot(hall, "plenary-site")
 
     # --- the tablet ---------------------------------------------------------------------------
     await org.open(m, "iap2")
@@ -328,6 +355,19 @@ async def shoot_all(s: Shooter, org: Api, m: str, codes: dict[str, Any], token: 
     await console.select_option("#results-method", "irv")
     await console.wait_for_selector('#org-results .bar-row[data-rank="1"]')
     await s.shot(console, "organiser-results")
+    await console.select_option("#results-question", "iap2")
+    await console.select_option("#results-breakdown", "by:district")
+    await console.wait_for_selector('.group-card[data-suppressed="true"]')
+    await console.wait_for_selector('.group-card .bar-row[data-rank="1"]')
+    await s.shot(console, "organiser-breakdown")
+    await console.select_option("#results-breakdown", "sites")
+    await console.wait_for_selector('.group-card[data-group="chiangkham"] .bar-row[data-rank="1"]')
+    await s.shot(console, "organiser-breakdown-sites")
+    await console.select_option("#results-breakdown", "")
+    await console.select_option("#results-question", "sector")
+    await console.wait_for_selector("#org-representativeness .rep-row")
+    await s.shot(console, "organiser-representativeness")
+    await shoot_tables(s, org, m, codes, console)
     await console.click('[data-tab="codes"]')
     await console.wait_for_function(
         "[...document.querySelectorAll('img.qr')].every((i) => i.complete && i.naturalWidth > 0)"
@@ -353,6 +393,31 @@ async def shoot_all(s: Shooter, org: Api, m: str, codes: dict[str, Any], token: 
         await theme.locator('.theme-item [data-action="merge-pick"]').nth(0).click()
         await theme.locator('.theme-item [data-action="merge-pick"]').nth(1).click()
         await s.shot(theme, "theme")
+
+
+async def shoot_tables(s: Shooter, org: Api, m: str, codes: dict[str, Any], console: Any) -> None:
+    """Tablets of most tables connected, voting on a new question, seen from the console."""
+    await org.open(m, "worth")
+    rng = random.Random(11)
+    options = ["heard", "learned", "met", "trust"]
+    clients = []
+    for n in [*range(2, 27), *range(31, 46)]:
+        joined = await Api(s.base).join(codes["tables"][str(n)])
+        client = Client(s.base.replace("http", "ws") + "/ws", joined["token"])
+        await client.connect()
+        clients.append(client)
+        for seat in range(1, rng.choice([0, 3, 6, 8, 10, 10]) + 1):
+            await client.cast("worth", rng.sample(options, 2), seat=seat)
+    try:
+        await console.click('[data-tab="tables"]')
+        await console.wait_for_selector('.table-tile[data-table="45"][data-connected="true"]')
+        await console.wait_for_timeout(3500)  # one more poll: every tablet is in
+        await s.shot(console, "organiser-tables")
+    finally:
+        for client in clients:
+            await client.close()
+        await org.close(m, "worth")
+        await console.click('[data-tab="results"]')
 
 
 if __name__ == "__main__":

@@ -29,6 +29,9 @@ Per meeting (prefix pk:{m}:)
                                           w: weight, t: table} (the voter's current ballot)
     q:<q>:ids                    hash     ballot id -> first outcome (counted | replaced)
     q:<q>:tables                 hash     table -> voters counted from it (deleted at 0)
+    seen                         hash     table -> JSON {at: ms, connected: bool}: when a
+                                          socket of the table was last heard from
+                                          (presence.py; written at most once a second)
 
 A voter is `<table>:<seat>` for a seat ballot and `table:<table>` for a show of hands.
 """
@@ -105,6 +108,10 @@ def votes(meeting: str, question: str) -> str:
 
 def ballot_ids(meeting: str, question: str) -> str:
     return f"{prefix(meeting)}q:{question}:ids"
+
+
+def seen(meeting: str) -> str:
+    return prefix(meeting) + "seen"
 
 
 def tables(meeting: str, question: str) -> str:

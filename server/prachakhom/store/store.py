@@ -380,6 +380,39 @@ class Store:
             )
         return reads
 
+    async def tables_voted(
+        self, meeting_id: str, question_ids: Sequence[str]
+    ) -> dict[str, dict[int, int]]:
+        """Per question, the voters counted from each table (seats, plus hands)."""
+        pipe = self.redis.pipeline(transaction=False)
+        for q in question_ids:
+            pipe.hgetall(keys.tables(meeting_id, q))
+        replies = await pipe.execute() if question_ids else []
+        return {
+            q: {int(t): int(n) for t, n in counts.items()}
+            for q, counts in zip(question_ids, replies, strict=True)
+        }
+
+    # --- table presence (presence.py) ------------------------------------------------
+
+    async def mark_seen(self, marks: dict[str, dict[int, tuple[int, bool]]]) -> None:
+        """Record tables as seen: meeting -> table -> (at in ms, connected). One round trip."""
+        pipe = self.redis.pipeline(transaction=False)
+        for meeting_id, tables in marks.items():
+            pipe.hset(
+                keys.seen(meeting_id),
+                mapping={
+                    str(table): orjson.dumps({"at": at, "connected": connected})
+                    for table, (at, connected) in tables.items()
+                },
+            )
+        await pipe.execute()
+
+    async def seen(self, meeting_id: str) -> dict[int, dict[str, Any]]:
+        """table -> {at, connected}, for the tables ever seen."""
+        raw = await self.redis.hgetall(keys.seen(meeting_id))
+        return {int(t): orjson.loads(v) for t, v in raw.items()}
+
     async def ledger(self, meeting_id: str) -> list[tuple[str, dict[str, str]]]:
         """The whole ledger, in order (for the audit and exports)."""
         entries: list[tuple[str, dict[str, str]]] = []
