@@ -4,7 +4,7 @@
 import { Connection, Outbox } from "./connection.js";
 import { $, h, clear, uuid, toast } from "./dom.js";
 import { t, pick, errorText } from "./i18n.js";
-import { obtainSession, forgetSession } from "./session.js";
+import { obtainSession, sessionLost } from "./session.js";
 import { startPage, statusBar } from "./ui.js";
 import { answerControl } from "./controls.js";
 
@@ -31,11 +31,7 @@ async function main() {
     onAck,
     onRejected,
     onError: (e) => toast(errorText(e.code, e.message), "error"),
-    onFatal: () => {
-      forgetSession("participant");
-      toast(t("error.unauthorized"), "error");
-      setTimeout(() => location.reload(), 1500);
-    },
+    onFatal: sessionLost("participant"),
   });
   statusBar({ connection: app.conn, outbox: app.outbox });
   app.outbox.onChange(() => app.meeting && drawStatuses());

@@ -6,7 +6,7 @@ import { api, ApiError, qrImage, joinUrl } from "./api.js";
 import { Connection } from "./connection.js";
 import { $, h, clear, toast } from "./dom.js";
 import { t, pick, errorText, fmtNumber, fmtPercent, applyI18n, currentLang } from "./i18n.js";
-import { fragment, savedSession, saveSession, forgetSession } from "./session.js";
+import { fragment, savedSession, saveSession, forgetSession, sessionLost } from "./session.js";
 import { startPage, statusBar } from "./ui.js";
 import { ResultsView, participationText } from "./results.js";
 import { kindName } from "./controls.js";
@@ -58,11 +58,7 @@ async function startConsole() {
     onWelcome,
     onEvent,
     onError: (e) => toast(errorText(e.code, e.message), "error"),
-    onFatal: () => {
-      forgetSession("organiser");
-      toast(t("error.unauthorized"), "error");
-      setTimeout(() => location.reload(), 1500);
-    },
+    onFatal: sessionLost("organiser"),
   });
   statusBar({ connection: app.conn });
   await refresh();

@@ -5,7 +5,7 @@
 
 import { api, ApiError } from "./api.js";
 import { Outbox } from "./connection.js";
-import { h, clear } from "./dom.js";
+import { h, clear, toast } from "./dom.js";
 import { t, errorText, applyI18n } from "./i18n.js";
 
 export const PAGES = {
@@ -37,6 +37,15 @@ export function saveSession(session) {
     new Outbox(session.token).adopt(old.token); // nothing pending is lost on a re-join
   }
   localStorage.setItem(storeKey(session.role), JSON.stringify(session));
+}
+
+// A socket's onFatal: the token is no longer valid, so forget it, say so, and start over.
+export function sessionLost(role) {
+  return () => {
+    forgetSession(role);
+    toast(t("error.unauthorized"), "error");
+    setTimeout(() => location.reload(), 1500);
+  };
 }
 
 export function forgetSession(role) {

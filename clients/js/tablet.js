@@ -4,7 +4,7 @@
 import { Connection, Outbox, tokenKey } from "./connection.js";
 import { $, h, clear, uuid, toast } from "./dom.js";
 import { t, pick, errorText, fmtTime } from "./i18n.js";
-import { obtainSession, forgetSession } from "./session.js";
+import { obtainSession, forgetSession, sessionLost } from "./session.js";
 import { startPage, statusBar, emptyNote } from "./ui.js";
 import { answerControl, handsControl, kindName } from "./controls.js";
 
@@ -46,11 +46,7 @@ async function main() {
     onAck,
     onRejected,
     onError: (e) => toast(errorText(e.code, e.message), "error"),
-    onFatal: () => {
-      forgetSession("facilitator");
-      toast(t("error.unauthorized"), "error");
-      setTimeout(() => location.reload(), 1500);
-    },
+    onFatal: sessionLost("facilitator"),
   });
   statusBar({ connection: app.conn, outbox: app.outbox });
   app.outbox.onChange(() => {

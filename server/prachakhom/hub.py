@@ -24,7 +24,7 @@ from . import protocol
 from .auth import Principal, Role
 from .meetings import Meeting
 from .metrics import RESULTS_PUSHED, SLOW_CONSUMERS
-from .questions import Question
+from .questions import Question, parse_question
 from .results import hidden, read_results
 from .store import keys
 from .store.store import Store
@@ -131,8 +131,6 @@ class Room:
         self.last_seq = seq
         event = body.get("event")
         if event in ("question_added", "question_opened", "question_closed"):
-            from .questions import parse_question
-
             data = dict(body["question"])
             state = data.pop("state")
             question = parse_question(data)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .errors import invalid_question
@@ -59,7 +60,7 @@ class Option:
     label: Text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Question:
     id: str
     kind: str
@@ -68,8 +69,9 @@ class Question:
     settings: Mapping[str, Any] = field(default_factory=dict)
     pair_of: str | None = None
 
-    @property
+    @cached_property
     def option_ids(self) -> tuple[str, ...]:
+        """Computed once: validation asks for it for every ballot."""
         return tuple(o.id for o in self.options)
 
     def label(self, option_id: str) -> Text:

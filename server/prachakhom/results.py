@@ -199,12 +199,19 @@ async def read_site(
 
 
 async def read_compare(store: Store, meeting: Meeting, post: Question) -> dict[str, Any] | None:
-    """The pre/post comparison of a question that names its pre-poll with pair_of."""
+    """The pre/post comparison of a question that names its pre-poll with pair_of.
+
+    Cached per (pre, post) tally versions: screens ask every tick, the ballots rarely
+    change between ticks, and reading both questions' ballots is the costly part."""
     if not post.pair_of:
         return None
     pre = await store.question(meeting.id, post.pair_of)
     if pre is None:
         return None
+    pre_version, post_version = await store.versions(meeting.id, [pre.id, post.id])
+    key = (meeting.id, f"{pre.id}>{post.id}", pre_version * 2**32 + post_version, "compare")
+    if key in _recounts:
+        return _recounts[key]
     before = {
         v: r["a"]
         for v, r in (await store.all_ballots(meeting.id, pre.id)).items()
@@ -216,9 +223,17 @@ async def read_compare(store: Store, meeting: Meeting, post: Question) -> dict[s
         if not v.startswith("table:")
     }
     try:
-        return compare.compare(pre, post, before, after) | {"pre_question": pre.id}
+        comparison = compare.compare(pre, post, before, after) | {"pre_question": pre.id}
     except PrachakhomError:  # checked at creation; never let it break a screen
         return None
+    _remember(key, comparison)
+    return comparison
+
+
+def _remember(key: tuple[str, str, int, str], value: dict[str, Any]) -> None:
+    if len(_recounts) >= RECOUNT_CACHE_MOST:
+        _recounts.pop(next(iter(_recounts)))
+    _recounts[key] = value
 
 
 async def _recount(
@@ -230,9 +245,7 @@ async def _recount(
     if cached is None:
         records = await store.all_ballots(meeting.id, question.id)
         cached = kind_named(question.kind).recount[method](question, answers_of(records))
-        if len(_recounts) >= RECOUNT_CACHE_MOST:
-            _recounts.pop(next(iter(_recounts)))
-        _recounts[key] = cached
+        _remember(key, cached)
     return cached
 
 

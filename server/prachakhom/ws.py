@@ -16,7 +16,6 @@ import logging
 import time
 from typing import Any
 
-import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from . import closecodes, protocol
@@ -349,7 +348,3 @@ class Session:
 
 def _error(exc: PrachakhomError) -> dict[str, Any]:
     return {"type": "error", **exc.to_dict()}
-
-
-def dumps(message: dict[str, Any]) -> str:
-    return orjson.dumps(message).decode()
