@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test lint format bench clean setup chromium
+.PHONY: run test lint format bench clean setup chromium system
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,18 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 setup: $(STAMP)
 
+## Debian's Pango (WeasyPrint's PDF layout: Thai shaping and line breaks), Thai fonts for
+## the browsers, and poppler-utils (the tests read the PDF back).
+system:
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && command -v pdftoppm >/dev/null; } || { \
+	  echo "Installing Pango and poppler-utils for the PDF report"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO apt-get install -y -qq --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+	    poppler-utils fonts-thai-tlwg >/dev/null; }
+
 ## Start the whole system on the embedded Valkey with the demo forum loaded.
-run: $(STAMP)
+run: $(STAMP) system
 	$(BIN)/prachakhom serve --demo $(ARGS)
 
 ## Debian's Chromium for the browser tests (Playwright drives it; no browser download).
@@ -30,7 +40,7 @@ chromium:
 	  $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-thai-tlwg >/dev/null; }
 
 ## Install what the tests need, then run them all (lint included).
-test: $(STAMP) chromium
+test: $(STAMP) system chromium
 	$(BIN)/ruff check server tests loadtest
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 

@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from .assets import asset_routes
 from .hub import Hub
 from .presence import Presence
+from .receipts import Receipts
 from .routes import routes
 from .services import Services
 from .settings import Settings
@@ -62,7 +63,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         writer = BallotWriter(store, max_batch=settings.max_batch)
         presence = Presence(store)
         app.state.services = Services(
-            settings, store, hub, writer, settings.admin_token, presence=presence
+            settings,
+            store,
+            hub,
+            writer,
+            settings.admin_token,
+            presence=presence,
+            receipts=Receipts(store),
         )
         async with writer.running(), hub.running(), presence.running():
             yield

@@ -102,6 +102,20 @@ class Api:
     async def audit(self, m: str) -> Any:
         return await self.call("GET", f"/api/meetings/{m}/audit")
 
+    async def export(self, m: str, fmt: str = "json", lang: str | None = None) -> bytes:
+        """An export file's bytes (see docs/exports.md)."""
+        params = {"format": fmt} | ({"lang": lang} if lang else {})
+        response = await self.http.get(f"/api/meetings/{m}/export", params=params, timeout=300)
+        if response.status_code >= 400:
+            error = response.json().get("error", {})
+            raise ClientError(
+                error.get("code", "http_error"), error.get("message", ""), response.status_code
+            )
+        return response.content
+
+    async def receipt(self, m: str, code: str) -> Any:
+        return await self.call("GET", f"/api/meetings/{m}/receipts/{code}")
+
 
 class Client:
     """One participant, tablet or screen on the socket, with an outbox and reconnects."""

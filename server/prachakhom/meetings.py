@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ class Meeting:
     seats: int
     sites: tuple[Site, ...] = ()
     seat_codes: bool = False
+    date: str | None = None  # ISO day of the meeting; reports fall back to the export day
 
     @property
     def eligible(self) -> int:
@@ -59,7 +61,7 @@ class Meeting:
             "tables": {"count": self.table_count, "seats": self.seats},
             "sites": [{"id": s.id, "name": s.name, "tables": list(s.tables)} for s in self.sites],
             "seat_codes": self.seat_codes,
-        }
+        } | ({"date": self.date} if self.date else {})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Meeting:
@@ -88,6 +90,9 @@ def parse_meeting(data: Any, meeting_id: str) -> Meeting:
     seat_codes = data.get("seat_codes", False)
     if not isinstance(seat_codes, bool):
         raise _bad("seat_codes must be true or false")
+    date = data.get("date")
+    if date is not None and not _iso_day(date):
+        raise _bad("date must be a day as YYYY-MM-DD (Common Era), e.g. 2026-11-21")
     return Meeting(
         id=meeting_id,
         title=title,
@@ -96,7 +101,16 @@ def parse_meeting(data: Any, meeting_id: str) -> Meeting:
         seats=seats,
         sites=_parse_sites(data.get("sites") or [], count),
         seat_codes=seat_codes,
+        date=date,
     )
+
+
+def _iso_day(value: Any) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return isinstance(value, str) and len(value) == 10
 
 
 def _int_in(value: Any, low: int, high: int) -> bool:

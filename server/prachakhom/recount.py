@@ -1,61 +1,21 @@
-"""Recount every question from the ledger alone, and compare with the live tallies.
-
-The ledger holds every accepted ballot with its contribution; a voter's later ballot
-replaces the earlier one. Summing each voter's last contribution must give the live
-tally exactly. The digest chains every entry with SHA-256, so any change is visible.
-"""
+"""The audit: recount every question from the published ledger and compare with the
+live tallies (see `ledger` for the chain and the pseudonyms)."""
 
 from __future__ import annotations
 
-import hashlib
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
+from .ledger import Recount, publish, recount
 from .store.store import Store
 
-LedgerEntry = tuple[str, dict[str, str]]
+
+async def published_ledger(store: Store, meeting_id: str) -> list[dict[str, Any]]:
+    return list(publish(meeting_id, await store.ledger(meeting_id)))
 
 
-@dataclass
-class Recount:
-    tallies: dict[str, dict[str, int]] = field(default_factory=dict)
-    voters: dict[str, int] = field(default_factory=dict)
-    ballots: int = 0
-    entries: int = 0
-    digest: str = ""
-
-
-def recount(entries: Iterable[LedgerEntry]) -> Recount:
-    last: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    out = Recount()
-    chain = hashlib.sha256(b"prachakhom-ledger-v1").hexdigest()
-    for entry_id, entry in entries:
-        out.entries += 1
-        canonical = orjson.dumps({"id": entry_id, **entry}, option=orjson.OPT_SORT_KEYS)
-        chain = hashlib.sha256(chain.encode() + canonical).hexdigest()
-        if entry.get("type") == "ballot":
-            out.ballots += 1
-            last[entry["q"]][entry["voter"]] = orjson.loads(entry["rec"])
-    out.digest = chain
-    for question, records in last.items():
-        tally: dict[str, int] = defaultdict(int)
-        for rec in records.values():
-            for key, delta in rec["c"].items():
-                tally[key] += delta
-        out.tallies[question] = {k: v for k, v in tally.items() if v}
-        out.voters[question] = sum(rec["w"] for rec in records.values())
-    return out
-
-
-async def audit(store: Store, meeting_id: str) -> dict[str, Any]:
-    """The recount from the ledger beside the live tallies, question by question."""
-    counted = recount(await store.ledger(meeting_id))
-    questions = [q.id for q, _ in await store.questions(meeting_id)]
-    live = await store.read_tallies(meeting_id, questions)
+def compare_with_live(
+    counted: Recount, questions: list[str], live: list[Any]
+) -> list[dict[str, Any]]:
     report = []
     for q, read in zip(questions, live, strict=True):
         again = counted.tallies.get(q, {})
@@ -70,9 +30,18 @@ async def audit(store: Store, meeting_id: str) -> dict[str, Any]:
                 "match": again == read.tally and voters == read.voters,
             }
         )
+    return report
+
+
+async def audit(store: Store, meeting_id: str) -> dict[str, Any]:
+    """The recount from the ledger beside the live tallies, question by question."""
+    counted = recount(await published_ledger(store, meeting_id))
+    questions = [q.id for q, _ in await store.questions(meeting_id)]
+    live = await store.read_tallies(meeting_id, questions)
+    report = compare_with_live(counted, questions, live)
     return {
         "meeting": meeting_id,
-        "ok": all(r["match"] for r in report),
+        "ok": all(r["match"] for r in report) and not counted.broken,
         "questions": report,
         "ledger_entries": counted.entries,
         "ballots_in_ledger": counted.ballots,

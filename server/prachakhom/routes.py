@@ -6,6 +6,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import anyio.to_thread
 import orjson
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
@@ -17,6 +18,7 @@ from .auth import Principal, Role
 from .errors import Code, PrachakhomError
 from .methods import KINDS
 from .questions import check_text, parse_question
+from .report import document, formats
 from .results import read_breakdown, read_results, read_site
 from .services import UNAUTHORIZED, Services
 
@@ -411,6 +413,42 @@ async def question_from_themes(request: Request) -> Response:
 
 
 @api
+async def export(request: Request) -> Response:
+    """Any export format; rendering runs in a worker thread, off the event loop."""
+    m = request.path_params["meeting"]
+    await require_role(request, m, Role.ORGANISER)
+    services = services_of(request)
+    await services.meeting(m)
+    name = request.query_params.get("format", "json")
+    formats.format_named(name)
+    doc = await document.build(services.store, m, min_group=services.settings.min_group)
+    language = formats.language_of(doc, request.query_params.get("lang"))
+    body = await anyio.to_thread.run_sync(formats.render, doc, name, language)
+    return Response(
+        body,
+        media_type=formats.FORMATS[name].media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{formats.filename(doc, name)}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@api
+async def receipt_lookup(request: Request) -> Response:
+    """Is the ballot with this receipt in the ledger, and is it the voter's final one?
+    Says nothing of what was chosen; anyone holding a token of the meeting may ask."""
+    m, code = request.path_params["meeting"], request.path_params["receipt"]
+    await require_role(request, m, *Role)
+    services = services_of(request)
+    await services.meeting(m)
+    found = (await services.receipts.index(m)).get(code.strip().upper())
+    if found is None:
+        raise PrachakhomError(Code.NOT_FOUND, "no ballot with this receipt is in the ledger")
+    return Json({"receipt": code.strip().upper(), **found})
+
+
+@api
 async def audit(request: Request) -> Response:
     m = request.path_params["meeting"]
     await require_role(request, m, Role.ORGANISER)
@@ -457,6 +495,8 @@ routes = [
     Route("/api/meetings/{meeting}/themes/{theme}", delete_theme, methods=["DELETE"]),
     Route("/api/meetings/{meeting}/questions/from-themes", question_from_themes, methods=["POST"]),
     Route("/api/meetings/{meeting}/audit", audit, methods=["GET"]),
+    Route("/api/meetings/{meeting}/export", export, methods=["GET"]),
+    Route("/api/meetings/{meeting}/receipts/{receipt}", receipt_lookup, methods=["GET"]),
     Route("/healthz", healthz, methods=["GET"]),
     Route("/metrics", metrics, methods=["GET"]),
 ]

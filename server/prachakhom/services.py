@@ -15,6 +15,7 @@ from .hub import Hub
 from .meetings import Meeting
 from .presence import Presence
 from .questions import Question
+from .receipts import Receipts
 from .settings import Settings
 from .store.store import Store
 from .writer import BallotWriter
@@ -32,6 +33,7 @@ class Services:
     writer: BallotWriter
     admin_token: str
     presence: Presence
+    receipts: Receipts
     _meetings: dict[str, Meeting] = field(default_factory=dict)
     _questions: dict[tuple[str, str], Question] = field(default_factory=dict)
     _principals: dict[str, Principal] = field(default_factory=dict)

@@ -22,6 +22,7 @@ from . import closecodes, protocol
 from .auth import Principal, Role
 from .errors import Code, PrachakhomError
 from .hub import Client, Frames, Room, may_see
+from .ledger import receipt
 from .meetings import Meeting
 from .methods import kind_named
 from .metrics import BALLOTS, CONNECTIONS, ERRORS
@@ -292,11 +293,10 @@ class Session:
 
     def _submit(self, cast: Cast, extra: dict[str, Any]) -> None:
         future = self.services.writer.submit(cast)
-        future.add_done_callback(lambda f: self._acknowledge(f, cast.ballot_id, extra))
+        future.add_done_callback(lambda f: self._acknowledge(f, cast, extra))
 
-    def _acknowledge(
-        self, future: asyncio.Future[str], ballot_id: str, extra: dict[str, Any]
-    ) -> None:
+    def _acknowledge(self, future: asyncio.Future[str], cast: Cast, extra: dict[str, Any]) -> None:
+        ballot_id = cast.ballot_id
         if future.cancelled():
             return
         exc = future.exception()
@@ -318,7 +318,12 @@ class Session:
                 ballot_id,
             )
             return
-        ack: dict[str, Any] = {"type": "ack", "id": ballot_id, **extra}
+        ack: dict[str, Any] = {
+            "type": "ack",
+            "id": ballot_id,
+            **extra,
+            "receipt": receipt(cast.meeting, cast.question, cast.voter, ballot_id),
+        }
         if outcome.startswith("dup:"):
             ack |= {"status": "duplicate", "first": outcome[4:]}
         else:

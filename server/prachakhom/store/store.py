@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -415,11 +415,17 @@ class Store:
 
     async def ledger(self, meeting_id: str) -> list[tuple[str, dict[str, str]]]:
         """The whole ledger, in order (for the audit and exports)."""
-        entries: list[tuple[str, dict[str, str]]] = []
-        cursor = "-"
+        return [entry async for entry in self.ledger_after(meeting_id, "-")]
+
+    async def ledger_after(
+        self, meeting_id: str, after: str
+    ) -> AsyncIterator[tuple[str, dict[str, str]]]:
+        """Ledger entries after a stream id ("(<id>" excludes it; "-" is the start)."""
+        cursor = after
         while True:
             batch = await self.redis.xrange(keys.ledger(meeting_id), min=cursor, count=2000)
             if not batch:
-                return entries
-            entries.extend(batch)
+                return
+            for entry in batch:
+                yield entry
             cursor = "(" + batch[-1][0]
