@@ -421,7 +421,12 @@ async def export(request: Request) -> Response:
     await services.meeting(m)
     name = request.query_params.get("format", "json")
     formats.format_named(name)
-    doc = await document.build(services.store, m, min_group=services.settings.min_group)
+    doc = await document.build(
+        services.store,
+        m,
+        min_group=services.settings.min_group,
+        thai_digits=services.settings.thai_digits,
+    )
     language = formats.language_of(doc, request.query_params.get("lang"))
     body = await anyio.to_thread.run_sync(formats.render, doc, name, language)
     return Response(

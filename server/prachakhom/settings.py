@@ -175,6 +175,14 @@ class Settings:
             "PRACHAKHOM_MIN_GROUP",
         ),
     )
+    thai_digits: bool = field(
+        default=False,
+        metadata=_doc(
+            "Thai reports write numbers and dates in Thai digits (๒๑ พฤศจิกายน ๒๕๖๙) instead "
+            "of Arabic ones (21 พฤศจิกายน 2569). Dates in Thai are in the Buddhist Era either way.",
+            "PRACHAKHOM_THAI_DIGITS",
+        ),
+    )
     log_level: str = field(
         default="info",
         metadata=_doc("Log level: debug, info, warning, error.", "PRACHAKHOM_LOG_LEVEL"),

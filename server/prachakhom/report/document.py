@@ -28,7 +28,12 @@ Records = dict[str, dict[str, Any]]
 
 
 async def build(
-    store: Store, meeting_id: str, *, min_group: int, now: dt.datetime | None = None
+    store: Store,
+    meeting_id: str,
+    *,
+    min_group: int,
+    thai_digits: bool = False,
+    now: dt.datetime | None = None,
 ) -> dict[str, Any]:
     meeting = await store.meeting(meeting_id)
     if meeting is None:
@@ -58,7 +63,7 @@ async def build(
         audit=compare_with_live(counted, ids, live),
         min_group=min_group,
         now=now or dt.datetime.now(BANGKOK),
-    )
+    ) | {"report": {"thai_digits": thai_digits}}
 
 
 def compose(
