@@ -1,4 +1,4 @@
-"""The `prachakhom` command: serve, demo, settings."""
+"""The `prachakhom` command: serve, demo, settings; export, verify, audit."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import uvicorn
 from rich.console import Console
 
 from . import __version__, embedded
+from .cli_exports import audit_command, export_command, verify_command
 from .settings import Settings, settings_markdown
 
 console = Console(highlight=False, soft_wrap=True)
@@ -79,6 +80,11 @@ def demo_command(**options: Any) -> None:
 def settings_command() -> None:
     """Print every setting with its environment variable (docs/configuration.md)."""
     click.echo(settings_markdown(), nl=False)
+
+
+main.add_command(export_command)
+main.add_command(verify_command)
+main.add_command(audit_command)
 
 
 def run_server(settings: Settings, *, demo: bool) -> None:
