@@ -1,4 +1,4 @@
-"""The `prachakhom` command: serve, demo, settings; export, verify, audit."""
+"""The `prachakhom` command: serve, demo, settings; export, verify, audit, purge."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import uvicorn
 from rich.console import Console
 
 from . import __version__, embedded
-from .cli_exports import audit_command, export_command, verify_command
+from .cli_exports import audit_command, export_command, purge_command, verify_command
 from .settings import Settings, settings_markdown
 
 console = Console(highlight=False, soft_wrap=True)
@@ -85,6 +85,7 @@ def settings_command() -> None:
 main.add_command(export_command)
 main.add_command(verify_command)
 main.add_command(audit_command)
+main.add_command(purge_command)
 
 
 def run_server(settings: Settings, *, demo: bool) -> None:

@@ -1,4 +1,4 @@
-"""`prachakhom export`, `verify` and `audit`: the exports and the audit from a shell.
+"""`prachakhom export`, `verify`, `audit` and `purge`: a meeting's records from a shell.
 
 `export` fetches the JSON export from a running server (or reads a saved one with
 --from) and renders every other format here, with a progress bar; `verify` checks an
@@ -60,10 +60,14 @@ def _token(settings: Settings) -> str:
 
 
 def _get(settings: Settings, server_url: str | None, path: str, **params: str) -> bytes:
+    return _call("GET", settings, server_url, path, **params)
+
+
+def _call(verb: str, settings: Settings, server_url: str | None, path: str, **params: str) -> bytes:
     base = (server_url or settings.base_url).rstrip("/")
     headers = {"Authorization": f"Bearer {_token(settings)}"}
     try:
-        response = httpx.get(f"{base}{path}", params=params, headers=headers, timeout=600)
+        response = httpx.request(verb, f"{base}{path}", params=params, headers=headers, timeout=600)
     except httpx.HTTPError as exc:
         raise click.ClickException(f"cannot reach the server at {base}: {exc}") from None
     if response.status_code >= 400:
@@ -200,3 +204,27 @@ def audit_command(meeting: str, server_url: str | None, data_dir: Path | None) -
         click.echo("MISMATCH: the live tallies differ from the ledger's recount.")
         sys.exit(1)
     click.echo("OK: every live tally equals the recount from the ledger.")
+
+
+@click.command("purge")
+@click.argument("meeting")
+@click.option("--force", is_flag=True, help="Delete before the retention date.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@server_options
+def purge_command(
+    meeting: str, force: bool, yes: bool, server_url: str | None, data_dir: Path | None
+) -> None:
+    """Delete a meeting and all its personal data (ballots, ledger, demographic answers,
+    ideas, codes, tokens) after its retention date (PDPA). Needs the admin token.
+    Export first: nothing of the meeting is left on the server afterwards."""
+    if not yes:
+        click.confirm(
+            f"Delete meeting {meeting} and all its data for good? Export it first.", abort=True
+        )
+    params = {"force": "true"} if force else {}
+    answer = orjson.loads(
+        _call("DELETE", _settings(data_dir), server_url, f"/api/meetings/{meeting}", **params)
+    )
+    click.echo(
+        f"Deleted meeting {answer['purged']} ({answer['keys']} keys); the AOF is being rewritten."
+    )

@@ -9,6 +9,7 @@ from typing import Any
 from .errors import Code, PrachakhomError
 from .questions import Text, check_id, check_text
 
+BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")  # meetings' days (no DST)
 MAX_TABLES = 2000
 MAX_SEATS = 50
 LANGUAGES = ("th", "en")
@@ -34,7 +35,8 @@ class Meeting:
     seats: int
     sites: tuple[Site, ...] = ()
     seat_codes: bool = False
-    date: str | None = None  # ISO day of the meeting; reports fall back to the export day
+    date: str | None = None  # ISO day of the meeting (set at creation when not given)
+    retain_until: str | None = None  # ISO day after which `purge` may delete it (PDPA)
 
     @property
     def eligible(self) -> int:
@@ -61,7 +63,7 @@ class Meeting:
             "tables": {"count": self.table_count, "seats": self.seats},
             "sites": [{"id": s.id, "name": s.name, "tables": list(s.tables)} for s in self.sites],
             "seat_codes": self.seat_codes,
-        } | ({"date": self.date} if self.date else {})
+        } | {k: v for k, v in (("date", self.date), ("retain_until", self.retain_until)) if v}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Meeting:
@@ -90,9 +92,11 @@ def parse_meeting(data: Any, meeting_id: str) -> Meeting:
     seat_codes = data.get("seat_codes", False)
     if not isinstance(seat_codes, bool):
         raise _bad("seat_codes must be true or false")
-    date = data.get("date")
+    date, retain_until = data.get("date"), data.get("retain_until")
     if date is not None and not _iso_day(date):
         raise _bad("date must be a day as YYYY-MM-DD (Common Era), e.g. 2026-11-21")
+    if retain_until is not None and not _iso_day(retain_until):
+        raise _bad("retain_until must be a day as YYYY-MM-DD (Common Era), e.g. 2027-02-19")
     return Meeting(
         id=meeting_id,
         title=title,
@@ -102,6 +106,7 @@ def parse_meeting(data: Any, meeting_id: str) -> Meeting:
         sites=_parse_sites(data.get("sites") or [], count),
         seat_codes=seat_codes,
         date=date,
+        retain_until=retain_until,
     )
 
 

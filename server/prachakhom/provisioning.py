@@ -5,12 +5,13 @@ Used by POST /api/meetings and by the demo loader.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from . import auth
 from .auth import Principal, Role
 from .errors import Code, PrachakhomError, invalid_question
-from .meetings import Meeting, parse_meeting
+from .meetings import BANGKOK, Meeting, parse_meeting
 from .methods import compare
 from .questions import Question, parse_question
 from .store.store import Store
@@ -61,6 +62,8 @@ async def create_meeting(store: Store, body: Any) -> dict[str, Any]:
     for question in parsed:
         check_pair(question, earlier.get(question.pair_of or ""))
         earlier[question.id] = question
+    if "date" not in body:  # the report's date and the retention clock start today
+        body = body | {"date": dt.datetime.now(BANGKOK).date().isoformat()}
     for _ in range(5):  # a fresh set of codes if one collides with another meeting's
         meeting = parse_meeting(body, auth.new_meeting_id())
         codes, principals = make_codes(meeting)

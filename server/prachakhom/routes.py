@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -13,9 +14,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import auth, provisioning, recount
+from . import auth, privacy, provisioning, recount
 from .auth import Principal, Role
 from .errors import Code, PrachakhomError
+from .meetings import BANGKOK
 from .methods import KINDS
 from .questions import check_text, parse_question
 from .report import document, formats
@@ -204,6 +206,10 @@ def _state_change(state: str) -> Handler:
         seq, why = await services.store.set_question_state(m, question, state)
         if why == "not_open":
             raise PrachakhomError(Code.CONFLICT, "only an open question can be closed")
+        if state == "closed" and seq:
+            # PDPA: a rewritten AOF holds each voter's final ballot only, not the ones
+            # replaced while the question was open (the ledger keeps the audit trail)
+            await services.store.rewrite_aof()
         return Json(question.to_dict() | {"state": state, "seq": seq or None})
 
     change.__name__ = f"{state}_question"
@@ -440,6 +446,26 @@ async def export(request: Request) -> Response:
 
 
 @api
+async def purge_meeting(request: Request) -> Response:
+    """Delete a meeting and all its personal data (admin): after its retention date,
+    or sooner with ?force=true once the organisers have exported what they keep."""
+    await require_admin(request)
+    m = request.path_params["meeting"]
+    services = services_of(request)
+    meeting = await services.meeting(m)
+    privacy.check_may_purge(
+        meeting,
+        services.settings.retention_days,
+        dt.datetime.now(BANGKOK).date(),
+        await services.store.states(m),
+        request.query_params.get("force") == "true",
+    )
+    deleted = await services.store.purge(m)
+    services.forget(m)
+    return Json({"purged": m, "keys": deleted})
+
+
+@api
 async def receipt_lookup(request: Request) -> Response:
     """Is the ballot with this receipt in the ledger, and is it the voter's final one?
     Says nothing of what was chosen; anyone holding a token of the meeting may ask."""
@@ -481,6 +507,7 @@ routes = [
     Route("/api/meetings", create_meeting, methods=["POST"]),
     Route("/api/meetings", list_meetings, methods=["GET"]),
     Route("/api/meetings/{meeting}", get_meeting, methods=["GET"]),
+    Route("/api/meetings/{meeting}", purge_meeting, methods=["DELETE"]),
     Route("/api/join", join, methods=["POST"]),
     Route("/api/meetings/{meeting}/questions", add_question, methods=["POST"]),
     Route(

@@ -59,6 +59,14 @@ class Services:
                 self._questions[(meeting_id, question_id)] = question
         return question
 
+    def forget(self, meeting_id: str) -> None:
+        """Drop a deleted meeting from this process's caches (its tokens stop working)."""
+        self._meetings.pop(meeting_id, None)
+        for key in [k for k in self._questions if k[0] == meeting_id]:
+            del self._questions[key]
+        for digest in [d for d, p in self._principals.items() if p.meeting == meeting_id]:
+            del self._principals[digest]
+
     def is_admin(self, token: str) -> bool:
         return bool(self.admin_token) and same_secret(token, self.admin_token)
 

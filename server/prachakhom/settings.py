@@ -175,6 +175,15 @@ class Settings:
             "PRACHAKHOM_MIN_GROUP",
         ),
     )
+    retention_days: int = field(
+        default=90,
+        metadata=_doc(
+            "Days after a meeting's date until `prachakhom purge` may delete it (its ballots, "
+            "ledger, demographic answers, ideas, codes and tokens), unless the meeting sets "
+            "its own retain_until (PDPA: keep personal data no longer than needed).",
+            "PRACHAKHOM_RETENTION_DAYS",
+        ),
+    )
     thai_digits: bool = field(
         default=False,
         metadata=_doc(

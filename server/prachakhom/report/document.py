@@ -13,7 +13,7 @@ from typing import Any
 from .. import __version__
 from ..errors import Code, PrachakhomError
 from ..ledger import publish, recount
-from ..meetings import Meeting
+from ..meetings import BANGKOK, Meeting
 from ..methods import kind_named
 from ..questions import Question
 from ..recount import compare_with_live
@@ -21,7 +21,6 @@ from ..results import from_records, group_results, methods_of, read_results
 from ..store.store import Store
 
 SCHEMA = "prachakhom.export.v1"
-BANGKOK = dt.timezone(dt.timedelta(hours=7))
 SAMPLE_IDEAS = 5
 
 Records = dict[str, dict[str, Any]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -51,6 +52,15 @@ class Event:
 
 def record(answer: Any, contribution: dict[str, int], weight: int, table: int) -> bytes:
     return orjson.dumps({"a": answer, "c": contribution, "w": weight, "t": table})
+
+
+def _flat_codes(codes: Any) -> list[str]:
+    """Every join code in the organiser's code listing (nested by table and seat)."""
+    if isinstance(codes, str):
+        return [codes]
+    if isinstance(codes, dict):
+        return [c for value in codes.values() for c in _flat_codes(value)]
+    return []
 
 
 def _loads(raw: str | bytes | None) -> Any:
@@ -126,6 +136,35 @@ class Store:
                 mapping={code: orjson.dumps(p.to_dict()) for code, p in code_principals.items()},
             )
         await self._run(pipe)
+        return True
+
+    async def purge(self, meeting_id: str) -> int:
+        """Delete the meeting and everything of it: ballots, ledger, answers, ideas,
+        codes, tokens. Returns the number of keys deleted. The AOF is then rewritten so
+        the deleted data leaves the disk too."""
+        codes = _flat_codes(await self.codes(meeting_id))
+        doomed = [k async for k in self.redis.scan_iter(match=keys.prefix(meeting_id) + "*")]
+        pipe = self.redis.pipeline(transaction=True)
+        if codes:
+            pipe.hdel(keys.CODES, *codes)
+        pipe.srem(keys.MEETINGS, meeting_id)
+        if doomed:
+            pipe.unlink(*doomed)
+        await self._run(pipe)
+        for _ in range(100):  # wait out a rewrite already running, then start a fresh one
+            if await self.rewrite_aof():
+                break
+            await asyncio.sleep(0.2)
+        return len(doomed)
+
+    async def rewrite_aof(self) -> bool:
+        """Ask Redis to rewrite its AOF in the background (old writes, such as a voter's
+        replaced ballots, then leave the log). False if Redis refused (one is running,
+        or the command is disabled on a managed Redis)."""
+        try:
+            await self.redis.bgrewriteaof()
+        except ResponseError:
+            return False
         return True
 
     async def meeting(self, meeting_id: str) -> Meeting | None:
