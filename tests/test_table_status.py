@@ -263,7 +263,11 @@ async def test_a_display_reads_its_site_only_for_the_revealed_question_on_show(
         assert await refused("q1", by="sector") == "forbidden"
         assert await refused("q1", by="sector", site="south") == "forbidden"
         assert await refused("q1", site="south", method="count") == "forbidden"
-        await organiser.plenary(m, {"view": "compare", "pre": "q1", "post": "q1"})
+        # a before/after view split by hall: either side, per site, and nothing more
+        await organiser.plenary(m, {"view": "compare", "pre": "q1", "post": "q2"})
+        assert (await screen.results(m, "q1", site="south"))["voters"] == 2
+        assert await refused("q1") == "forbidden"
+        await organiser.plenary(m, {"view": "compare", "pre": "q2", "post": "q2"})
         assert await refused("q1", site="south") == "forbidden"
 
     # the organiser still reads everything; other roles nothing

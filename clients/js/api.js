@@ -44,6 +44,72 @@ export async function api(method, path, { token, body, query } = {}) {
   return data;
 }
 
+/**
+ * A file from the API (an export): the token goes in the header, never the URL. Resolves
+ * to {blob, name} (name from Content-Disposition); an ApiError otherwise, with code
+ * "timeout" after `timeoutMs`, "network" when the server cannot be reached, else the
+ * protocol's code (or "http_error" for a body that is not the protocol's) and the status.
+ */
+export async function fetchFile(path, { token, query, timeoutMs = 180000 } = {}) {
+  const url = new URL(path, location.origin);
+  for (const [k, v] of Object.entries(query || {})) if (v) url.searchParams.set(k, v);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const response = await fetch(url, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      cache: "no-store",
+      signal: controller.signal,
+    });
+    if (!response.ok) {
+      let error = {};
+      try {
+        error = (await response.json()).error || {};
+      } catch {
+        /* a plain-text error page */
+      }
+      throw new ApiError(error.code || "http_error", error.message || response.statusText, response.status);
+    }
+    const blob = await response.blob();
+    return { blob, name: fileNameOf(response.headers.get("content-disposition")) };
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    if (err?.name === "AbortError") throw new ApiError("timeout", "no answer in time");
+    throw new ApiError("network", String(err));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `attachment; filename="x.pdf"` (or filename*=UTF-8''…) -> "x.pdf". */
+export function fileNameOf(disposition) {
+  if (!disposition) return "";
+  const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim());
+    } catch {
+      /* fall through to the plain name */
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(disposition);
+  return plain ? plain[1].trim() : "";
+}
+
+/** Hand a blob to the browser as a download named `name` (a temporary <a download>). */
+export function saveBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  a.rel = "noopener";
+  a.style.display = "none";
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
 /** Bind a token once: const call = client(token); await call("GET", "/api/..."). */
 export function client(token) {
   return (method, path, options = {}) => api(method, path, { ...options, token });

@@ -1,12 +1,15 @@
 // The participant's keypad (a phone): about-you (demographic) questions, then what is
-// open now, each with its own control; "your vote is counted", and change it while open.
+// open now, each with its own control; "your vote is counted" with the ballot's receipt
+// code, and change it while open. "My receipts" keeps every receipt of this seat on the
+// phone, and checks any of them against the ledger.
 
 import { Connection, Outbox } from "./connection.js";
 import { $, h, clear, uuid, toast } from "./dom.js";
-import { t, pick, errorText } from "./i18n.js";
+import { t, pick, errorText, fmtTime } from "./i18n.js";
 import { obtainSession, sessionLost } from "./session.js";
 import { startPage, statusBar } from "./ui.js";
 import { answerControl } from "./controls.js";
+import { ReceiptBook, checkReceipt, normaliseReceipt, verdictLine } from "./receipts.js";
 
 const app = {
   session: null,
@@ -17,12 +20,18 @@ const app = {
   mine: {}, // question -> my counted answer
   outcome: {}, // question -> "counted" | "replaced" | "rejected:<text>"
   drafts: {}, // question -> answer being edited
+  receipts: null, // ReceiptBook of this seat
+  checks: {}, // receipt code -> the last check's outcome
+  receiptsOpen: false,
+  typed: null, // {code, found} of the code typed in "check another code"
 };
 
 async function main() {
   await startPage();
   app.session = await obtainSession("participant", $("#main"), { titleKey: "keypad.title" });
   app.outbox = new Outbox(app.session.token);
+  const { meeting, table, seat } = app.session;
+  app.receipts = new ReceiptBook(`pk.receipts.${meeting}.${table}.${seat}`);
   app.conn = new Connection({
     token: app.session.token,
     outbox: app.outbox,
@@ -60,10 +69,16 @@ function onEvent(message) {
 
 function onAck(ack, sent) {
   if (!sent || sent.type !== "ballot") return;
+  const status = ack.status === "duplicate" ? ack.first : ack.status;
   app.mine[sent.question] = sent.answer;
-  app.outcome[sent.question] = ack.status === "replaced" ? "replaced" : "counted";
+  app.outcome[sent.question] = status === "replaced" ? "replaced" : "counted";
   delete app.drafts[sent.question];
+  const prompt = app.questions.get(sent.question)?.prompt ?? sent.question;
+  if (ack.receipt && app.receipts.add({ question: sent.question, prompt, receipt: ack.receipt, status })) {
+    for (const r of app.receipts.list()) if (r.question === sent.question) delete app.checks[r.receipt];
+  }
   drawStatuses();
+  drawReceipts();
 }
 
 function onRejected(error, sent) {
@@ -85,6 +100,7 @@ function render() {
   const qs = [...app.questions.values()];
   if (!qs.length) {
     main.append(h("div", { class: "card wait-card" }, h("p", { class: "big-note" }, t("keypad.wait")), h("p", { class: "hint" }, t("keypad.wait_hint"))));
+    main.append(receiptsSection());
     return;
   }
   const about = qs.filter((q) => q.kind === "demographic");
@@ -97,6 +113,7 @@ function render() {
     main.append(h("h2", { class: "section-title" }, t("keypad.vote_now")));
     for (const q of votes) main.append(questionCard(q));
   }
+  main.append(receiptsSection());
   drawStatuses();
 }
 
@@ -157,6 +174,7 @@ function drawStatus(q) {
     state = outcome === "replaced" ? "replaced" : "counted";
     box.append(
       h("p", { class: "status-line status-ok" }, h("span", { class: "tick", "aria-hidden": "true" }, "✓"), " ", t(state === "replaced" ? "keypad.replaced" : "keypad.counted")),
+      receiptBlock(app.receipts.latest(q)),
       h("p", { class: "hint" }, t("keypad.can_change")),
     );
   } else if (changed) {
@@ -166,6 +184,104 @@ function drawStatus(q) {
   card.dataset.status = state;
   submit.textContent = counted ? t("keypad.change") : t("keypad.send");
   submit.disabled = value === null || pending || (counted && !changed);
+}
+
+
+// --- receipts --------------------------------------------------------------------------------
+
+/** A receipt's code, big enough to copy down, with its check button and verdict. */
+function receiptBlock(r, { withPrompt = false } = {}) {
+  if (!r) return null;
+  const found = app.checks[r.receipt];
+  return h(
+    "div",
+    { class: "receipt", "data-receipt": r.receipt, "data-question": r.question },
+    withPrompt ? h("p", { class: "receipt-q" }, pick(r.prompt)) : h("p", { class: "receipt-label" }, t("receipt.code")),
+    h("div", { class: "receipt-row" },
+      h("span", { class: "receipt-code", translate: "no", "aria-label": `${t("receipt.code")} ${r.receipt.split("").join(" ")}` }, r.receipt),
+      h("button", { type: "button", class: "btn btn-secondary receipt-check", disabled: found?.state === "checking", onclick: () => check(r.receipt) }, t("receipt.check"))),
+    withPrompt ? h("p", { class: "receipt-when" }, t("receipt.sent_at", { time: fmtTime(r.at) })) : null,
+    found ? verdictLine(found) : null,
+  );
+}
+
+async function check(code) {
+  app.checks[code] = { state: "checking" };
+  drawStatuses();
+  drawReceipts();
+  app.checks[code] = await checkReceipt(app.session.token, app.session.meeting, code);
+  drawStatuses();
+  drawReceipts();
+}
+
+function receiptsSection() {
+  const input = h("input", {
+    id: "receipt-input",
+    class: "input receipt-input",
+    autocomplete: "off",
+    autocapitalize: "characters",
+    spellcheck: "false",
+    maxlength: "16",
+    placeholder: "K3M9Q-ZT4PA",
+    "aria-describedby": "receipt-input-hint",
+  });
+  const form = h(
+    "form",
+    { class: "receipt-form", id: "receipt-form" },
+    h("label", { for: "receipt-input", class: "receipt-form-label" }, t("receipt.type_label")),
+    h("div", { class: "receipt-row" }, input, h("button", { type: "submit", class: "btn btn-secondary receipt-check" }, t("receipt.check"))),
+    h("p", { class: "hint", id: "receipt-input-hint" }, t("receipt.type_hint")),
+    h("div", { id: "typed-verdict" }),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const code = normaliseReceipt(input.value);
+    if (!code) {
+      app.typed = { code: null, found: { state: "error", text: t("receipt.bad_code") } };
+      return drawTyped();
+    }
+    input.value = code;
+    app.typed = { code, found: { state: "checking" } };
+    drawTyped();
+    const found = await checkReceipt(app.session.token, app.session.meeting, code);
+    if (app.typed?.code === code) app.typed.found = found;
+    drawTyped();
+  });
+  const details = h(
+    "details",
+    { class: "receipts-details", open: app.receiptsOpen || !app.questions.size },
+    h("summary", { class: "receipts-summary" }, h("span", { id: "receipts-title" })),
+    h("p", { class: "hint" }, t("receipt.mine_hint")),
+    h("ul", { class: "receipt-list", id: "receipt-list" }),
+    form,
+  );
+  details.addEventListener("toggle", () => (app.receiptsOpen = details.open));
+  const section = h("section", { class: "card receipts-card", id: "my-receipts", "aria-labelledby": "receipts-title" }, details);
+  queueMicrotask(() => {
+    drawReceipts();
+    drawTyped();
+  });
+  return section;
+}
+
+function drawReceipts() {
+  const list = $("#receipt-list");
+  if (!list) return;
+  const items = app.receipts.list();
+  $("#receipts-title").textContent = `${t("receipt.mine")} (${items.length})`;
+  clear(list);
+  if (!items.length) list.append(h("li", { class: "empty" }, t("receipt.none")));
+  for (const r of items) list.append(h("li", { class: "receipt-item" }, receiptBlock(r, { withPrompt: true })));
+}
+
+function drawTyped() {
+  const box = $("#typed-verdict");
+  if (!box) return;
+  clear(box);
+  const typed = app.typed;
+  if (!typed) return;
+  const prompt = typed.found?.question && (app.questions.get(typed.found.question)?.prompt || app.receipts.list().find((r) => r.question === typed.found.question)?.prompt);
+  box.append(verdictLine(typed.found), prompt ? h("p", { class: "hint" }, t("receipt.for_question", { prompt: pick(prompt) })) : null);
 }
 
 main();

@@ -1,20 +1,23 @@
 // The organiser console: the agenda (import a scenario file, or question by question),
 // open/close, what the plenary shows, join codes and printable QR sheets, live results
-// with every counting method.
+// with every counting method, exports (PDF, Excel, CSV, JSON, charts) and the audit.
 
-import { api, ApiError, qrImage, joinUrl } from "./api.js";
+import { api, ApiError, qrImage, joinUrl, fetchFile, saveBlob } from "./api.js";
 import { Connection } from "./connection.js";
 import { $, h, clear, toast } from "./dom.js";
-import { t, pick, errorText, fmtNumber, fmtPercent, applyI18n, currentLang } from "./i18n.js";
+import { t, pick, errorText, fmtNumber, fmtPercent, fmtTime, applyI18n, currentLang } from "./i18n.js";
 import { fragment, savedSession, saveSession, forgetSession, sessionLost } from "./session.js";
 import { startPage, statusBar } from "./ui.js";
 import { ResultsView, participationText } from "./results.js";
 import { kindName } from "./controls.js";
 
-const TABS = ["agenda", "plenary", "results", "tables", "codes"];
+const TABS = ["agenda", "plenary", "results", "tables", "codes", "exports"];
 const TABLES_POLL_MS = 3000;
 const KINDS = ["single", "multiple", "ranked", "points", "scale", "budget", "demographic"];
 const RANKED_METHODS = ["borda", "irv", "schulze"];
+const EXPORTS = ["pdf", "xlsx", "csv", "json", "png", "svg"];
+const EXPORT_NAMES = { pdf: "PDF", xlsx: "Excel", csv: "CSV", json: "JSON", png: "PNG", svg: "SVG" };
+const EXPORT_TIMEOUT_MS = 180000; // a PDF of a big meeting takes seconds, never minutes
 
 const app = {
   session: null,
@@ -31,6 +34,11 @@ const app = {
   resultsView: null,
   groupViews: new Map(),
   poll: null,
+  exportLang: localStorage.getItem("pk.organiser.export_lang") || "",
+  exporting: {}, // format -> ms when it started
+  exported: {}, // format -> {kind: "ok" | "error", key, vars}
+  exportTick: null,
+  audit: null, // {busy, found, error, at}
 };
 
 async function main() {
@@ -217,6 +225,7 @@ function render() {
   else if (app.tab === "results") drawResultsTab(main);
   else if (app.tab === "tables") drawTablesTab(main);
   else if (app.tab === "codes") drawCodesTab(main);
+  else if (app.tab === "exports") drawExportsTab(main);
   else drawAgendaTab(main);
 }
 
@@ -433,6 +442,7 @@ function describeView(v) {
   const q = (id) => pick(app.questions.find((x) => x.id === id)?.prompt) || id;
   if (v.view === "question") return `${t("organiser.view_question")}: ${q(v.question)}${v.reveal === false ? ` (${t("organiser.on_screen_hidden")})` : ""}`;
   if (v.view === "compare") return `${t("organiser.view_compare")}: ${v.pre} → ${v.post}`;
+  if (v.view === "breakdown") return `${t("organiser.view_breakdown")}: ${q(v.question)} · ${t("plenary.by", { name: q(v.by) })}${v.reveal === false ? ` (${t("organiser.on_screen_hidden")})` : ""}`;
   if (v.view === "text") return `${t("organiser.view_text")}: ${pick(v.text)}`;
   return t(`organiser.view_${v.view}`);
 }
@@ -463,11 +473,38 @@ function drawPlenaryTab(main) {
       h("form", { class: "inline-form", onsubmit: (e) => { e.preventDefault(); if (text.value.trim()) put({ view: "text", text: text.value.trim() }); } },
         h("label", { for: "plenary-text" }, t("organiser.view_text")), text, h("button", { type: "submit", class: "btn btn-secondary" }, t("organiser.show"))),
       comparable.length >= 2
-        ? h("form", { class: "inline-form", onsubmit: (e) => { e.preventDefault(); put({ view: "compare", pre: pre.value, post: post.value }); } },
-            h("label", { for: "compare-pre" }, t("results.pre")), pre, h("label", { for: "compare-post" }, t("results.post")), post,
+        ? h("form", { class: "inline-form fields-form", onsubmit: (e) => { e.preventDefault(); put({ view: "compare", pre: pre.value, post: post.value }); } },
+            h("div", { class: "field" }, h("label", { for: "compare-pre" }, t("results.pre")), pre),
+            h("div", { class: "field" }, h("label", { for: "compare-post" }, t("results.post")), post),
             h("button", { type: "submit", class: "btn btn-secondary", "data-view": "compare" }, t("organiser.view_compare")))
-        : null),
+        : null,
+      comparable.length >= 2 && app.meeting?.sites?.length ? h("p", { class: "hint" }, t("organiser.compare_sites_hint")) : null),
+    breakdownPlenaryForm(put),
   );
+}
+
+/** The plenary's "results by group" view: a question, grouped by a demographic question. */
+function breakdownPlenaryForm(put) {
+  const groups = app.questions.filter((q) => q.kind === "demographic");
+  const card = h("section", { class: "card", id: "plenary-breakdown" }, h("h2", {}, t("organiser.view_breakdown")), h("p", { class: "hint" }, t("organiser.breakdown_hint")));
+  if (!groups.length) {
+    card.append(h("p", { class: "empty" }, t("organiser.breakdown_need")));
+    return card;
+  }
+  const v = app.plenary || {};
+  const shown = app.questions.filter((q) => q.kind !== "demographic");
+  const preferred = v.view === "breakdown" ? v.question : app.selected;
+  const question = h("select", { id: "breakdown-question", class: "input" },
+    shown.map((q) => h("option", { value: q.id, selected: q.id === preferred }, `${q.id} · ${pick(q.prompt)}`)));
+  const by = h("select", { id: "breakdown-by", class: "input" },
+    groups.map((q) => h("option", { value: q.id, selected: q.id === (v.by || app.breakdown.replace(/^by:/, "")) }, `${q.id} · ${pick(q.prompt)}`)));
+  card.append(
+    h("form", { class: "inline-form fields-form", onsubmit: (e) => { e.preventDefault(); put({ view: "breakdown", question: question.value, by: by.value }); } },
+      h("div", { class: "field" }, h("label", { for: "breakdown-question" }, t("organiser.breakdown_question")), question),
+      h("div", { class: "field" }, h("label", { for: "breakdown-by" }, t("organiser.breakdown_by_label")), by),
+      h("button", { type: "submit", class: "btn btn-secondary", "data-view": "breakdown" }, t("organiser.show"))),
+  );
+  return card;
 }
 
 // results
@@ -512,6 +549,12 @@ function drawResultsTab(main) {
     render();
   });
   const refreshButton = button("organiser.refresh", "btn-secondary", () => fetchResults());
+  const byGroup = app.breakdown.startsWith("by:") && q && q.kind !== "demographic";
+  const toPlenary = byGroup
+    ? button("organiser.breakdown_on_plenary", "btn-secondary", () => act(t("organiser.on_screen"), async () => {
+        app.plenary = await call("PUT", `/api/meetings/${app.session.meeting}/plenary`, { view: "breakdown", question: q.id, by: app.breakdown.slice(3) });
+      }), { "data-action": "breakdown-plenary" })
+    : null;
   const split = Boolean(app.breakdown);
   main.append(
     h("section", { class: "card" },
@@ -519,7 +562,8 @@ function drawResultsTab(main) {
         h("div", { class: "field" }, h("label", { for: "results-question" }, t("organiser.col_question")), pickQ),
         h("div", { class: "field" }, h("label", { for: "results-method" }, t("organiser.method")), method),
         h("div", { class: "field" }, h("label", { for: "results-breakdown" }, t("organiser.breakdown")), breakdown),
-        refreshButton),
+        refreshButton,
+        toPlenary),
       h("p", { class: "participation", id: "org-participation" }),
       h("div", { class: `results-layout ${split ? "is-split" : ""}` },
         h("div", { class: "results-whole" },
@@ -761,6 +805,163 @@ function tableTile(found, r) {
         h("span", { class: "tile-bar" }, h("span", { class: "tile-fill", style: { width: `${Math.min(1, n / found.seats) * 100}%` } })));
     }),
     h("span", { class: "tile-seen" }, seen));
+}
+
+// exports and the audit
+
+function exportLang() {
+  const lang = app.exportLang || app.meeting?.language || "th";
+  return lang === "en" ? "en" : "th";
+}
+
+function drawExportsTab(main) {
+  const lang = exportLang();
+  const langChoice = h("fieldset", { class: "segmented", id: "export-lang" },
+    h("legend", {}, t("exports.lang")),
+    ["th", "en"].map((l) =>
+      h("label", { class: "segment" },
+        h("input", { type: "radio", name: "export-lang", value: l, checked: l === lang, onchange: () => {
+          app.exportLang = l;
+          localStorage.setItem("pk.organiser.export_lang", l);
+        } }),
+        h("span", { lang: l }, t(`exports.lang_${l}`)))));
+  main.append(
+    h("section", { class: "card", id: "exports-card" },
+      h("div", { class: "card-head" }, h("h2", {}, t("exports.title"))),
+      h("p", { class: "hint" }, t("exports.hint")),
+      langChoice,
+      h("ul", { class: "export-list", id: "export-list" },
+        EXPORTS.map((f) =>
+          h("li", { class: "export-row", "data-format": f },
+            h("span", { class: `export-badge export-badge-${f}`, "aria-hidden": "true" }, f.toUpperCase()),
+            h("div", { class: "export-text" }, h("h3", { id: `export-name-${f}` }, t(`exports.${f}`)), h("p", { class: "hint" }, t(`exports.${f}_about`))),
+            h("button", { type: "button", class: "btn btn-primary export-button", "data-format": f, "aria-describedby": `export-name-${f}`, onclick: () => startExport(f) }),
+            h("p", { class: "export-status", role: "status", "aria-live": "polite" }))))),
+    h("section", { class: "card", id: "audit-card" },
+      h("div", { class: "card-head" }, h("h2", {}, t("audit.title")),
+        h("button", { type: "button", class: "btn btn-primary", id: "run-audit", onclick: runAudit })),
+      h("p", { class: "hint" }, t("audit.hint")),
+      h("div", { id: "audit-result", "aria-live": "polite" })),
+  );
+  for (const f of EXPORTS) drawExportRow(f);
+  drawAudit();
+}
+
+function busyContent(text) {
+  return [h("span", { class: "spinner", "aria-hidden": "true" }), h("span", {}, text)];
+}
+
+function drawExportRow(format) {
+  const row = document.querySelector(`.export-row[data-format="${format}"]`);
+  if (!row) return;
+  const b = row.querySelector(".export-button");
+  const started = app.exporting[format];
+  clear(b);
+  if (started) b.append(...busyContent(t("exports.busy", { s: Math.floor((Date.now() - started) / 1000) })));
+  else b.append(t("exports.download_as", { name: EXPORT_NAMES[format] }));
+  b.disabled = Boolean(started);
+  b.setAttribute("aria-busy", String(Boolean(started)));
+  row.dataset.state = started ? "busy" : app.exported[format]?.kind || "idle";
+  const status = row.querySelector(".export-status");
+  const done = !started && app.exported[format];
+  status.className = `export-status ${done ? `export-${done.kind}` : ""}`;
+  status.textContent = done ? t(done.key, done.vars) : "";
+}
+
+function exportFailure(err) {
+  if (err.code === "timeout") return { key: "exports.fail_slow", vars: { s: EXPORT_TIMEOUT_MS / 1000 } };
+  if (err.code === "network") return { key: "exports.fail_network" };
+  if (err.status === 401 || err.status === 403) return { key: "exports.fail_session" };
+  // an unknown format (400), no export route on this server (a plain 404), not made yet (501)
+  if (err.status === 400 || err.status === 501 || (err.status === 404 && err.code !== "not_found")) return { key: "exports.fail_missing" };
+  return { key: "exports.fail_server" };
+}
+
+function sizeText(bytes) {
+  if (bytes < 1024 * 1024) return t("exports.size_kb", { n: Math.max(1, Math.round(bytes / 1024)) });
+  return t("exports.size_mb", { n: Math.round((bytes / (1024 * 1024)) * 10) / 10 });
+}
+
+async function startExport(format) {
+  if (app.exporting[format]) return;
+  app.exporting[format] = Date.now();
+  delete app.exported[format];
+  drawExportRow(format);
+  app.exportTick ??= setInterval(() => {
+    for (const f of Object.keys(app.exporting)) drawExportRow(f);
+  }, 1000);
+  try {
+    const file = await fetchFile(`/api/meetings/${app.session.meeting}/export`, {
+      token: app.session.token,
+      query: { format, lang: exportLang() },
+      timeoutMs: EXPORT_TIMEOUT_MS,
+    });
+    const name = file.name || `prachakhom-${app.session.meeting}.${format}`;
+    saveBlob(file.blob, name);
+    app.exported[format] = { kind: "ok", key: "exports.done", vars: { name, size: sizeText(file.blob.size) } };
+  } catch (err) {
+    app.exported[format] = { kind: "error", ...exportFailure(err) };
+  } finally {
+    delete app.exporting[format];
+    if (!Object.keys(app.exporting).length) {
+      clearInterval(app.exportTick);
+      app.exportTick = null;
+    }
+    drawExportRow(format);
+  }
+}
+
+async function runAudit() {
+  if (app.audit?.busy) return;
+  app.audit = { ...app.audit, busy: true };
+  drawAudit();
+  try {
+    const found = await call("GET", `/api/meetings/${app.session.meeting}/audit`);
+    app.audit = { found, at: Date.now() };
+  } catch (err) {
+    app.audit = { error: err, at: Date.now() };
+  }
+  drawAudit();
+}
+
+function drawAudit() {
+  const b = $("#run-audit");
+  const box = $("#audit-result");
+  if (!b || !box) return;
+  const audit = app.audit || {};
+  clear(b).append(...(audit.busy ? busyContent(t("audit.busy")) : [t(audit.found || audit.error ? "audit.again" : "audit.run")]));
+  b.disabled = Boolean(audit.busy);
+  b.setAttribute("aria-busy", String(Boolean(audit.busy)));
+  clear(box);
+  if (audit.error) {
+    box.append(h("p", { class: "audit-verdict audit-bad", role: "alert" }, errorText(audit.error.code, audit.error.detail)));
+    return;
+  }
+  const found = audit.found;
+  if (!found) return;
+  const rows = found.questions || [];
+  const bad = rows.filter((r) => !r.match);
+  const prompt = (id) => pick(app.questions.find((x) => x.id === id)?.prompt) || "";
+  let verdict;
+  if (found.ok) verdict = h("div", { class: "audit-verdict audit-ok", "data-ok": "true" }, h("p", { class: "audit-head" }, "✓ ", t("audit.ok", { n: rows.length })), h("p", {}, t("audit.ok_hint")));
+  else if (bad.length) verdict = h("div", { class: "audit-verdict audit-bad", "data-ok": "false" }, h("p", { class: "audit-head" }, "✗ ", t("audit.mismatch", { n: bad.length })), h("p", {}, t("audit.mismatch_hint")));
+  else verdict = h("div", { class: "audit-verdict audit-bad", "data-ok": "false" }, h("p", { class: "audit-head" }, "✗ ", t("audit.broken")));
+  box.append(
+    verdict,
+    h("p", { class: "hint" }, t("audit.checked_at", { time: fmtTime(audit.at) }), " · ", t("audit.entries", { n: found.ledger_entries ?? 0, b: found.ballots_in_ledger ?? 0 })),
+    h("div", { class: "digest" },
+      h("p", { class: "digest-label" }, t("audit.digest")),
+      h("p", { class: "digest-value", id: "audit-digest", translate: "no" }, found.digest || ""),
+      h("p", { class: "hint" }, t("audit.digest_hint"))),
+    h("h3", { class: "audit-list-title" }, t("audit.questions")),
+    h("ul", { class: "audit-list", id: "audit-list" },
+      rows.map((r) =>
+        h("li", { class: `audit-row ${r.match ? "is-match" : "is-mismatch"}`, "data-question": r.question, "data-match": String(r.match) },
+          h("span", { class: `badge ${r.match ? "badge-open" : "badge-bad"}` }, r.match ? `✓ ${t("audit.match")}` : `✗ ${t("audit.no_match")}`),
+          h("span", { class: "q-id" }, r.question),
+          h("span", { class: "q-prompt" }, prompt(r.question)),
+          r.match ? null : h("span", { class: "audit-numbers" }, t("audit.voters", { live: r.live_voters ?? 0, recount: r.recount_voters ?? 0 }))))),
+  );
 }
 
 // codes

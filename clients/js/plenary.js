@@ -4,9 +4,13 @@
 //
 // A screen in one hall of a linked meeting (plenary.html#code=…&site=<site id>, or the
 // hall picker in the top bar; remembered on the screen) shows "this hall" beside "all
-// halls" for a revealed question: the hall's figures come from the results API (a display
-// may read site= results of the question on show once revealed), fetched again when a
-// `results` event arrives, at most once a second.
+// halls" for a revealed question and for the before/after comparison: the hall's figures
+// come from the results API (a display may read site= results of what is on show once
+// revealed), fetched again when a `results` event arrives, at most once a second.
+//
+// Results by group (`{"view": "breakdown", question, by}`) come from the results API too
+// (a display may read by= results of the breakdown on show once revealed): no `results`
+// event carries them, so they are fetched every two seconds while either question is open.
 
 import { api, qrImage } from "./api.js";
 import { Connection } from "./connection.js";
@@ -15,11 +19,13 @@ import { t, pick, fmtNumber, fmtDate, errorText } from "./i18n.js";
 import { obtainSession, forgetSession } from "./session.js";
 import { startPage, statusBar } from "./ui.js";
 import { ResultsView, participationText, compareView } from "./results.js";
+import { BreakdownMatrix, breakdownNote } from "./breakdown.js";
 
 const IDEAS_ON_WALL = 12;
 const SITE_KEY = "pk.plenary.site";
 const SITE_EVERY_MS = 1000;
 const THEMES_ON_WALL = 12;
+const BREAKDOWN_EVERY_MS = 2000;
 
 const app = {
   session: null,
@@ -34,9 +40,12 @@ const app = {
   resultsView: null,
   site: localStorage.getItem(SITE_KEY) || "", // this screen's hall ("" = all halls only)
   siteView: null,
-  siteResults: null,
+  siteResults: {}, // question -> this hall's Results
   siteTimer: null,
   siteLast: 0,
+  breakdown: null, // the last by= answer for the view on show
+  breakdownView: null,
+  breakdownTimer: null,
 };
 
 /** `#site=<id>` in the address: remembered for this screen (`#site=` for all halls). */
@@ -49,7 +58,7 @@ function siteFromFragment() {
 
 function setSite(site) {
   app.site = site;
-  app.siteResults = null;
+  app.siteResults = {};
   if (site) localStorage.setItem(SITE_KEY, site);
   else localStorage.removeItem(SITE_KEY);
 }
@@ -122,7 +131,7 @@ function onEvent(message) {
     case "results":
       app.results[message.results.question] = message.results;
       update();
-      if (message.results.question === app.view.question) scheduleSite();
+      if (siteQuestions().includes(message.results.question)) scheduleSite();
       break;
     case "question_opened":
     case "question_closed":
@@ -146,7 +155,7 @@ function onEvent(message) {
 }
 
 function shows(q) {
-  return app.view.question === q || app.view.pre === q || app.view.post === q;
+  return app.view.question === q || app.view.pre === q || app.view.post === q || app.view.by === q;
 }
 
 function viewKey() {
@@ -171,6 +180,7 @@ function render() {
   const name = app.view.view;
   if (name === "question") drawQuestion(main);
   else if (name === "compare") drawCompare(main);
+  else if (name === "breakdown") drawBreakdown(main);
   else if (name === "ideas") drawIdeas(main);
   else if (name === "themes") drawThemes(main);
   else if (name === "text") drawText(main);
@@ -186,8 +196,7 @@ function update() {
     drawNumbers(r);
     drawSite();
   } else if (app.view.view === "compare") {
-    app.drawn = null;
-    render();
+    fillCompare();
   }
 }
 
@@ -243,8 +252,16 @@ function drawQuestion(main) {
 
 // --- this hall beside all halls -------------------------------------------------------------
 
+/** The questions whose figures for this hall the view shows. */
+function siteQuestions() {
+  if (!currentSite()) return [];
+  if (app.view.view === "question" && app.view.reveal !== false) return [app.view.question];
+  if (app.view.view === "compare") return [...new Set([app.view.pre, app.view.post])];
+  return [];
+}
+
 function siteWanted() {
-  return Boolean(currentSite()) && app.view.view === "question" && app.view.reveal !== false;
+  return siteQuestions().length > 0;
 }
 
 /** Fetch this hall's results soon: at most once a second, whatever the rate of events. */
@@ -262,17 +279,21 @@ function scheduleSite() {
 }
 
 async function fetchSite() {
-  if (!siteWanted()) return;
-  const question = app.view.question;
+  const questions = siteQuestions();
+  const key = viewKey();
   const site = app.site;
-  try {
-    const r = await api("GET", `/api/meetings/${app.meeting.id}/questions/${encodeURIComponent(question)}/results`, { token: app.session.token, query: { site } });
-    if (question !== app.view.question || site !== app.site) return;
-    app.siteResults = r;
-    drawSite();
-  } catch (err) {
-    console.warn("site results", errorText(err.code)); // e.g. hidden again meanwhile
-  }
+  const read = (q) =>
+    api("GET", `/api/meetings/${app.meeting.id}/questions/${encodeURIComponent(q)}/results`, { token: app.session.token, query: { site } }).catch((err) => {
+      console.warn("site results", errorText(err.code)); // e.g. hidden again meanwhile
+      return null;
+    });
+  const found = await Promise.all(questions.map(read));
+  if (key !== viewKey() || site !== app.site) return;
+  questions.forEach((q, i) => {
+    if (found[i]) app.siteResults[q] = found[i];
+  });
+  if (app.view.view === "compare") fillCompare();
+  else drawSite();
 }
 
 function drawSite() {
@@ -282,7 +303,7 @@ function drawSite() {
   if (!app.siteView) return;
   const q = app.questions.get(app.view.question);
   const hidden = app.view.reveal === false || all?.hidden;
-  const r = app.siteResults;
+  const r = app.siteResults[app.view.question];
   if (hidden) {
     app.siteView.update({ hidden: true });
     $("#pl-site-n").textContent = "";
@@ -343,15 +364,102 @@ function drawNumbers(r) {
 }
 
 function drawCompare(main) {
-  const preQ = app.questions.get(app.view.pre);
   const postQ = app.questions.get(app.view.post);
+  const site = currentSite();
+  const all = h("div", { class: "pl-results", id: "pl-results" });
   main.append(
     h("div", { class: "pl-question pl-wide" },
       h("div", { class: "pl-q-head" },
         h("p", { class: "pl-status" }, t("plenary.compare")),
         h("h1", { class: "pl-prompt" }, postQ ? pick(postQ.prompt) : "")),
-      h("div", { class: "pl-results", id: "pl-results" }, compareView(app.results[app.view.pre], app.results[app.view.post], preQ, postQ))),
+      site
+        ? h("div", { class: "pl-split pl-split-compare" },
+            h("section", { class: "pl-half pl-half-site", "data-site": site.id },
+              h("h2", { class: "pl-half-head" }, h("span", { id: "pl-site-name" }, t("plenary.this_hall", { name: pick(site.name) }))),
+              h("div", { class: "pl-results", id: "pl-site-results" })),
+            h("section", { class: "pl-half pl-half-all" },
+              h("h2", { class: "pl-half-head" }, h("span", { id: "pl-all-name" }, t("plenary.all_halls"))),
+              all))
+        : all),
   );
+  fillCompare();
+  scheduleSite();
+}
+
+/** (Re)draw both sides of the comparison: all halls, and this hall where there is one. */
+function fillCompare() {
+  const { pre, post } = app.view;
+  const preQ = app.questions.get(pre);
+  const postQ = app.questions.get(post);
+  const all = $("#pl-results");
+  if (all) clear(all).append(compareView(app.results[pre], app.results[post], preQ, postQ));
+  const mine = $("#pl-site-results");
+  if (mine) clear(mine).append(compareView(app.siteResults[pre], app.siteResults[post], preQ, postQ));
+}
+
+// --- results by group ------------------------------------------------------------------------
+
+function drawBreakdown(main) {
+  const q = app.questions.get(app.view.question);
+  const by = app.questions.get(app.view.by);
+  const matrix = h("div", { class: "pl-breakdown", id: "pl-breakdown", "data-question": app.view.question, "data-by": app.view.by });
+  main.append(
+    h("div", { class: "pl-question pl-wide" },
+      h("div", { class: "pl-q-head" },
+        h("p", { class: "pl-status", id: "pl-status" }, t("plenary.breakdown")),
+        h("h1", { class: "pl-prompt", id: "pl-prompt" }, q ? pick(q.prompt) : ""),
+        h("p", { class: "pl-by", id: "pl-by" }, h("span", {}, t("plenary.by", { name: by ? pick(by.prompt) : app.view.by })), h("span", { class: "pl-by-n", id: "pl-by-n" }))),
+      matrix,
+      h("p", { class: "pl-note", id: "pl-breakdown-note" })),
+  );
+  app.breakdownView = new BreakdownMatrix(matrix);
+  const found = app.breakdown;
+  if (app.view.reveal === false) {
+    matrix.append(h("div", { class: "results-hidden" }, h("p", { class: "hidden-note" }, t("results.hidden"))));
+  } else if (found && found.question === app.view.question && found.by === app.view.by) {
+    drawBreakdownData();
+  } else {
+    app.breakdown = null;
+    matrix.append(h("p", { class: "hidden-note" }, t("results.waiting")));
+  }
+  scheduleBreakdown(0);
+}
+
+function drawBreakdownData() {
+  const found = app.breakdown;
+  if (!found || !app.breakdownView || !$("#pl-breakdown")) return;
+  const q = app.questions.get(app.view.question);
+  app.breakdownView.update(found, q);
+  const all = found.all || {};
+  $("#pl-by-n").textContent = ` · ${participationText(all).voters}`;
+  $("#pl-breakdown-note").textContent = breakdownNote(found);
+  const status = $("#pl-status");
+  if (all.status) {
+    status.textContent = `${t("plenary.breakdown")} · ${t(all.status === "open" ? "plenary.status_open" : all.status === "closed" ? "plenary.status_closed" : "plenary.status_draft")}`;
+    status.className = `pl-status pl-status-${all.status}`;
+  }
+}
+
+function scheduleBreakdown(wait) {
+  clearTimeout(app.breakdownTimer);
+  app.breakdownTimer = null;
+  if (app.view.view !== "breakdown" || app.view.reveal === false) return;
+  app.breakdownTimer = setTimeout(fetchBreakdown, wait);
+}
+
+async function fetchBreakdown() {
+  const key = viewKey();
+  const { question, by } = app.view;
+  try {
+    const found = await api("GET", `/api/meetings/${app.meeting.id}/questions/${encodeURIComponent(question)}/results`, { token: app.session.token, query: { by } });
+    if (key !== viewKey()) return;
+    app.breakdown = found;
+    drawBreakdownData();
+  } catch (err) {
+    console.warn("results by group", errorText(err.code)); // e.g. hidden again meanwhile
+  }
+  const moving = [question, by].some((id) => app.questions.get(id)?.state === "open");
+  if (key === viewKey() && moving) scheduleBreakdown(BREAKDOWN_EVERY_MS);
 }
 
 function drawIdeas(main) {

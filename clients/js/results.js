@@ -112,7 +112,7 @@ export class Histogram {
         this.grid.append(el);
       }
       col.fill.style.height = `${(n / top) * 100}%`;
-      col.count.textContent = `${fmtNumber(n)}${total ? ` · ${fmtPercent(n / total)}` : ""}`;
+      clear(col.count).append(h("span", { class: "col-n" }, `${fmtNumber(n)}${total ? " · " : ""}`), total ? h("span", { class: "col-pct" }, fmtPercent(n / total)) : "");
       col.sub.textContent = labels[value] ? pick(labels[value]) : "";
     }
     this.summary.textContent =
@@ -194,7 +194,7 @@ export function compareView(pre, post, preQ, postQ) {
     const before = preShare[o.id] || 0;
     const after = (post.ranking || []).find((r) => r.option === o.id)?.share || 0;
     const delta = Math.round((after - before) * 100);
-    return h("div", { class: "pair-row" },
+    return h("div", { class: "pair-row", "data-option": o.id },
       h("span", { class: "bar-label" }, pick(o.label)),
       h("div", { class: "pair-bars" },
         h("div", { class: "bar-track pre" }, h("span", { class: "bar-fill", style: { width: `${before * 100}%` } })),

@@ -1,5 +1,7 @@
 // The facilitator's tablet: the table's seats, a ballot for each seat in turn, a quick
 // show of hands, table ideas, and the outbox (pending count and connection always shown).
+// Each acknowledged ballot's receipt code is shown small beside its seat, for the voter
+// to note down.
 
 import { Connection, Outbox, tokenKey } from "./connection.js";
 import { $, h, clear, uuid, toast } from "./dom.js";
@@ -25,6 +27,8 @@ const app = {
   ideas: [],
   round: Number(localStorage.getItem("pk.tablet.round")) || 1,
   plenary: null,
+  receipts: {}, // question -> {seat: receipt code}, kept on the tablet
+  lastReceipt: {}, // question -> the seat whose ballot was acknowledged last
 };
 
 async function main() {
@@ -37,6 +41,12 @@ async function main() {
     app.ideas = JSON.parse(localStorage.getItem(app.ideasKey) || "[]");
   } catch {
     app.ideas = [];
+  }
+  app.receiptsKey = `pk.tablet.receipts.${app.session.meeting}.${app.session.table}`;
+  try {
+    ({ receipts: app.receipts = {}, last: app.lastReceipt = {} } = JSON.parse(localStorage.getItem(app.receiptsKey) || "{}"));
+  } catch {
+    app.receipts = {};
   }
   app.conn = new Connection({
     token: app.session.token,
@@ -112,7 +122,9 @@ function onAck(ack, sent) {
   if (!sent) return;
   if (sent.type === "ballot") {
     (app.voted[sent.question] ??= new Set()).add(sent.seat);
+    if (ack.receipt) keepReceipt(sent.question, sent.seat, ack.receipt);
     drawSeats();
+    drawBallotReceipt();
   } else if (sent.type === "table_tally") {
     toast(t("hands.sent"), "ok");
   } else if (sent.type === "idea") {
@@ -233,7 +245,8 @@ function drawVote(space, q) {
       h("ul", { class: "legend" },
         h("li", {}, h("span", { class: "dot dot-voted" }), t("tablet.legend_voted")),
         h("li", {}, h("span", { class: "dot dot-pending" }), t("tablet.legend_pending")),
-        h("li", {}, h("span", { class: "dot dot-todo" }), t("tablet.legend_todo")))),
+        h("li", {}, h("span", { class: "dot dot-todo" }), t("tablet.legend_todo"))),
+      h("div", { id: "seat-receipts", class: "seat-receipts-box", "aria-live": "polite" })),
     h("div", { id: "ballot", class: "ballot-panel card" }),
   );
   drawSeats();
@@ -272,6 +285,65 @@ function drawSeats() {
   }
   const summary = $("#seat-summary");
   if (summary) summary.textContent = t("tablet.voted_of", { n: done, seats: seatsCount() });
+  drawSeatReceipts();
+}
+
+// --- receipts: one code per acknowledged ballot, for the voter to note --------------------
+
+function keepReceipt(q, seat, code) {
+  (app.receipts[q] ??= {})[seat] = code;
+  app.lastReceipt[q] = seat;
+  try {
+    localStorage.setItem(app.receiptsKey, JSON.stringify({ receipts: app.receipts, last: app.lastReceipt }));
+  } catch {
+    /* storage full: shown for this page's life */
+  }
+}
+
+function drawSeatReceipts() {
+  const box = $("#seat-receipts");
+  if (!box) return;
+  const q = app.current;
+  const codes = Object.entries(app.receipts[q] || {})
+    .map(([seat, code]) => [Number(seat), code])
+    .filter(([seat]) => seatStatus(q, seat) === "voted")
+    .sort((a, b) => a[0] - b[0]);
+  drawLastReceipt();
+  clear(box);
+  if (!codes.length) return;
+  box.append(
+    h("details", { class: "seat-receipts", open: app.receiptsOpen },
+      h("summary", {}, t("receipt.all_seats", { n: codes.length })),
+      h("p", { class: "hint" }, t("receipt.tablet_hint")),
+      h("ol", { class: "seat-receipt-list" },
+        codes.map(([seat, code]) => h("li", { "data-seat": String(seat) }, h("span", { class: "seat-receipt-seat" }, t("receipt.seat", { seat })), h("span", { class: "receipt-code receipt-code-small", translate: "no" }, code))))),
+  );
+  box.querySelector("details").addEventListener("toggle", (event) => (app.receiptsOpen = event.target.open));
+}
+
+/** The last acknowledged ballot's code, above the next seat's ballot: read it out now. */
+function drawLastReceipt() {
+  const slot = $("#last-receipt");
+  if (!slot) return;
+  const q = app.current;
+  const seat = app.lastReceipt[q];
+  const shown = seat && seat !== app.seat && seatStatus(q, seat) === "voted"; // else in the head
+  const code = shown ? app.receipts[q]?.[seat] : null;
+  slot.textContent = code ? t("receipt.last", { seat, code }) : "";
+  slot.dataset.seat = code ? String(seat) : "";
+  slot.classList.toggle("hidden", !code);
+}
+
+/** The selected seat's receipt in the ballot's head, once its ballot is acknowledged. */
+function drawBallotReceipt() {
+  const slot = $("#ballot-receipt");
+  if (!slot) return;
+  const q = app.current;
+  const code = seatStatus(q, app.seat) === "voted" ? app.receipts[q]?.[app.seat] : null;
+  clear(slot);
+  if (code) slot.append(h("span", { class: "seat-receipt-label" }, t("receipt.code")), " ", h("span", { class: "receipt-code receipt-code-small", translate: "no" }, code));
+  slot.dataset.receipt = code || "";
+  slot.classList.toggle("hidden", !code);
 }
 
 function drawBallot(q) {
@@ -289,10 +361,12 @@ function drawBallot(q) {
   const form = h(
     "form",
     { class: "ballot-form", id: "ballot-form" },
+    h("p", { class: "last-receipt hidden", id: "last-receipt", role: "status" }),
     h("div", { class: "ballot-head" },
       h("span", { class: "seat-badge" }, t("tablet.seat_n", { n: app.seat })),
       status === "voted" ? h("span", { class: "pill pill-online" }, t("tablet.already_voted")) : null,
-      status === "pending" ? h("span", { class: "pill pill-warn" }, t("tablet.status_pending")) : null),
+      status === "pending" ? h("span", { class: "pill pill-warn" }, t("tablet.status_pending")) : null,
+      h("span", { class: "seat-receipt hidden", id: "ballot-receipt" })),
     h("h3", { class: "prompt" }, pick(q.prompt)),
     control.el,
     h("div", { class: "form-actions" }, submit),
@@ -309,6 +383,8 @@ function drawBallot(q) {
     if (panel.getBoundingClientRect().top < 0) panel.scrollIntoView({ block: "start" });
   });
   clear(panel).append(form);
+  drawBallotReceipt();
+  drawLastReceipt();
 }
 
 /** The next seat after `seat` that has no ballot yet (wrapping), else the next one. */

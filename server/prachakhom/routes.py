@@ -26,7 +26,7 @@ from .services import UNAUTHORIZED, Services
 
 MAX_BODY = 256 * 1024
 CONNECTED_WITHIN_MS = 60_000  # a table not heard from for longer shows as not connected
-PLENARY_VIEWS = ("question", "participation", "ideas", "themes", "compare", "text")
+PLENARY_VIEWS = ("question", "participation", "ideas", "themes", "compare", "breakdown", "text")
 
 
 class Json(JSONResponse):
@@ -243,15 +243,28 @@ async def results(request: Request) -> Response:
 async def check_display_may_read(
     services: Services, meeting_id: str, question_id: str, params: Any
 ) -> None:
-    """A screen may read one site's results (`site=`, nothing else) of the question on
-    the plenary, once it is revealed: what the hall is shown anyway, for its own site."""
-    if set(params.keys()) != {"site"}:
-        raise PrachakhomError(Code.FORBIDDEN, "a display may read only site= results")
+    """A screen may read what its hall is shown anyway, and nothing else: one site's
+    results (`site=` alone) of the question on show or of either side of the before/after
+    comparison on show, and the groups (`by=` alone) of the breakdown on show; never while
+    the view hides its results. Groups below the minimum size stay suppressed as ever."""
+    asked = set(params.keys())
+    if asked not in ({"site"}, {"by"}) or any(len(params.getlist(k)) != 1 for k in asked):
+        raise PrachakhomError(Code.FORBIDDEN, "a display may read only site= or by= results")
     view = await services.store.plenary(meeting_id)
-    if view.get("view") != "question" or view.get("question") != question_id:
-        raise PrachakhomError(Code.FORBIDDEN, "a display may read only the question on show")
+    if not _shows(view, question_id, params.get("by")):
+        raise PrachakhomError(Code.FORBIDDEN, "a display may read only what the plenary shows")
     if view.get("reveal", True) is False:
         raise PrachakhomError(Code.FORBIDDEN, "the results of this question are not revealed")
+
+
+def _shows(view: dict[str, Any], question_id: str, by: str | None) -> bool:
+    """Does the plenary view show this question (by=None: per site; else: grouped by `by`)?"""
+    name = view.get("view")
+    if by is not None:
+        return name == "breakdown" and view.get("question") == question_id and view.get("by") == by
+    if name == "compare":
+        return question_id in (view.get("pre"), view.get("post"))
+    return name == "question" and view.get("question") == question_id
 
 
 @api
@@ -311,6 +324,13 @@ async def check_view(services: Services, meeting_id: str, body: Any) -> dict[str
         for key in ("pre", "post"):
             await services.question(meeting_id, str(body.get(key)))
             view[key] = body[key]
+    elif name == "breakdown":
+        question = await services.question(meeting_id, str(body.get("question")))
+        by = await services.question(meeting_id, str(body.get("by")))
+        if by.kind != "demographic" or by.id == question.id:
+            raise PrachakhomError(Code.BAD_MESSAGE, "by must name another, demographic question")
+        reveal = body.get("reveal", True) is not False
+        view |= {"question": question.id, "by": by.id, "reveal": reveal}
     elif name == "text":
         try:
             view["text"] = check_text(body.get("text"), "the text")
@@ -419,6 +439,26 @@ async def question_from_themes(request: Request) -> Response:
 
 
 @api
+async def purge_meeting(request: Request) -> Response:
+    """Delete a meeting and all its personal data (admin): after its retention date,
+    or sooner with ?force=true once the organisers have exported what they keep."""
+    await require_admin(request)
+    m = request.path_params["meeting"]
+    services = services_of(request)
+    meeting = await services.meeting(m)
+    privacy.check_may_purge(
+        meeting,
+        services.settings.retention_days,
+        dt.datetime.now(BANGKOK).date(),
+        await services.store.states(m),
+        request.query_params.get("force") == "true",
+    )
+    deleted = await services.store.purge(m)
+    services.forget(m)
+    return Json({"purged": m, "keys": deleted})
+
+
+@api
 async def export(request: Request) -> Response:
     """Any export format; rendering runs in a worker thread, off the event loop."""
     m = request.path_params["meeting"]
@@ -443,26 +483,6 @@ async def export(request: Request) -> Response:
             "Cache-Control": "no-store",
         },
     )
-
-
-@api
-async def purge_meeting(request: Request) -> Response:
-    """Delete a meeting and all its personal data (admin): after its retention date,
-    or sooner with ?force=true once the organisers have exported what they keep."""
-    await require_admin(request)
-    m = request.path_params["meeting"]
-    services = services_of(request)
-    meeting = await services.meeting(m)
-    privacy.check_may_purge(
-        meeting,
-        services.settings.retention_days,
-        dt.datetime.now(BANGKOK).date(),
-        await services.store.states(m),
-        request.query_params.get("force") == "true",
-    )
-    deleted = await services.store.purge(m)
-    services.forget(m)
-    return Json({"purged": m, "keys": deleted})
 
 
 @api

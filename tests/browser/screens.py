@@ -11,6 +11,7 @@ at the pictures.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import sys
@@ -244,6 +245,19 @@ async def shoot_all(s: Shooter, org: Api, m: str, codes: dict[str, Any], token: 
     await hall.wait_for_selector('#pl-site-results .bar-row[data-rank="1"]')
     await hall.wait_for_selector('#pl-results .bar-row[data-rank="1"]')
     await s.shot(hall, "plenary-site")
+    await org.plenary(m, {"view": "compare", "pre": "pre", "post": "post"})
+    await hall.wait_for_selector("#pl-site-results .compare-cols")
+    await hall.wait_for_selector("#pl-results .compare-cols")
+    await s.shot(hall, "plenary-compare-site")
+    for q, by, name in (
+        ("iap2", "sector", "plenary-breakdown"),
+        ("priorities", "district", "plenary-breakdown-district"),
+    ):
+        await org.plenary(m, {"view": "breakdown", "question": q, "by": by})
+        await plenary.wait_for_selector(f'#pl-breakdown[data-by="{by}"] .bd-cell[data-share]')
+        if by == "district":  # Phu Sang has two people: too few to show
+            await plenary.wait_for_selector('.bd-suppressed[data-group="phusang"]')
+        await s.shot(plenary, name)
 
     # --- the tablet ---------------------------------------------------------------------------
     await org.open(m, "iap2")
@@ -266,6 +280,22 @@ async def shoot_all(s: Shooter, org: Api, m: str, codes: dict[str, Any], token: 
         await tablet.click('#ballot .choice[data-option="ems1669"]')
         await tablet.evaluate("window.scrollTo(0, 0)")
         await s.shot(tablet, "tablet-vote")
+        if viewport is TABLET_PORTRAIT:  # this tablet's own ballots, for its receipts
+            for seat, answer in ((4, ["access", "ems1669"]), (5, ["cpr"])):
+                await tablet.click(f'.seat[data-seat="{seat}"]')
+                for option in answer:
+                    await tablet.click(f'#ballot .choice[data-option="{option}"]')
+                await tablet.click("#cast")
+                await tablet.wait_for_selector(f'.seat[data-seat="{seat}"][data-status="voted"]')
+        await tablet.click(".seat-receipts summary")
+        shown = 2 if viewport is TABLET_LANDSCAPE else 4
+        await tablet.click(f'.seat[data-seat="{shown}"]')
+        await tablet.wait_for_selector("#ballot-receipt:not(.hidden)")
+        await tablet.evaluate("window.scrollTo(0, 0)")
+        if viewport is TABLET_LANDSCAPE:  # the seats panel sticks, and scrolls inside
+            await tablet.evaluate("window.scrollTo(0, 212)")
+            await tablet.evaluate("document.querySelector('.seats-panel').scrollTop = 1e4")
+        await s.shot(tablet, "tablet-receipts")
         await tablet.click('[data-mode="hands"]')
         await tablet.click('.question-tab[data-question="iap2"]')
         for option, n in (("consult", 2), ("involve", 5), ("collaborate", 3)):
@@ -299,6 +329,16 @@ async def shoot_all(s: Shooter, org: Api, m: str, codes: dict[str, Any], token: 
     await keypad.wait_for_selector('.question-card[data-question="sector"][data-status="counted"]')
     await card.scroll_into_view_if_needed()
     await s.shot(keypad, "keypad-counted")
+    await card.locator(".receipt-check").click()
+    await card.locator('.receipt-verdict[data-verdict="final"]').wait_for()
+    await keypad.evaluate(
+        "document.querySelector('.question-card[data-question=\"sector\"] .vote-status')"
+        ".scrollIntoView({block: 'center'})"
+    )
+    await s.shot(keypad, "keypad-receipt")
+    await card.locator('.choice[data-option="public"]').click()  # a change of mind
+    await card.locator(".submit").click()
+    await keypad.wait_for_selector('.question-card[data-question="sector"][data-status="replaced"]')
     card = keypad.locator('.question-card[data-question="priorities"]')
     await card.scroll_into_view_if_needed()
     for option in ("haze", "ems1669"):
@@ -311,6 +351,13 @@ async def shoot_all(s: Shooter, org: Api, m: str, codes: dict[str, Any], token: 
         await org.close(m, q)
     await keypad.wait_for_selector(".wait-card")
     await s.shot(keypad, "keypad-wait")
+    first = keypad.locator("#receipt-list .receipt").last
+    await first.locator(".receipt-check").click()
+    await first.locator('.receipt-verdict[data-verdict="replaced"]').wait_for()
+    await keypad.evaluate(
+        "window.scrollTo(0, document.querySelector('#my-receipts').offsetTop - 96)"
+    )
+    await s.shot(keypad, "keypad-receipts")
     for q, name in (
         ("dots", "keypad-points"),
         ("pre", "keypad-scale"),
@@ -380,6 +427,7 @@ async def shoot_all(s: Shooter, org: Api, m: str, codes: dict[str, Any], token: 
     pdf = Path(tempfile.gettempdir()) / "prachakhom-sheets.pdf"
     await sheets.pdf(path=str(pdf), format="A4", print_background=True, page_ranges="1-3")
     print("print preview (A4, pages 1-3):", pdf)
+    await shoot_exports(s, console)
     await console.click('[data-tab="agenda"]')
 
     # --- the theme team -------------------------------------------------------------------------
@@ -393,6 +441,33 @@ async def shoot_all(s: Shooter, org: Api, m: str, codes: dict[str, Any], token: 
         await theme.locator('.theme-item [data-action="merge-pick"]').nth(0).click()
         await theme.locator('.theme-item [data-action="merge-pick"]').nth(1).click()
         await s.shot(theme, "theme")
+
+
+async def shoot_exports(s: Shooter, console: Any) -> None:
+    """The exports tab: a JSON export downloaded, a PDF still being made; then the audit."""
+    await console.click('[data-tab="exports"]')
+    async with console.expect_download():
+        await console.click('.export-button[data-format="json"]')
+    await console.wait_for_selector('.export-row[data-format="json"][data-state="ok"]')
+
+    async def never(route: Any) -> None:  # a PDF that takes its time, for the picture
+        await asyncio.sleep(30)
+        with contextlib.suppress(Exception):
+            await route.abort()
+
+    await console.route("**/export?format=pdf*", never)
+    await console.click('.export-button[data-format="pdf"]')
+    await console.wait_for_timeout(3200)
+    await console.click("#run-audit")
+    await console.wait_for_selector('.audit-verdict[data-ok="true"]')
+    await console.evaluate("window.scrollTo(0, 0)")
+    for viewport in (DESKTOP, TABLET_LANDSCAPE, TABLET_PORTRAIT):
+        await console.set_viewport_size(viewport)
+        await console.evaluate("window.scrollTo(0, 0)")
+        await s.shot(console, "organiser-exports")
+        await console.evaluate("document.querySelector('#audit-card').scrollIntoView()")
+        await s.shot(console, "organiser-audit")
+    await console.set_viewport_size(DESKTOP)
 
 
 async def shoot_tables(s: Shooter, org: Api, m: str, codes: dict[str, Any], console: Any) -> None:
