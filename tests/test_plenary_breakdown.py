@@ -29,7 +29,9 @@ AGE = {
 
 
 async def seed(meeting: Meeting) -> None:
-    """Table 1 (north): five of sector p; table 3 (south): two of sector c."""
+    """Table 1 (north): five of sector p; table 3 (south): two of sector c; table 4
+    (south): three who vote without saying their sector. Everyone minus group p is then
+    five people, so p may be shown beside the suppressed c."""
     m, organiser = meeting.id, meeting.organiser
     for question in (SECTOR, AGE):
         await organiser.add_question(m, question)
@@ -42,7 +44,10 @@ async def seed(meeting: Meeting) -> None:
     for seat in (1, 2):
         await south.cast("sector", "c", seat=seat)
         await south.cast("q1", "c", seat=seat)
-    for client in (north, south):
+    quiet = await meeting.table(4)
+    for seat in (1, 2, 3):
+        await quiet.cast("q1", "c", seat=seat)
+    for client in (north, south, quiet):
         await client.close()
 
 
@@ -84,7 +89,7 @@ async def test_a_display_reads_groups_only_of_the_revealed_breakdown_on_show(
         }
         assert groups["c"] == {"group": "c", "label": "C", "voters": None, "suppressed": True}
         assert "results" not in groups["c"]
-        assert found["all"]["voters"] == 7
+        assert found["all"]["voters"] == 10 and found["not_grouped"] == 3
 
         # only that question, grouped by that question, and nothing beside it
         assert await refused(screen, m, "q2", by="sector") == forbidden
@@ -144,7 +149,7 @@ async def test_a_display_reads_its_hall_of_both_sides_of_the_comparison_on_show(
     async with Api(meeting.server.base, display["token"]) as screen:
         await organiser.plenary(m, {"view": "compare", "pre": "q1", "post": "sector"})
         south = await screen.results(m, "q1", site="south")
-        assert (south["site"], south["voters"], south["all"]["voters"]) == ("south", 2, 7)
+        assert (south["site"], south["voters"], south["all"]["voters"]) == ("south", 5, 10)
         north = await screen.results(m, "sector", site="north")
         assert north["voters"] == 5
         forbidden = (403, "forbidden")

@@ -131,11 +131,12 @@ def group_results(
             groups[group][voter] = record
         else:
             unknown += record["w"]
+    hidden = hidden_groups({o: len(m) for o, m in groups.items()}, unknown, min_group)
     rows = []
     for option in by.options:
         members = groups[option.id]
         row: dict[str, Any] = {"group": option.id, "label": option.label, "voters": len(members)}
-        if len(members) < min_group:
+        if option.id in hidden:
             row |= {"suppressed": True, "voters": None}
         else:
             row["results"] = from_records(meeting, question, state, members, method)
@@ -148,6 +149,20 @@ def group_results(
         "groups": rows,
         "not_grouped": unknown,
     }
+
+
+def hidden_groups(sizes: dict[str, int], ungrouped: int, min_group: int) -> set[str]:
+    """Groups whose results are not shown: those under min_group, and then, while the
+    hidden groups and the ungrouped voters together are fewer than min_group (but not
+    none), the smallest shown group too. Otherwise everyone minus the shown groups
+    would give away a small group's answers, one person's ballot at worst."""
+    hidden = {g for g, n in sizes.items() if 0 < n < min_group}
+    while True:
+        residual = ungrouped + sum(sizes[g] for g in hidden)
+        shown = [g for g, n in sizes.items() if n and g not in hidden]
+        if residual == 0 or residual >= min_group or not shown:
+            return hidden | {g for g, n in sizes.items() if n == 0}
+        hidden.add(min(shown, key=lambda g: (sizes[g], g)))
 
 
 async def read_breakdown(

@@ -25,12 +25,17 @@ SECTOR = {
 }
 
 # (table, seat, sector, q1): table 1 (site north) has five of the public sector, table 3
-# (site south) three of civil society and one of business: groups of 5, 3 and 1.
-VOTERS = [(1, s, "pub", "a" if s <= 3 else "b") for s in range(1, 6)] + [
+# (site south) three of civil society, one of business and one who did not say: groups
+# of 5, 3 and 1. Everyone minus the public sector is five people, so the public sector
+# may be shown (with fewer, it would be hidden too: subtraction would reveal the rest).
+VOTERS: list[tuple[int, int, str | None, str]] = [
+    (1, s, "pub", "a" if s <= 3 else "b") for s in range(1, 6)
+] + [
     (3, 1, "civ", "b"),
     (3, 2, "civ", "b"),
     (3, 3, "civ", "c"),
     (3, 4, "biz", "c"),
+    (3, 5, None, "a"),
 ]
 
 GROUP_SCORES = """([group, expected]) => Object.entries(expected).every(([option, score]) =>
@@ -45,7 +50,8 @@ async def seed(meeting: Meeting) -> list[Client]:
         await meeting.organiser.open(m, q)
     tablets = {1: await meeting.table(1), 3: await meeting.table(3)}
     for table, seat, sector, choice in VOTERS:
-        await tablets[table].cast("sector", sector, seat=seat)
+        if sector is not None:
+            await tablets[table].cast("sector", sector, seat=seat)
         await tablets[table].cast("q1", choice, seat=seat)
     return list(tablets.values())
 
@@ -68,13 +74,13 @@ async def test_results_break_down_by_group_and_by_site(pages: Pages, meeting: Me
     assert "5 คน" in await console.inner_text('.group-card[data-group="pub"] .group-n')
     # beside it, the whole meeting
     await console.wait_for_selector('#org-results .bar-row[data-option="b"][data-score="4"]')
-    assert "9" in await console.inner_text("#org-participation")
+    assert "10" in await console.inner_text("#org-participation")
     # the breakdown's own question has targets: the room against them, above the groups
     await console.wait_for_selector('#org-by-representativeness .rep-row[data-option="pub"]')
 
     await console.select_option("#results-breakdown", "sites")
     await console.wait_for_function(GROUP_SCORES, arg=["north", {"a": 3, "b": 2, "c": 0}])
-    await console.wait_for_function(GROUP_SCORES, arg=["south", {"a": 0, "b": 2, "c": 2}])
+    await console.wait_for_function(GROUP_SCORES, arg=["south", {"a": 1, "b": 2, "c": 2}])
     assert "North" in await console.inner_text('.group-card[data-group="north"] .group-label')
 
     # a new ballot shows up in its site's chart by itself (the console polls)
