@@ -105,16 +105,47 @@ function render() {
   }
   const about = qs.filter((q) => q.kind === "demographic");
   const votes = qs.filter((q) => q.kind !== "demographic");
-  if (about.length) {
-    main.append(h("h2", { class: "section-title" }, t("keypad.about_you")), h("p", { class: "hint" }, t("keypad.about_hint")));
-    for (const q of about) main.append(questionCard(q));
-  }
+  if (about.length) main.append(...aboutYou(about));
   if (votes.length) {
     main.append(h("h2", { class: "section-title" }, t("keypad.vote_now")));
     for (const q of votes) main.append(questionCard(q));
   }
   main.append(receiptsSection());
   drawStatuses();
+}
+
+// Demographic answers are opt-in (PDPA): a notice says what they are for, and nothing is
+// asked until the participant agrees; the choice is kept on the phone for this seat.
+function consentKey() {
+  return `pk-demographics:${app.meeting.id}:${app.session.table}:${app.session.seat}`;
+}
+
+function aboutYou(about) {
+  const choice = localStorage.getItem(consentKey());
+  const choose = (value) => {
+    localStorage.setItem(consentKey(), value);
+    main();
+  };
+  const out = [h("h2", { class: "section-title" }, t("keypad.about_you"))];
+  if (choice === "yes") {
+    out.push(h("p", { class: "hint" }, t("keypad.about_hint")));
+    for (const q of about) out.push(questionCard(q));
+    return out;
+  }
+  if (choice === "no") {
+    out.push(h("div", { class: "card consent-card", "data-consent": "no" },
+      h("p", {}, t("keypad.consent_skipped")),
+      h("button", { type: "button", class: "btn btn-secondary", "data-action": "consent-yes", onclick: () => choose("yes") }, t("keypad.consent_answer_now"))));
+    return out;
+  }
+  out.push(h("div", { class: "card consent-card", "data-consent": "ask" },
+    h("p", { class: "consent-lead" }, t("keypad.consent_lead")),
+    h("ul", { class: "consent-points" }, ...["consent_use", "consent_groups", "consent_keep"].map((k) => h("li", {}, t(`keypad.${k}`, { n: app.meeting.min_group ?? 5 })))),
+    h("p", { class: "consent-free" }, t("keypad.consent_free")),
+    h("div", { class: "form-actions consent-actions" },
+      h("button", { type: "button", class: "btn btn-primary btn-xl", "data-action": "consent-yes", onclick: () => choose("yes") }, t("keypad.consent_yes")),
+      h("button", { type: "button", class: "btn btn-secondary btn-xl", "data-action": "consent-no", onclick: () => choose("no") }, t("keypad.consent_no")))));
+  return out;
 }
 
 function questionCard(q) {
