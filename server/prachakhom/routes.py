@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import auth, privacy, provisioning, recount
+from . import auth, openapi, privacy, provisioning, recount
 from .auth import Principal, Role
 from .errors import Code, PrachakhomError
 from .meetings import BANGKOK
@@ -551,4 +551,5 @@ routes = [
     Route("/api/meetings/{meeting}/receipts/{receipt}", receipt_lookup, methods=["GET"]),
     Route("/healthz", healthz, methods=["GET"]),
     Route("/metrics", metrics, methods=["GET"]),
+    Route("/api/openapi.json", openapi.serve, methods=["GET"]),
 ]

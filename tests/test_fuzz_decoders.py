@@ -1,0 +1,658 @@
+"""Fuzzing what reads untrusted input: the frame decoders and message parsers of
+`prachakhom.protocol`, every question kind's answer and show-of-hands validators, and the
+question and meeting parsers of the HTTP API.
+
+The rule: whatever comes in, the only exception is a PrachakhomError with the code that
+fits (bad_message / unknown_type from the wire, invalid_answer from a kind,
+invalid_question or bad_message from a definition), and what does come through is in
+range (every int within +-(2**53 - 1), no float where an int belongs, no NaN).
+
+Hypothesis generates the cases (JSON text with integers past 2**64, NaN and Infinity
+literals, deep nesting; MessagePack with extension types, timestamps, binary and integer
+keys; wrong types in every field; invalid UTF-8; truncated, padded and oversize frames).
+atheris adds a short coverage-guided run when it is installed. A live part sends a few
+hundred hostile frames over real sockets and checks the books did not move.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+import random
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import msgpack
+import orjson
+import pytest
+import websockets
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from prachakhom import protocol
+from prachakhom.client import Api
+from prachakhom.demo import scenario, scenario_body
+from prachakhom.embedded import Embedded
+from prachakhom.errors import Code, PrachakhomError
+from prachakhom.meetings import parse_meeting
+from prachakhom.methods import kind_named
+from prachakhom.protocol import BallotMsg, Hello, IdeaMsg, PingMsg, TableTallyMsg
+from prachakhom.questions import Question, parse_question
+
+from .conftest import ADMIN, SMALL_MEETING, make_settings, run_server
+from .wire import hello, raw_socket, reply, send, snapshot
+
+RAN: Counter[str] = Counter()  # cases run per target, printed by the last test
+WIRE_CODES = {Code.BAD_MESSAGE, Code.UNKNOWN_TYPE}
+MAX_INT = protocol.MAX_INT
+FAST = settings(
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+# --- what may come out -----------------------------------------------------------------
+
+
+def in_range(value: Any) -> bool:
+    """The plain-data rule that check_plain promises for everything it lets through."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return True
+    if isinstance(value, int):
+        return -MAX_INT <= value <= MAX_INT
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(in_range(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and in_range(v) for k, v in value.items())
+    return False
+
+
+def whole(value: Any, low: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= MAX_INT
+
+
+def short(value: Any, most: int = protocol.MAX_ID) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= most
+
+
+def check_parsed(message: protocol.ClientMessage) -> None:
+    if isinstance(message, Hello):
+        assert short(message.token, 200)
+        assert message.resume_from is None or whole(message.resume_from, 0)
+    elif isinstance(message, BallotMsg):
+        assert short(message.id) and short(message.question)
+        assert message.seat is None or whole(message.seat, 1)
+        assert in_range(message.answer)
+    elif isinstance(message, TableTallyMsg):
+        assert short(message.id) and short(message.question)
+        assert all(isinstance(k, str) and whole(v, 0) for k, v in message.counts.items())
+    elif isinstance(message, IdeaMsg):
+        assert short(message.id)
+        assert isinstance(message.text, str) and message.text == message.text.strip()
+        assert 0 < len(message.text) <= protocol.MAX_IDEA
+        assert message.round is None or short(message.round)
+    else:
+        assert isinstance(message, PingMsg)
+
+
+def read(frame: str | bytes, codec: protocol.Codec) -> str:
+    """The server's path (load, check_plain, parse); 'ok' or the error code."""
+    raw: dict[str, Any] = {}
+    try:
+        raw = protocol.load(frame, codec)
+        assert isinstance(raw, dict)
+        protocol.check_plain(raw)
+        message = protocol.parse_client_message(raw)
+    except PrachakhomError as exc:
+        assert exc.code in WIRE_CODES, exc
+        assert exc.message and len(exc.message) < 300, exc
+        quoted = protocol.message_id(raw)  # never raises, whatever raw holds
+        assert quoted is None or short(quoted)
+        return exc.code.value
+    check_parsed(message)
+    # decode() is load + check_plain: it must agree
+    assert protocol.decode(frame, codec) == raw
+    return "ok"
+
+
+# --- strategies --------------------------------------------------------------------------
+
+TYPES = ["hello", "ballot", "table_tally", "idea", "ping", "vote", "", "BALLOT"]
+WORDS = ["a", "b", "c", "x", "q1", "iap2", "priorities", "budget", "dots", "pre", "worth"]
+BIG_INTS = st.sampled_from(
+    [2**53 - 1, 2**53, -(2**53), 2**63 - 1, 2**63, 2**64 - 1, 2**64, 2**70, -(2**64), 10**30]
+)
+
+
+def leaves(big: bool) -> st.SearchStrategy[Any]:
+    ints = st.integers(-(2**63), 2**64 - 1) if not big else st.integers() | BIG_INTS
+    return st.one_of(
+        st.none(),
+        st.booleans(),
+        ints,
+        st.integers(-3, 70),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(max_size=40),
+        st.sampled_from(WORDS),
+    )
+
+
+def values(big: bool, extra: st.SearchStrategy[Any] | None = None) -> st.SearchStrategy[Any]:
+    base = leaves(big) if extra is None else leaves(big) | extra
+    keys = st.text(max_size=6) | st.sampled_from(WORDS)
+    return st.recursive(
+        base,
+        lambda kids: st.lists(kids, max_size=5) | st.dictionaries(keys, kids, max_size=5),
+        max_leaves=25,
+    )
+
+
+def deep(depth: int, kind: str) -> Any:
+    value: Any = "a"
+    for _ in range(depth):
+        value = [value] if kind == "list" else {"k": value}
+    return value
+
+
+def messages(big: bool, extra: st.SearchStrategy[Any] | None = None) -> st.SearchStrategy[Any]:
+    """Maps shaped like client messages, with anything at all in any field."""
+    anything = values(big, extra)
+    field = st.one_of(
+        anything,
+        st.sampled_from(WORDS),
+        st.text(min_size=1, max_size=70),
+        st.integers(0, 10),
+        st.builds(deep, st.integers(5, 40), st.sampled_from(["list", "map"])),
+    )
+    optional = {
+        k: field for k in ("id", "question", "answer", "seat", "counts", "text", "round", "token")
+    }
+    if big:
+        optional["resume_from"] = field | BIG_INTS
+    return st.fixed_dictionaries(
+        {"type": st.sampled_from(TYPES) | st.text(max_size=8) | anything}, optional=optional
+    )
+
+
+def to_json(value: Any) -> str:
+    """JSON text as a hostile client may write it: integers of any size, NaN, Infinity."""
+    if isinstance(value, bool) or value is None:
+        return orjson.dumps(value).decode()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-1e999"
+        return repr(value)
+    if isinstance(value, str):
+        return orjson.dumps(value).decode()
+    if isinstance(value, list):
+        return "[" + ",".join(to_json(v) for v in value) + "]"
+    return "{" + ",".join(f"{to_json(str(k))}:{to_json(v)}" for k, v in value.items()) + "}"
+
+
+MSGPACK_EXTRA = st.one_of(
+    st.binary(max_size=12),
+    st.builds(msgpack.ExtType, st.integers(0, 127), st.binary(max_size=9)),
+    st.builds(msgpack.Timestamp, st.integers(0, 2**34 - 1), st.integers(0, 999_999_999)),
+    st.dictionaries(st.integers(-5, 5) | st.binary(max_size=3), st.none(), min_size=1, max_size=2),
+)
+
+
+def packb(value: Any) -> bytes:
+    return msgpack.packb(value, use_bin_type=True, datetime=False)
+
+
+@st.composite
+def damaged(draw: st.DrawFn, frame: bytes) -> bytes:
+    """Truncated, padded or bit-flipped, or nothing done."""
+    how = draw(st.sampled_from(["keep", "cut", "pad", "flip", "splice"]))
+    if how == "cut" and frame:
+        return frame[: draw(st.integers(0, len(frame) - 1))]
+    if how == "pad":
+        return frame + draw(st.binary(min_size=1, max_size=6))
+    if how == "flip" and frame:
+        at = draw(st.integers(0, len(frame) - 1))
+        return frame[:at] + bytes([frame[at] ^ draw(st.integers(1, 255))]) + frame[at + 1 :]
+    if how == "splice":
+        at = draw(st.integers(0, len(frame)))
+        return frame[:at] + draw(st.binary(min_size=1, max_size=8)) + frame[at:]
+    return frame
+
+
+# --- the wire decoders -------------------------------------------------------------------
+
+
+@settings(FAST, max_examples=700)
+@given(message=messages(big=True), damage=st.data())
+def test_json_frames_decode_or_refuse(message: dict[str, Any], damage: st.DataObject) -> None:
+    text = to_json(message)
+    frame = damage.draw(damaged(text.encode()))
+    outcome = read(frame, protocol.JSON)  # a binary frame holding JSON: any bytes at all
+    try:
+        as_text = frame.decode()
+    except UnicodeDecodeError:
+        RAN["json: invalid UTF-8 (binary frame)"] += 1
+    else:
+        assert read(as_text, protocol.JSON) == outcome  # a text frame reads the same
+    RAN[f"json: {outcome}"] += 1
+
+
+@settings(FAST, max_examples=700)
+@given(message=messages(big=False, extra=MSGPACK_EXTRA), damage=st.data())
+def test_msgpack_frames_decode_or_refuse(message: dict[str, Any], damage: st.DataObject) -> None:
+    frame = damage.draw(damaged(packb(message)))
+    outcome = read(frame, protocol.MSGPACK)
+    RAN[f"msgpack: {outcome}"] += 1
+    # a text frame on a MessagePack connection is always refused
+    assert read(frame.decode("latin-1"), protocol.MSGPACK) == "bad_message"
+
+
+@settings(FAST, max_examples=600)
+@given(frame=st.binary(max_size=300), text=st.text(max_size=200))
+def test_arbitrary_bytes_and_text(frame: bytes, text: str) -> None:
+    for codec in (protocol.JSON, protocol.MSGPACK):
+        RAN[f"raw bytes: {read(frame, codec)}"] += 1
+    RAN[f"raw text: {read(text, protocol.JSON)}"] += 1
+
+
+@pytest.mark.parametrize(
+    ("frame", "codec"),
+    [
+        ('{"type":"ballot","id":"x","seat":' + "9" * 5000 + "}", protocol.JSON),
+        ('{"type":"ballot","id":"x","seat":1e' + "9" * 400 + "}", protocol.JSON),
+        ('{"type":"ping","a":' + "[" * 100_000 + "]" * 100_000 + "}", protocol.JSON),
+        ('{"type":"ping","pad":"' + "ก" * 1_000_000 + '"}', protocol.JSON),
+        (b"\x91" * 200_000 + b"\xc0", protocol.MSGPACK),
+        (b"\xdd\xff\xff\xff\xff", protocol.MSGPACK),  # an array claiming 2**32 - 1 items
+        (b"\xc6\xff\xff\xff\xff" + b"x" * 10, protocol.MSGPACK),  # bin of 4 GiB, 10 bytes
+        (packb({"type": "ping", "pad": b"x" * 2_000_000}), protocol.MSGPACK),
+        (b"\x82\xa4type\xa6ballot\xa4seat\xc7\x0c\xff" + b"\x00" * 12, protocol.MSGPACK),
+        (b"\x82\xa4type\xa6ballot\xa4seat\xc7\x05\xff" + b"\x00" * 5, protocol.MSGPACK),
+        (packb({"type": "ballot", "id": "x", "seat": 2**64 - 1}), protocol.MSGPACK),
+        (b"\x81\xa4type\xcb" + b"\x7f\xf8" + b"\x00" * 6, protocol.MSGPACK),  # NaN type
+    ],
+    ids=lambda v: f"{len(v)}B" if isinstance(v, str | bytes) else str(v).rsplit(".", 1)[-1],
+)
+def test_oversize_and_extreme_frames_are_refused_not_crashed(
+    frame: str | bytes, codec: protocol.Codec
+) -> None:
+    """The socket caps frames at max_frame before decoding; the decoders cope anyway."""
+    outcome = read(frame, codec)
+    RAN["extreme frames"] += 1
+    assert outcome in ("bad_message", "ok")
+    if outcome == "ok":  # only a ping with a harmless (if huge) pad
+        assert protocol.decode(frame, codec)["type"] == "ping"
+
+
+# --- what reads a ballot's answer, a show of hands, a question, a meeting -----------------
+
+QUESTION_BODIES = scenario_body(scenario())["questions"]
+QUESTIONS = [parse_question(q) for q in QUESTION_BODIES]
+TALLY_QUESTIONS = [q for q in QUESTIONS if kind_named(q.kind).table_tally is not None]
+
+
+def answers() -> st.SearchStrategy[Any]:
+    """Plain data (past check_plain), biased to look like real answers."""
+    options = st.sampled_from(sorted({o for q in QUESTIONS for o in q.option_ids} | {"zz"}))
+    near = st.one_of(
+        options,
+        st.lists(options, max_size=6),
+        st.dictionaries(options, st.integers(-2, 120), max_size=5),
+        st.integers(-10, 20),
+        st.floats(-10, 20),
+    )
+    return near | values(big=False).filter(in_range)
+
+
+def check_contribution(contribution: Any) -> None:
+    assert isinstance(contribution, dict)
+    for key, delta in contribution.items():
+        assert isinstance(key, str) and isinstance(delta, int) and not isinstance(delta, bool)
+        assert abs(delta) <= MAX_INT
+
+
+@settings(FAST, max_examples=1500)
+@given(question=st.sampled_from(QUESTIONS), answer=answers())
+def test_every_kind_refuses_bad_answers_with_invalid_answer(
+    question: Question, answer: Any
+) -> None:
+    try:
+        contribution = kind_named(question.kind).contribution(question, answer)
+    except PrachakhomError as exc:
+        assert exc.code == Code.INVALID_ANSWER, exc
+        RAN[f"answers ({question.kind}): refused"] += 1
+        return
+    check_contribution(contribution)
+    RAN[f"answers ({question.kind}): counted"] += 1
+
+
+@settings(FAST, max_examples=600)
+@given(
+    question=st.sampled_from(TALLY_QUESTIONS),
+    counts=st.dictionaries(
+        st.sampled_from(
+            ["a", "b", "zz", *sorted({o for q in TALLY_QUESTIONS for o in q.option_ids})]
+        ),
+        st.integers(0, 60) | st.integers(0, MAX_INT),
+        max_size=6,
+    ),
+    seats=st.integers(1, 50),
+)
+def test_shows_of_hands_refuse_with_invalid_answer(
+    question: Question, counts: dict[str, int], seats: int
+) -> None:
+    count_hands = kind_named(question.kind).table_tally
+    assert count_hands is not None
+    try:
+        contribution, voters = count_hands(question, counts, seats)
+    except PrachakhomError as exc:
+        assert exc.code == Code.INVALID_ANSWER, exc
+        RAN["hands: refused"] += 1
+        return
+    check_contribution(contribution)
+    assert 0 <= voters <= seats
+    RAN["hands: counted"] += 1
+
+
+QUESTION_FIELDS = [
+    "id", "kind", "prompt", "options", "pair_of", "max_choices", "max_rank", "method",
+    "points", "min", "max", "labels", "budget", "costs", "attribute", "targets", "extra",
+]  # fmt: skip
+
+
+ANY_FIELD = values(big=False) | st.lists(values(big=False), max_size=70)
+
+
+@st.composite
+def question_bodies(draw: st.DrawFn) -> Any:
+    """A real question of the demo with some fields replaced by anything, or dropped."""
+    body = copy.deepcopy(draw(st.sampled_from(QUESTION_BODIES)))
+    for name in draw(st.lists(st.sampled_from(QUESTION_FIELDS), max_size=3)):
+        if draw(st.booleans()):
+            body.pop(name, None)
+        else:
+            body[name] = draw(ANY_FIELD)
+    return body if draw(st.integers(0, 20)) else draw(ANY_FIELD)
+
+
+@settings(FAST, max_examples=400)
+@given(body=question_bodies())
+def test_question_definitions_refuse_with_invalid_question(body: Any) -> None:
+    try:
+        question = parse_question(body)
+    except PrachakhomError as exc:
+        assert exc.code == Code.INVALID_QUESTION, exc
+        RAN["questions: refused"] += 1
+        return
+    assert parse_question(question.to_dict()) == question  # what is stored reads back
+    RAN["questions: accepted"] += 1
+
+
+MEETING_BODY = {k: v for k, v in SMALL_MEETING.items() if k != "questions"}
+MEETING_FIELDS = ["title", "language", "tables", "sites", "seat_codes", "date", "retain_until"]
+
+
+MEETING_FIELD = (
+    values(big=True)
+    | st.fixed_dictionaries({"count": values(big=True), "seats": values(big=True)})
+    | st.lists(
+        st.fixed_dictionaries(
+            {"id": values(big=False), "name": values(big=False), "tables": values(big=True)}
+        ),
+        max_size=3,
+    )
+)
+
+
+@st.composite
+def meeting_bodies(draw: st.DrawFn) -> Any:
+    body = copy.deepcopy(MEETING_BODY)
+    for name in draw(st.lists(st.sampled_from(MEETING_FIELDS), max_size=3)):
+        if draw(st.booleans()):
+            body.pop(name, None)
+        else:
+            body[name] = draw(MEETING_FIELD)
+    return body
+
+
+@settings(FAST, max_examples=400)
+@given(body=meeting_bodies())
+def test_meeting_definitions_refuse_with_bad_message(body: Any) -> None:
+    try:
+        meeting = parse_meeting(body, "mfuzzfuzzz")
+    except PrachakhomError as exc:
+        assert exc.code == Code.BAD_MESSAGE, exc
+        RAN["meetings: refused"] += 1
+        return
+    assert 1 <= meeting.table_count <= 2000 and 1 <= meeting.seats <= 50
+    RAN["meetings: accepted"] += 1
+
+
+# --- atheris, when installed ---------------------------------------------------------------
+
+ATHERIS_HARNESS = r"""
+import sys, atheris
+with atheris.instrument_imports(include=["prachakhom"]):
+    from prachakhom import protocol
+    from prachakhom.errors import Code, PrachakhomError
+    from prachakhom.methods import kind_named
+    from prachakhom.questions import parse_question
+    from prachakhom.demo import scenario, scenario_body
+
+QUESTIONS = [parse_question(q) for q in scenario_body(scenario())["questions"]]
+CODECS = (protocol.JSON, protocol.MSGPACK)
+
+def one(data):
+    fdp = atheris.FuzzedDataProvider(data)
+    codec = CODECS[fdp.ConsumeIntInRange(0, 1)]
+    as_text = fdp.ConsumeBool()
+    frame = fdp.ConsumeBytes(fdp.remaining_bytes())
+    if as_text:
+        frame = frame.decode("utf-8", "replace")
+    try:
+        message = protocol.parse_client_message(protocol.decode(frame, codec))
+    except PrachakhomError as exc:
+        assert exc.code in (Code.BAD_MESSAGE, Code.UNKNOWN_TYPE), exc
+        return
+    if isinstance(message, protocol.BallotMsg):
+        for q in QUESTIONS:
+            try:
+                kind_named(q.kind).contribution(q, message.answer)
+            except PrachakhomError as exc:
+                assert exc.code == Code.INVALID_ANSWER, exc
+
+atheris.Setup(sys.argv, one)
+atheris.Fuzz()
+"""
+
+
+def test_atheris_finds_no_crash_in_the_decoders(tmp_path: Path) -> None:
+    import atheris  # noqa: F401  (pinned in the test extra; runs in a subprocess below)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    seeds = [
+        orjson.dumps({"type": "ballot", "id": "b1", "question": "q1", "answer": "a", "seat": 2}),
+        packb({"type": "table_tally", "id": "t", "question": "iap2", "counts": {"a": 2}}),
+        b'{"type":"hello","token":"m.x","resume_from":' + str(2**70).encode() + b"}",
+    ]
+    for n, seed in enumerate(seeds):
+        (corpus / f"seed{n}").write_bytes(bytes([n % 2, 0]) + seed)
+    runs = int(os.environ.get("PRACHAKHOM_ATHERIS_RUNS", "100000"))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            ATHERIS_HARNESS,
+            f"-runs={runs}",
+            "-max_total_time=25",
+            "-max_len=4096",
+            "-rss_limit_mb=1024",
+            str(corpus),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    tail = done.stderr[-3000:]
+    assert done.returncode == 0, tail
+    counts = re.findall(r"^#(\d+)\s", done.stderr, re.MULTILINE)  # libFuzzer's "#<runs> ..."
+    executed = int(counts[-1]) if counts else 0
+    RAN["atheris executions"] += executed
+    assert executed > 1000, tail
+
+
+# --- over a real socket -------------------------------------------------------------------
+
+
+def hostile(rng: random.Random, n: int, codec: protocol.Codec, limit: int) -> tuple[Any, str]:
+    """A frame with at least one defect, and what the server must do: 'error' or a close
+    code. Nothing here can be a good message."""
+    good = {"type": "ballot", "id": f"h{n}", "question": "q1", "answer": "a", "seat": 2}
+    message: dict[str, Any] = dict(good)
+    json = codec == protocol.JSON
+    defect = rng.randrange(10)
+    if defect == 0:
+        message["seat"] = rng.choice([2.0, 2.5, -1, 0, 6, True, "2", None, 2**53, [2], {"s": 2}])
+    elif defect == 1:
+        message["answer"] = rng.choice(
+            ["zz", 1, ["a"], {"a": 1}, None, deep(rng.randrange(9, 30), "list"), 2**60, 1.5]
+        )
+    elif defect == 2:
+        message["id"] = rng.choice([12345, "", "x" * 65, ["h"], None, {"id": 1}])
+    elif defect == 3:
+        message["type"] = rng.choice(["vote", "Ballot", 7, None, "x" * 300, ["ballot"]])
+    elif defect == 4:
+        message["question"] = rng.choice(["nope", 7, "q" * 65, None, ""])
+    elif defect == 5:
+        message = {
+            "type": "table_tally",
+            "id": f"h{n}",
+            "question": "q1",
+            "counts": {"a": rng.choice([6, -1, 1.0, 2**60, "2", None, True])},
+        }
+    elif defect == 6:
+        message = {
+            "type": "idea",
+            "id": f"h{n}",
+            "text": rng.choice(["", "   ", "x" * 501, 5]),
+            "round": rng.choice([None, "r1"]),
+        }
+    if defect <= 6:
+        if json:
+            return to_json(message), "error"
+        return packb(message), "error"
+    if defect == 7:  # damaged bytes
+        frame = to_json(good).encode() if json else packb(good)
+        cut = frame[: rng.randrange(1, len(frame) - 1)]
+        return (cut.decode("latin-1") if json else cut + b"\xc1"), "error"
+    if defect == 8:  # what only one codec can carry
+        if json:
+            return rng.choice(
+                [
+                    to_json(good).replace('"a"', "NaN"),
+                    to_json(good).replace('"seat":2', '"seat":' + str(2**70)),
+                    to_json(good).replace('"seat":2', '"seat":1e400'),
+                    '{"a":' * 300 + "1" + "}" * 300,
+                    "[" + to_json(good) + "]",
+                    to_json(good).encode().replace(b'"h', b'"\xff\xfe'),  # binary, not UTF-8
+                ]
+            ), "error"
+        return packb(
+            good
+            | {
+                "seat": rng.choice(
+                    [
+                        msgpack.ExtType(5, b"x"),
+                        msgpack.Timestamp(1, 0),
+                        b"\x02",
+                        float("nan"),
+                        2**63,
+                    ]
+                )
+            }
+        ), "error"
+    # defect 9: the frame itself breaks the connection
+    if rng.random() < 0.5:
+        pad = good | {"answer": "a" * (limit + 10)}
+        return (to_json(pad) if json else packb(pad)), "1009"
+    if json:
+        return b'{"type":"ping","x":"\xff"}', "1007"  # a text frame that is not UTF-8
+    return to_json(good), "error"  # a text frame on a MessagePack connection
+
+
+async def test_hostile_frames_over_real_sockets_change_nothing(
+    valkey: Embedded, tmp_path: Path
+) -> None:
+    settings_ = make_settings(valkey, tmp_path, rate_burst=10_000, rate_per_second=10_000)
+    rng = random.Random(64)
+    async with run_server(settings_) as server, Api(server.base, ADMIN) as admin:
+        created = await admin.create_meeting(copy.deepcopy(SMALL_MEETING))
+        m = created["id"]
+        await admin.open(m, "q1")
+        token = (await admin.join(created["codes"]["tables"]["1"]))["token"]
+        async with raw_socket(server.ws) as tablet:
+            await hello(tablet, token)
+            await send(
+                tablet, {"type": "ballot", "id": "ok-1", "question": "q1", "answer": "b", "seat": 1}
+            )
+            assert (await reply(tablet))["status"] == "counted"
+        before = await snapshot(admin, m)
+        outcomes: Counter[str] = Counter()
+        limit = settings_.max_frame
+        for codec in (protocol.JSON, protocol.MSGPACK):
+            n = 0
+            while n < 160:
+                ws_cm = raw_socket(server.ws, [codec])
+                ws = await ws_cm.__aenter__()
+                try:
+                    await hello(ws, token)
+                    while n < 160:
+                        n += 1
+                        frame, expect = hostile(rng, n, codec, limit)
+                        text = isinstance(frame, str) or expect == "1007"
+                        await ws.send(frame, text=text)
+                        if expect == "error":
+                            answer = await reply(ws)
+                            assert answer["type"] in ("error", "pong"), (frame, answer)
+                            outcomes[answer.get("code", "pong")] += 1
+                            continue
+                        try:
+                            got = await reply(ws)
+                        except websockets.ConnectionClosed:
+                            assert ws.close_code == int(expect), (frame, ws.close_code)
+                            outcomes[f"closed {expect}"] += 1
+                            break
+                        raise AssertionError(f"{frame!r:.80} answered {got}")
+                finally:
+                    await ws_cm.__aexit__(None, None, None)
+        total = sum(outcomes.values())
+        RAN["live hostile frames"] += total
+        print(f"\nlive hostile frames: {total}: {dict(outcomes)}")
+        assert total == 320 and "ack" not in outcomes
+        assert await snapshot(admin, m) == before  # nothing counted, nothing in the ledger
+        async with raw_socket(server.ws) as tablet:  # and the server still counts
+            await hello(tablet, token)
+            await send(
+                tablet, {"type": "ballot", "id": "ok-2", "question": "q1", "answer": "c", "seat": 3}
+            )
+            assert (await reply(tablet))["status"] == "counted"
+        audit = await admin.audit(m)
+        assert audit["ok"] and audit["ballots_in_ledger"] == 2
+
+
+def test_zz_report_the_cases_run() -> None:
+    """Last in the file: how many cases each target ran (printed with -s or -rP)."""
+    print("\nfuzz cases run: " + ", ".join(f"{k} {v}" for k, v in sorted(RAN.items())))
+    print(f"fuzz cases in all: {sum(RAN.values())}")
