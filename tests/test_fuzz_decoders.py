@@ -480,6 +480,7 @@ atheris.Fuzz()
 
 def test_atheris_finds_no_crash_in_the_decoders(tmp_path: Path) -> None:
     import atheris  # noqa: F401  (pinned in the test extra; runs in a subprocess below)
+
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     seeds = [

@@ -54,7 +54,8 @@ class Trigger(asyncio.Event):
 async def tablet_round(
     ws: Any, rnd: int, table: int, trigger: Trigger
 ) -> dict[str, dict[str, Any]]:
-    """Send a ballot for every seat without waiting; collect every answer by id."""
+    """Send a ballot for every seat without waiting for answers, a few ms apart so that
+    the close lands in the middle of the stream; collect every answer by id."""
     for seat in range(1, SEATS + 1):
         message = {
             "type": "ballot",
@@ -64,6 +65,7 @@ async def tablet_round(
             "seat": seat,
         }
         await send(ws, message)
+        await asyncio.sleep(0.003)
     answers: dict[str, dict[str, Any]] = {}
     while len(answers) < SEATS:
         got = await reply(ws, timeout=20)

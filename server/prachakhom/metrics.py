@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import Counter, Gauge, Histogram
 
 BALLOTS = Counter("prachakhom_ballots_total", "Ballots answered, by outcome", ["outcome"])
@@ -21,3 +23,23 @@ SLOW_CONSUMERS = Counter(
     "prachakhom_slow_consumers_total", "Sockets dropped because they did not read"
 )
 RESULTS_PUSHED = Counter("prachakhom_results_pushed_total", "Results events sent to sockets")
+
+
+class Children:
+    """A labelled metric's children, each made once. `.labels()` builds a tuple, checks
+    it and takes a lock on every call: too slow for a path that runs for every ballot."""
+
+    def __init__(self, metric: Counter | Gauge) -> None:
+        self.metric = metric
+        self._made: dict[str, Any] = {}
+
+    def __call__(self, value: str) -> Any:
+        child = self._made.get(value)
+        if child is None:
+            child = self._made[value] = self.metric.labels(value)
+        return child
+
+
+BALLOTS_BY = Children(BALLOTS)
+ERRORS_BY = Children(ERRORS)
+CONNECTIONS_BY = Children(CONNECTIONS)

@@ -7,6 +7,10 @@ is answered. The per-ballot cost falls as the load rises.
 
 Batches go out on a few *lanes* in parallel; a voter always uses the same lane, so two
 quick ballots from one voter are written in the order they were sent.
+
+Each ballot comes with a callback, called once with its outcome (or the error) as soon as
+its batch is durable: the socket's ack goes out from there, with no future and no task
+per ballot.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from .errors import PrachakhomError
 from .metrics import BATCH_SIZE, COMMIT_SECONDS
@@ -24,7 +28,9 @@ from .store.store import UNAVAILABLE, Cast, Store
 log = logging.getLogger(__name__)
 
 
-Pending = tuple[Cast, "asyncio.Future[str]"]
+# called once: (outcome, None) or ("", the error to tell the client)
+Done = Callable[[str, PrachakhomError | None], None]
+Pending = tuple[Cast, Done]
 
 
 class _Lane:
@@ -48,16 +54,26 @@ class BallotWriter:
         self.concurrency = concurrency
         self._lanes = [_Lane() for _ in range(concurrency)]
 
-    def submit(self, cast: Cast) -> asyncio.Future[str]:
-        """Queue a ballot; the future gets its outcome once it is durable (or an error)."""
-        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+    def submit(self, cast: Cast, done: Done) -> None:
+        """Queue a ballot; `done` gets its outcome once it is durable (or the error)."""
         lane = self._lanes[hash((cast.meeting, cast.voter)) % len(self._lanes)]
-        lane.waiting.append((cast, future))
+        lane.waiting.append((cast, done))
         lane.wake.set()
-        return future
 
     async def cast(self, cast: Cast) -> str:
-        return await self.submit(cast)
+        """Write one ballot and wait for its outcome (raises the error)."""
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+        def done(outcome: str, error: PrachakhomError | None) -> None:
+            if future.done():
+                return
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(outcome)
+
+        self.submit(cast, done)
+        return await future
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[BallotWriter]:
@@ -79,7 +95,7 @@ class BallotWriter:
                 continue
             await self._commit(lane.drain(self.max_batch))
 
-    async def _commit(self, batch: list[tuple[Cast, asyncio.Future[str]]]) -> None:
+    async def _commit(self, batch: list[Pending]) -> None:
         BATCH_SIZE.observe(len(batch))
         try:
             with COMMIT_SECONDS.time():
@@ -91,14 +107,17 @@ class BallotWriter:
             log.exception("a ballot batch failed")
             self._fail_all(batch)
             return
-        for (_, future), outcome in zip(batch, outcomes, strict=True):
-            if not future.done():
-                future.set_result(outcome)
+        for (_, done), outcome in zip(batch, outcomes, strict=True):
+            _call(done, outcome, None)
 
     @staticmethod
-    def _fail_all(
-        batch: list[tuple[Cast, asyncio.Future[str]]], error: PrachakhomError = UNAVAILABLE
-    ) -> None:
-        for _, future in batch:
-            if not future.done():
-                future.set_exception(error)
+    def _fail_all(batch: list[Pending], error: PrachakhomError = UNAVAILABLE) -> None:
+        for _, done in batch:
+            _call(done, "", error)
+
+
+def _call(done: Done, outcome: str, error: PrachakhomError | None) -> None:
+    try:
+        done(outcome, error)
+    except Exception:  # one socket's trouble must not cost the others their acks
+        log.exception("answering a ballot failed")

@@ -1,11 +1,12 @@
 """The `/ws` endpoint: one Session per socket.
 
     accept (subprotocol) -> hello (within hello_timeout) -> welcome (+ replay)
-    -> receive loop (decode, validate, hand to the writer)  } side by side
-    -> send loop (the client's bounded queue, in order)     }
+    -> receive loop (decode, validate, hand to the writer), in the socket's own task
 
-Every reply (ack, error, pong) and every event goes through the one send queue, so the
-client sees them in order. A ballot's ack is queued when its batch is durable.
+Every reply (ack, error, pong) and every event goes through the socket's hub.Client,
+which sends at once or, while the socket makes a send wait, keeps the rest in order in a
+bounded backlog: the client sees them in order. A ballot's ack is sent when its batch is
+durable, from the writer's task.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Coroutine
+from functools import partial
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -21,11 +24,11 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from . import closecodes, protocol
 from .auth import Principal, Role
 from .errors import Code, PrachakhomError
-from .hub import Client, Frames, Room, may_see
+from .hub import Client, Room, may_see
 from .ledger import receipt
 from .meetings import Meeting
 from .methods import kind_named
-from .metrics import BALLOTS, CONNECTIONS, ERRORS
+from .metrics import BALLOTS_BY, CONNECTIONS_BY, ERRORS_BY
 from .origins import origin_allowed
 from .protocol import BallotMsg, Hello, IdeaMsg, PingMsg, TableTallyMsg
 from .ratelimit import TokenBucket
@@ -64,7 +67,8 @@ class Session:
         self.bucket = TokenBucket(settings.rate_per_second, settings.rate_burst)
         self.client: Client | None = None
         self.meeting: Meeting | None = None
-        self.dropped = asyncio.Event()
+        self._receiving: asyncio.Task[Any] | None = None  # the task in the receive loop
+        self._dropping = False  # its send backlog overflowed: the session ends
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -80,10 +84,14 @@ class Session:
             await self.ws.close(closecodes.UNAUTHORIZED)
             return
         client = self.client = Client(
-            principal, self.codec, self.services.settings.send_queue, self._overflowed
+            principal,
+            self.codec,
+            self.services.settings.send_queue,
+            self._overflowed,
+            self._send_frame,
         )
         room = await self.services.hub.enter(self.meeting, client)
-        CONNECTIONS.labels(principal.role.value).inc()
+        CONNECTIONS_BY(principal.role.value).inc()
         presence, table = self.services.presence, principal.table
         if table is not None:
             presence.connected(principal.meeting, table)
@@ -92,7 +100,7 @@ class Session:
             await self._serve(welcome_seq)
         finally:
             self.services.hub.leave(client)
-            CONNECTIONS.labels(principal.role.value).dec()
+            CONNECTIONS_BY(principal.role.value).dec()
             if table is not None:
                 presence.disconnected(principal.meeting, table)
 
@@ -145,28 +153,34 @@ class Session:
         return seq
 
     async def _serve(self, welcome_seq: int) -> None:
-        receiving = asyncio.create_task(self._receive_loop())
-        sending = asyncio.create_task(self._send_loop(welcome_seq))
-        dropped = asyncio.create_task(self.dropped.wait())
+        """Receive in this task; replies and events are sent by whoever makes them
+        (hub.Client), so an idle socket costs no task of its own."""
+        assert self.client is not None
+        self.client.start(welcome_seq)  # what came while the welcome was made goes now
+        self._receiving = asyncio.current_task()
         try:
-            await asyncio.wait({receiving, sending, dropped}, return_when=asyncio.FIRST_COMPLETED)
+            await self._receive_loop()
+        except asyncio.CancelledError:
+            if not self._dropping or self._receiving is None or self._receiving.uncancel():
+                raise  # cancelled by someone else (the server stopping)
+        except (WebSocketDisconnect, OSError):
+            pass
+        except Exception:
+            log.exception("socket task failed")
         finally:
-            for task in (receiving, sending, dropped):
-                task.cancel()
-            await asyncio.gather(receiving, sending, dropped, return_exceptions=True)
-        if self.dropped.is_set():
+            self._receiving = None
+        if self._dropping:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(
                     self.ws.close(closecodes.SLOW_CONSUMER, "too slow to read"), 1.0
                 )
-        for task in (receiving, sending):
-            if not task.cancelled() and isinstance(task.exception(), Exception):
-                exc = task.exception()
-                if not isinstance(exc, WebSocketDisconnect | OSError):
-                    log.error("socket task failed", exc_info=exc)
+            await _cut_if_stuck(self.ws)
 
     def _overflowed(self, client: Client) -> None:
-        self.dropped.set()
+        """Called from whoever pushed the message that did not fit: end the session."""
+        if self._receiving is not None and not self._dropping:
+            self._dropping = True
+            self._receiving.cancel()
 
     # --- sending -------------------------------------------------------------------------
 
@@ -177,25 +191,18 @@ class Session:
         else:
             await self.ws.send_bytes(frame)
 
-    async def _send_loop(self, welcome_seq: int) -> None:
-        assert self.client is not None
-        queue, codec, ws = self.client.queue, self.codec, self.ws
-        while True:
-            control_seq, frames = await queue.get()
-            if control_seq and control_seq <= welcome_seq:
-                continue  # already in the welcome state
-            frame = frames.encoded(codec)
-            if isinstance(frame, str):
-                await ws.send_text(frame)
-            else:
-                await ws.send_bytes(frame)
+    def _send_frame(self, frame: str | bytes) -> Coroutine[Any, Any, None]:
+        """The send the hub's Client runs (at once, unless the socket makes it wait)."""
+        if isinstance(frame, str):
+            return self.ws.send({"type": "websocket.send", "text": frame})
+        return self.ws.send({"type": "websocket.send", "bytes": frame})
 
     def reply(self, message: dict[str, Any]) -> None:
         assert self.client is not None
-        self.client.push(Frames(message))
+        self.client.push_message(message)
 
     def reply_error(self, exc: PrachakhomError, message_id: str | None) -> None:
-        ERRORS.labels(exc.code.value).inc()
+        ERRORS_BY(exc.code.value).inc()
         body = _error(exc)
         if message_id is not None:
             body["id"] = message_id
@@ -292,26 +299,18 @@ class Session:
         self._submit(cast, {"question": question.id})
 
     def _submit(self, cast: Cast, extra: dict[str, Any]) -> None:
-        future = self.services.writer.submit(cast)
-        future.add_done_callback(lambda f: self._acknowledge(f, cast, extra))
+        self.services.writer.submit(cast, partial(self._acknowledge, cast, extra))
 
-    def _acknowledge(self, future: asyncio.Future[str], cast: Cast, extra: dict[str, Any]) -> None:
+    def _acknowledge(
+        self, cast: Cast, extra: dict[str, Any], outcome: str, error: PrachakhomError | None
+    ) -> None:
+        """The writer's answer, once the ballot's batch is durable (or failed)."""
         ballot_id = cast.ballot_id
-        if future.cancelled():
+        if error is not None:
+            BALLOTS_BY("unavailable").inc()
+            self.reply_error(error, ballot_id)
             return
-        exc = future.exception()
-        if isinstance(exc, PrachakhomError):
-            BALLOTS.labels("unavailable").inc()
-            self.reply_error(exc, ballot_id)
-            return
-        if exc is not None:
-            self.reply_error(
-                PrachakhomError(Code.UNAVAILABLE, "the ballot was not stored; send it again"),
-                ballot_id,
-            )
-            return
-        outcome = future.result()
-        BALLOTS.labels(outcome.partition(":")[0]).inc()
+        BALLOTS_BY(outcome.partition(":")[0]).inc()
         if outcome == "not_open":
             self.reply_error(
                 PrachakhomError(Code.QUESTION_NOT_OPEN, "this question is not open for voting now"),
@@ -353,3 +352,19 @@ class Session:
 
 def _error(exc: PrachakhomError) -> dict[str, Any]:
     return {"type": "error", **exc.to_dict()}
+
+
+async def _cut_if_stuck(websocket: WebSocket, grace: float = 1.0) -> None:
+    """Cut the connection of a client that still does not read. Else uvicorn keeps the
+    socket, and what it buffered for it, for as long as the peer stays connected without
+    reading (its close only waits for the buffer to drain). ASGI has no abort, so this
+    reaches for uvicorn's transport (the protocol object behind `receive`: Starlette wraps
+    `send`); a server without one is left alone."""
+    transport = getattr(getattr(websocket._receive, "__self__", None), "transport", None)
+    if transport is None:
+        return
+    for _ in range(10):
+        if not transport.get_write_buffer_size():
+            return  # flushed (the close frame with it): the client can read its 4408
+        await asyncio.sleep(grace / 10)
+    transport.abort()
