@@ -25,8 +25,10 @@ Per meeting (prefix pk:{m}:)
     ideas                        hash     idea id -> JSON idea
     themes                       hash     theme id -> JSON theme
     q:<q>:tally                  hash     tally key -> integer (the live tally)
-    q:<q>:votes                  hash     voter -> JSON record {a: answer, c: contribution,
-                                          w: weight, t: table} (the voter's current ballot)
+    q:<q>:votes                  hash     voter -> JSON record {c: contribution, w: weight,
+                                          t: table, a: answer}, keys in that order (CAST
+                                          reads c and w without decoding JSON): the
+                                          voter's current ballot
     q:<q>:ids                    hash     ballot id -> first outcome (counted | replaced)
     q:<q>:tables                 hash     table -> voters counted from it (deleted at 0)
     seen                         hash     table -> JSON {at: ms, connected: bool}: when a
