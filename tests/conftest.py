@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import socket
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 import redis as sync_redis
 import uvicorn
@@ -59,8 +61,11 @@ class Running:
 
 
 @contextlib.asynccontextmanager
-async def run_server(settings: Settings) -> AsyncIterator[Running]:
-    """A real uvicorn serving the app on its port, in this event loop."""
+async def run_server(
+    settings: Settings, listener: socket.socket | None = None
+) -> AsyncIterator[Running]:
+    """A real uvicorn serving the app on its port, in this event loop (on `listener`,
+    a listening socket made by the caller, when given)."""
     config = uvicorn.Config(
         create_app(settings),
         host=settings.host,
@@ -73,7 +78,7 @@ async def run_server(settings: Settings) -> AsyncIterator[Running]:
         ws_ping_interval=settings.ws_ping_interval,
     )
     server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=[listener] if listener else None))
     while not server.started:
         if task.done():
             task.result()
@@ -179,3 +184,19 @@ async def meeting(server: Running, admin: Api) -> AsyncIterator[Meeting]:
 
 def demo_body() -> dict[str, Any]:
     return scenario_body(scenario())
+
+
+@pytest.fixture
+async def forum(server: Running, admin: Api) -> AsyncIterator[Any]:
+    """The demo forum with every kind voted, ideas and themes (tests/forum.py)."""
+    from .forum import voted_forum
+
+    found = await voted_forum(server, admin)
+    async with found.organiser:
+        yield found
+
+
+@pytest.fixture
+async def exported(forum: Any) -> dict[str, Any]:
+    """The forum's JSON export, through the API."""
+    return orjson.loads(await forum.organiser.export(forum.id, "json"))  # type: ignore[no-any-return]

@@ -6,23 +6,12 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import orjson
-import pytest
-
-from prachakhom.client import Api
 
 from .conftest import Running
-from .forum import Forum, voted_forum
-
-
-@pytest.fixture
-async def forum(server: Running, admin: Api) -> AsyncIterator[Forum]:
-    found = await voted_forum(server, admin)
-    async with found.organiser:
-        yield found
+from .forum import Forum
 
 
 async def prachakhom(*args: str, token: str | None = None) -> tuple[int, str]:

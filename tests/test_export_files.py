@@ -10,22 +10,18 @@ import io
 import json
 import time
 import zipfile
-from collections.abc import AsyncIterator
 from importlib import resources
 from typing import Any
 
 import openpyxl
-import orjson
 import pytest
 from jsonschema import Draft202012Validator
 from openpyxl.worksheet.worksheet import Worksheet
 
-from prachakhom.client import Api
 from prachakhom.questions import text_in
 from prachakhom.report import csvzip, formats, tables, xlsx
 
-from .conftest import Running
-from .forum import IDEAS, Forum, voted_forum
+from .forum import IDEAS, Forum
 
 BOM = b"\xef\xbb\xbf"
 CSV_FILES = [
@@ -39,18 +35,6 @@ CSV_FILES = [
 ]
 BIG_LEDGER = 60_000
 Doc = dict[str, Any]
-
-
-@pytest.fixture
-async def forum(server: Running, admin: Api) -> AsyncIterator[Forum]:
-    found = await voted_forum(server, admin)
-    async with found.organiser:
-        yield found
-
-
-@pytest.fixture
-async def exported(forum: Forum) -> Doc:
-    return orjson.loads(await forum.organiser.export(forum.id, "json"))  # type: ignore[no-any-return]
 
 
 def h(key: str, language: str = "th") -> str:

@@ -4,7 +4,6 @@ finding a tally changed behind the server's back, and ballot receipts."""
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
@@ -17,19 +16,7 @@ from prachakhom.report.verify import verify
 from prachakhom.store import keys
 
 from .conftest import Running
-from .forum import Forum, voted_forum
-
-
-@pytest.fixture
-async def forum(server: Running, admin: Api) -> AsyncIterator[Forum]:
-    found = await voted_forum(server, admin)
-    async with found.organiser:
-        yield found
-
-
-@pytest.fixture
-async def exported(forum: Forum) -> dict[str, Any]:
-    return orjson.loads(await forum.organiser.export(forum.id, "json"))  # type: ignore[no-any-return]
+from .forum import Forum
 
 
 async def test_json_export_holds_every_question_and_the_chained_ledger(

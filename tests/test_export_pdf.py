@@ -9,35 +9,20 @@ import subprocess
 import time
 import unicodedata
 import zipfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
 import orjson
-import pytest
 from PIL import Image
 
-from prachakhom.client import Api
 from prachakhom.questions import text_in
 from prachakhom.report import formats
 
-from .conftest import Running
-from .forum import Forum, voted_forum
+from .forum import Forum
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture
-async def forum(server: Running, admin: Api) -> AsyncIterator[Forum]:
-    found = await voted_forum(server, admin)
-    async with found.organiser:
-        yield found
-
-
-@pytest.fixture
-async def exported(forum: Forum) -> dict[str, Any]:
-    return orjson.loads(await forum.organiser.export(forum.id, "json"))  # type: ignore[no-any-return]
 
 
 def pdf_text(data: bytes, folder: Path) -> str:

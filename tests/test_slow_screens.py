@@ -12,28 +12,23 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import copy
 import os
 import socket
 import statistics
 import struct
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import orjson
 import psutil
-import uvicorn
 
 from prachakhom import protocol
-from prachakhom.app import create_app
 from prachakhom.client import Api, Client
 from prachakhom.embedded import Embedded
 from prachakhom.metrics import SLOW_CONSUMERS
-from prachakhom.settings import Settings
 
-from .conftest import ADMIN, SMALL_MEETING, Running, make_settings
+from .conftest import ADMIN, SMALL_MEETING, make_settings, run_server
 from .wire import until
 
 SLOW, READING, SEND_QUEUE = 500, 3, 32
@@ -123,32 +118,11 @@ class Watch:
         return min(times) if times else None
 
 
-@contextlib.asynccontextmanager
-async def run_server_with_sndbuf(settings: Settings, sndbuf: int) -> AsyncIterator[Running]:
-    """conftest.run_server, on a listening socket made here with a fixed SO_SNDBUF."""
-    listener = socket.create_server(("127.0.0.1", settings.port))
+def listener_with_sndbuf(port: int, sndbuf: int) -> socket.socket:
+    """A listening socket with a fixed SO_SNDBUF (accepted sockets inherit it)."""
+    listener = socket.create_server(("127.0.0.1", port))
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sndbuf)
-    config = uvicorn.Config(
-        create_app(settings),
-        ws="websockets-sansio",
-        ws_max_size=settings.max_frame,
-        ws_per_message_deflate=False,
-        lifespan="on",
-        log_level="warning",
-        ws_ping_interval=settings.ws_ping_interval,
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[listener]))
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    try:
-        yield Running(settings, server, task)
-    finally:
-        server.should_exit = True
-        await task
-        listener.close()
+    return listener
 
 
 def tcp_kernel_memory() -> int:
@@ -179,7 +153,7 @@ async def test_screens_that_never_read_are_dropped_and_the_others_keep_up(
     }
     process = psutil.Process()
     async with (
-        run_server_with_sndbuf(settings, SNDBUF) as server,
+        run_server(settings, listener_with_sndbuf(settings.port, SNDBUF)) as server,
         Api(server.base, ADMIN) as admin,
     ):
         created = await admin.create_meeting(body)
