@@ -105,7 +105,9 @@ def check_parsed(message: protocol.ClientMessage) -> None:
 
 
 def read(frame: str | bytes, codec: protocol.Codec) -> str:
-    """The server's path (load, check_plain, parse); 'ok' or the error code."""
+    """The server's path (load, check_plain, parse); 'ok' or the error code. A ballot the
+    fast decoder takes must be taken by the general path too, to the same message."""
+    fast = protocol.fast_ballot(frame, codec)
     raw: dict[str, Any] = {}
     try:
         raw = protocol.load(frame, codec)
@@ -117,8 +119,12 @@ def read(frame: str | bytes, codec: protocol.Codec) -> str:
         assert exc.message and len(exc.message) < 300, exc
         quoted = protocol.message_id(raw)  # never raises, whatever raw holds
         assert quoted is None or short(quoted)
+        assert fast is None, (frame, exc)
         return exc.code.value
     check_parsed(message)
+    if fast is not None:
+        assert fast == message
+        RAN[f"{codec}: fast ballot"] += 1
     # decode() is load + check_plain: it must agree
     assert protocol.decode(frame, codec) == raw
     return "ok"
@@ -231,7 +237,72 @@ def damaged(draw: st.DrawFn, frame: bytes) -> bytes:
     return frame
 
 
+def ballots(big: bool, extra: st.SearchStrategy[Any] | None = None) -> st.SearchStrategy[Any]:
+    """Maps close to a ballot, for the fast decoder's border: each field right or nearly."""
+    ints = st.integers(-(2**53) - 2, 2**53 + 1) | (BIG_INTS if big else st.integers(-3, 3))
+    word = st.sampled_from(WORDS)
+    ids = st.one_of(word, word, word, st.text(min_size=0, max_size=66), ints, st.none())
+    options = word | st.text(max_size=3)
+    answer = st.one_of(
+        options,
+        ints,
+        st.lists(word, max_size=4),
+        st.dictionaries(word, st.integers(-3, 9), max_size=4),
+        st.booleans(),
+        st.none(),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.lists(options | ints, max_size=4),
+        st.dictionaries(options, ints | st.booleans() | options, max_size=4),
+        values(big, extra),
+    )
+    fields = {
+        "type": st.one_of(st.just("ballot"), st.just("ballot"), st.sampled_from(TYPES)),
+        "id": ids,
+        "question": ids,
+        "answer": answer,
+    }
+    optional = {"seat": st.none() | st.integers(-1, 3) | ints | st.booleans(), "extra": answer}
+    return st.fixed_dictionaries(fields, optional=optional)
+
+
 # --- the wire decoders -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("codec", [protocol.JSON, protocol.MSGPACK])
+@pytest.mark.parametrize("answer", ["a", 3, -MAX_INT, ["q1", "b"], {"x": 2, "ข้อ": MAX_INT}, [], {}])
+def test_every_answer_shape_takes_the_fast_way(codec: protocol.Codec, answer: Any) -> None:
+    message = {"type": "ballot", "id": "ก" * protocol.MAX_ID, "question": "q", "answer": answer}
+    for seat in (None, 1, MAX_INT):
+        body = message if seat is None else message | {"seat": seat}
+        frame = protocol.encode(body, codec)
+        fast = protocol.fast_ballot(frame, codec)
+        assert fast is not None and fast == protocol.parse_client_message(body)
+        # one step past each limit: the fast way declines, the general way words it
+        for past in ({"seat": 0}, {"answer": MAX_INT + 1}, {"id": "x" * 65}, {"seat": True}):
+            frame = protocol.encode(body | past, codec)
+            assert protocol.fast_ballot(frame, codec) is None
+            assert read(frame, codec) == "bad_message"
+
+
+@settings(FAST, max_examples=700)
+@given(message=ballots(big=True), damage=st.data())
+def test_fast_ballots_agree_with_the_general_path_json(
+    message: dict[str, Any], damage: st.DataObject
+) -> None:
+    frame = damage.draw(damaged(to_json(message).encode()))
+    RAN[f"json ballot: {read(frame, protocol.JSON)}"] += 1
+    with_text = frame.decode(errors="replace")
+    RAN[f"json ballot: {read(with_text, protocol.JSON)}"] += 1
+
+
+@settings(FAST, max_examples=700)
+@given(message=ballots(big=False, extra=MSGPACK_EXTRA), damage=st.data())
+def test_fast_ballots_agree_with_the_general_path_msgpack(
+    message: dict[str, Any], damage: st.DataObject
+) -> None:
+    frame = damage.draw(damaged(packb(message)))
+    RAN[f"msgpack ballot: {read(frame, protocol.MSGPACK)}"] += 1
+    assert protocol.fast_ballot(frame.decode("latin-1"), protocol.MSGPACK) is None
 
 
 @settings(FAST, max_examples=700)

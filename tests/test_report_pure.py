@@ -4,13 +4,18 @@ explained, suppressed groups). No server, no WeasyPrint."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import re
 import string
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from prachakhom.ledger import receipt
 from prachakhom.report import charts, pdf, thaidate
 from prachakhom.report.labels import CATALOGUE, Words
 
@@ -252,3 +257,20 @@ def test_long_scales_label_round_values_and_long_charts_fit_a_page() -> None:
     chart = charts.chart_of(question("single", {"ranking": ranking(*rows)}), EN)
     assert len(chart.rows) == 15
     assert chart.footnote == "49 more options are not shown in this chart: see the table."
+
+
+@given(
+    st.text(min_size=1, max_size=20),
+    st.text(min_size=1, max_size=20),
+    st.text(min_size=1, max_size=20),
+    st.text(min_size=1, max_size=64),
+)
+def test_a_receipt_is_the_first_fifty_bits_of_its_sha256_in_base32(
+    meeting: str, question: str, voter: str, ballot_id: str
+) -> None:
+    """The table-driven receipt is exactly the published definition."""
+    digest = hashlib.sha256(
+        f"prachakhom-receipt-v1|{meeting}|{question}|{voter}|{ballot_id}".encode()
+    ).digest()
+    letters = base64.b32encode(digest).decode()[:10]
+    assert receipt(meeting, question, voter, ballot_id) == f"{letters[:5]}-{letters[5:]}"

@@ -81,7 +81,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
         await store.check_durability()
         hub = Hub(store, tick_hz=settings.tick_hz)
-        writer = BallotWriter(store, max_batch=settings.max_batch)
+        writer = BallotWriter(
+            store,
+            max_batch=settings.max_batch,
+            concurrency=settings.writer_lanes,
+            linger=settings.writer_linger_ms / 1000,
+        )
         presence = Presence(store)
         app.state.services = Services(
             settings,

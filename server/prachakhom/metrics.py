@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter as Counts
+from collections.abc import Iterator
 from typing import Any
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import REGISTRY, Counter, Gauge, Histogram
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.registry import Collector
 
-BALLOTS = Counter("prachakhom_ballots_total", "Ballots answered, by outcome", ["outcome"])
-ERRORS = Counter("prachakhom_errors_total", "Errors sent to clients, by code", ["code"])
 CONNECTIONS = Gauge("prachakhom_connections", "Open WebSocket connections, by role", ["role"])
 BATCH_SIZE = Histogram(
     "prachakhom_commit_batch_size",
@@ -40,6 +42,26 @@ class Children:
         return child
 
 
-BALLOTS_BY = Children(BALLOTS)
-ERRORS_BY = Children(ERRORS)
+class LabelCounts(Collector):
+    """A counter by one label, kept in a plain dict: an increment is a dict update, where
+    prometheus_client's Counter takes a lock (1.2 µs, once per ballot). The event loop's
+    thread is the only writer; /metrics reads it through this collector."""
+
+    def __init__(self, name: str, documentation: str, label: str) -> None:
+        self.name, self.documentation, self.label = name, documentation, label
+        self.counts: Counts[str] = Counts()
+        REGISTRY.register(self)
+
+    def inc(self, value: str) -> None:
+        self.counts[value] += 1
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        family = CounterMetricFamily(self.name, self.documentation, labels=[self.label])
+        for value, count in list(self.counts.items()):
+            family.add_metric([value], count)
+        yield family
+
+
+BALLOTS = LabelCounts("prachakhom_ballots", "Ballots answered, by outcome", "outcome")
+ERRORS = LabelCounts("prachakhom_errors", "Errors sent to clients, by code", "code")
 CONNECTIONS_BY = Children(CONNECTIONS)

