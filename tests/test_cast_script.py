@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from prachakhom import embedded
 from prachakhom.app import connect_redis
 from prachakhom.store import keys, scripts
-from prachakhom.store.store import Cast, Store, record
+from prachakhom.store.store import Cast, Store, pack_commands, record
 
 OPEN = ("s", "t")
 QUESTIONS = (*OPEN, "shut")
@@ -155,3 +155,18 @@ async def test_the_script_is_loaded_again_after_a_flush(valkey: embedded.Embedde
         assert scripts.CAST  # the text the store loads
     finally:
         await redis.aclose()
+
+
+@settings(deadline=None, database=None)
+@given(
+    st.lists(
+        st.lists(st.text(max_size=8) | st.binary(max_size=8) | st.integers(-(2**63), 2**63)),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_commands_are_packed_as_redis_py_packs_them(commands: list[list[Any]]) -> None:
+    from redis.asyncio.connection import Connection
+
+    commands = [["EVALSHA", *command] for command in commands]
+    assert pack_commands(commands) == b"".join(Connection().pack_commands(commands))

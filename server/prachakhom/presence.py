@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 Key = tuple[str, int]  # (meeting, table)
 
+_NEVER = float("-inf")
+
 
 class Presence:
     def __init__(
@@ -56,7 +58,7 @@ class Presence:
         """A ballot, tally or idea from the table: marked at most once per throttle."""
         key = (meeting, table)
         now = self.clock()
-        if now - self.written.get(key, float("-inf")) >= self.throttle:
+        if now - self.written.get(key, _NEVER) >= self.throttle:
             self._mark(key, key in self.live, now)
 
     def disconnected(self, meeting: str, table: int) -> None:

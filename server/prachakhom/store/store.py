@@ -23,6 +23,21 @@ UNAVAILABLE = PrachakhomError(
 )
 
 
+def pack_commands(commands: Sequence[Sequence[str | bytes | int]]) -> bytes:
+    """Commands in the Redis protocol (RESP arrays of bulk strings), as redis-py packs
+    them, in one pass: its general packer took ~10 µs per ballot of a group commit."""
+    out = []
+    for command in commands:
+        out.append(b"*%d\r\n" % len(command))
+        for arg in command:
+            if isinstance(arg, str):
+                arg = arg.encode()
+            elif isinstance(arg, int):
+                arg = b"%d" % arg
+            out.append(b"$%d\r\n%b\r\n" % (len(arg), arg))
+    return b"".join(out)
+
+
 class Cast(NamedTuple):
     """One ballot or show of hands, checked and ready to write. (A named tuple: one is
     made per ballot, and a frozen dataclass costs three times as much to make.)"""
@@ -144,7 +159,7 @@ class Store:
         try:
             if conn is None:
                 conn = await pool.get_connection()
-            await conn.send_packed_command(conn.pack_commands(commands))
+            await conn.send_packed_command(pack_commands(commands))
             replies: list[Any] = []
             for _ in commands:
                 try:
