@@ -85,7 +85,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
             store,
             max_batch=settings.max_batch,
             concurrency=settings.writer_lanes,
-            linger=settings.writer_linger_ms / 1000,
         )
         presence = Presence(store)
         app.state.services = Services(

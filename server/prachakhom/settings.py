@@ -135,13 +135,6 @@ class Settings:
             "PRACHAKHOM_WRITER_LANES",
         ),
     )
-    writer_linger_ms: float = field(
-        default=0.0,
-        metadata=_doc(
-            "Under load, wait this long for more ballots before a group commit goes out.",
-            "PRACHAKHOM_WRITER_LINGER_MS",
-        ),
-    )
     events_kept: int = field(
         default=10000,
         metadata=_doc(

@@ -7,9 +7,9 @@ is answered. The per-ballot cost falls as the load rises.
 
 One batch is in flight at a time by default (`writer_lanes`): measured, a second lane
 halved the batches and cost more CPU per ballot in the server and in Redis than the
-overlap won. With more lanes a voter always uses the same one, so two quick ballots from
-one voter are written in the order they were sent. `writer_linger_ms` makes a batch wait
-a little for company while ballots stream in (never a lone ballot at a quiet time).
+overlap won (so did making a batch wait a few ms for company). With more lanes a voter
+always uses the same one, so two quick ballots from one voter are written in the order
+they were sent.
 
 Each ballot comes with a callback, called once with its outcome (or the error) as soon as
 its batch is durable: the socket's ack goes out from there, with no future and no task
@@ -51,13 +51,10 @@ class _Lane:
 
 
 class BallotWriter:
-    def __init__(
-        self, store: Store, *, max_batch: int = 512, concurrency: int = 1, linger: float = 0.0
-    ) -> None:
+    def __init__(self, store: Store, *, max_batch: int = 512, concurrency: int = 1) -> None:
         self.store = store
         self.max_batch = max_batch
         self.concurrency = concurrency
-        self.linger = linger  # under load, wait this long for more before a batch goes
         self._lanes = [_Lane() for _ in range(concurrency)]
 
     def submit(self, cast: Cast, done: Done) -> None:
@@ -94,17 +91,12 @@ class BallotWriter:
                 self._fail_all(lane.drain(len(lane.waiting)))
 
     async def _run(self, lane: _Lane) -> None:
-        busy = False  # the last batch had company: ballots are arriving in a stream
         while True:
             if not lane.waiting:
                 lane.wake.clear()
                 await lane.wake.wait()
                 continue
-            if busy and self.linger and len(lane.waiting) < self.max_batch:
-                await asyncio.sleep(self.linger)
-            batch = lane.drain(self.max_batch)
-            busy = len(batch) > 1
-            await self._commit(batch)
+            await self._commit(lane.drain(self.max_batch))
 
     async def _commit(self, batch: list[Pending]) -> None:
         BATCH_SIZE.observe(len(batch))
