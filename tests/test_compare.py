@@ -14,6 +14,7 @@ from prachakhom.errors import Code, PrachakhomError
 from prachakhom.methods.compare import (
     compare,
     exact_p,
+    keyed,
     midranks,
     normal_p,
     normal_z,
@@ -227,3 +228,21 @@ def test_compare_refuses_singles_with_other_options() -> None:
     b = question("b", "single", options=[{"id": "y", "label": "y"}])
     with pytest.raises(PrachakhomError, match="same options"):
         compare(a, b, {}, {})
+
+
+def test_each_distinct_answer_is_checked_once() -> None:
+    checked: list[Any] = []
+
+    def key(answer: Any) -> str:
+        checked.append(answer)
+        return str(answer)
+
+    answers = {f"v{i}": i % 3 for i in range(300)} | {"flag": True, "list": [1]}
+    out = keyed(answers, key)
+    assert out == {v: str(a) for v, a in answers.items()}
+    assert sorted(map(repr, checked)) == ["0", "1", "2", "True", "[1]"]  # True is not 1
+
+
+def test_a_stored_answer_that_is_no_longer_valid_is_still_refused() -> None:
+    with pytest.raises(PrachakhomError):
+        compare(PRE, POST, {"v1": 1, "v2": True}, {"v1": 2})

@@ -18,6 +18,8 @@ from .store.store import Store, TallyRead
 Records = dict[str, dict[str, Any]]  # voter -> stored record {a, c, w, t}
 RECOUNT_CACHE_MOST = 256
 _recounts: dict[tuple[str, str, int, str], dict[str, Any]] = {}
+BALLOTS_KEPT_MOST = 8  # questions whose records are kept: ~2 MB each at 5,000 voters
+_ballots: dict[tuple[str, str], tuple[int, Records]] = {}
 
 # What a hidden result still shows: how many took part, never the standings.
 PUBLIC_FIELDS = (
@@ -84,7 +86,7 @@ def hidden(results: dict[str, Any]) -> dict[str, Any]:
 
 def answers_of(records: Records) -> list[Any]:
     """Seat ballots' answers (a show of hands carries no single answer)."""
-    return [r["a"] for voter, r in records.items() if not voter.startswith("table:")]
+    return list(seat_answers(records).values())
 
 
 def tally_of(records: Records) -> TallyRead:
@@ -177,8 +179,8 @@ async def read_breakdown(
     if by.kind != "demographic":
         raise PrachakhomError(Code.BAD_MESSAGE, f"{by.id!r} is not a demographic question")
     chosen = shown_method(question, method)
-    records = await store.all_ballots(meeting.id, question.id)
-    attributes = {v: r["a"] for v, r in (await store.all_ballots(meeting.id, by.id)).items()}
+    records = await ballots(store, meeting.id, question.id)
+    attributes = {v: r["a"] for v, r in (await ballots(store, meeting.id, by.id)).items()}
     out = group_results(meeting, question, state, records, by, attributes, chosen, min_group)
     (out["all"],) = await read_results(store, meeting, [(question, state)], method)
     return out
@@ -199,7 +201,7 @@ async def read_site(
     chosen = shown_method(question, method)
     records = {
         v: r
-        for v, r in (await store.all_ballots(meeting.id, question.id)).items()
+        for v, r in (await ballots(store, meeting.id, question.id)).items()
         if r["t"] in found.tables
     }
     local = from_records(meeting, question, state, records, chosen)
@@ -216,8 +218,8 @@ async def read_site(
 async def read_compare(store: Store, meeting: Meeting, post: Question) -> dict[str, Any] | None:
     """The pre/post comparison of a question that names its pre-poll with pair_of.
 
-    Cached per (pre, post) tally versions: screens ask every tick, the ballots rarely
-    change between ticks, and reading both questions' ballots is the costly part."""
+    Cached per (pre, post) tally versions: screens ask every tick, and while the post-poll
+    is open only its ballots are read again (the pre-poll's are kept)."""
     if not post.pair_of:
         return None
     pre = await store.question(meeting.id, post.pair_of)
@@ -227,22 +229,39 @@ async def read_compare(store: Store, meeting: Meeting, post: Question) -> dict[s
     key = (meeting.id, f"{pre.id}>{post.id}", pre_version * 2**32 + post_version, "compare")
     if key in _recounts:
         return _recounts[key]
-    before = {
-        v: r["a"]
-        for v, r in (await store.all_ballots(meeting.id, pre.id)).items()
-        if not v.startswith("table:")
-    }
-    after = {
-        v: r["a"]
-        for v, r in (await store.all_ballots(meeting.id, post.id)).items()
-        if not v.startswith("table:")
-    }
+    before = seat_answers(await ballots(store, meeting.id, pre.id, pre_version))
+    after = seat_answers(await ballots(store, meeting.id, post.id, post_version))
     try:
         comparison = compare.compare(pre, post, before, after) | {"pre_question": pre.id}
     except PrachakhomError:  # checked at creation; never let it break a screen
         return None
     _remember(key, comparison)
     return comparison
+
+
+def seat_answers(records: Records) -> dict[str, Any]:
+    """voter -> answer, for seat ballots only (a show of hands has no one voter)."""
+    return {v: r["a"] for v, r in records.items() if not v.startswith("table:")}
+
+
+async def ballots(
+    store: Store, meeting_id: str, question_id: str, version: int | None = None
+) -> Records:
+    """A question's stored records, read again only when its tally version has moved on
+    from the one kept (reading 5,000 records costs ~10 ms, and screens ask every tick).
+    The records are shared: read them, never change them."""
+    key = (meeting_id, question_id)
+    if version is None:
+        (version,) = await store.versions(meeting_id, [question_id])
+    kept = _ballots.get(key)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    read_version, records = await store.ballots_at(meeting_id, question_id)
+    _ballots.pop(key, None)
+    if len(_ballots) >= BALLOTS_KEPT_MOST:
+        _ballots.pop(next(iter(_ballots)))
+    _ballots[key] = (read_version, records)
+    return records
 
 
 def _remember(key: tuple[str, str, int, str], value: dict[str, Any]) -> None:
@@ -258,7 +277,7 @@ async def _recount(
     key = (meeting.id, question.id, version, method)
     cached = _recounts.get(key)
     if cached is None:
-        records = await store.all_ballots(meeting.id, question.id)
+        records = await ballots(store, meeting.id, question.id, version)
         cached = kind_named(question.kind).recount[method](question, answers_of(records))
         _remember(key, cached)
     return cached

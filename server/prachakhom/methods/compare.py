@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ..errors import invalid_question
@@ -170,12 +170,12 @@ def compare(
     if numeric:
         lo, hi = scale.bounds(pre_question)
         keys = [str(v) for v in range(lo, hi + 1)]
-        before = {v: str(scale.value(pre_question, a)) for v, a in pre.items()}
-        after = {v: str(scale.value(post_question, a)) for v, a in post.items()}
+        before = keyed(pre, lambda a: str(scale.value(pre_question, a)))
+        after = keyed(post, lambda a: str(scale.value(post_question, a)))
     else:
         keys = list(pre_question.option_ids)
-        before = {v: option_id(pre_question, a) for v, a in pre.items()}
-        after = {v: option_id(post_question, a) for v, a in post.items()}
+        before = keyed(pre, lambda a: option_id(pre_question, a))
+        after = keyed(post, lambda a: option_id(post_question, a))
     both = [v for v in before if v in after]
     out: dict[str, Any] = {
         "kind": kind,
@@ -191,6 +191,21 @@ def compare(
     paired["shift"] = shift(paired["pre"], paired["post"])
     paired.update(moves([before[v] for v in both], [after[v] for v in both], numeric))
     out["paired"] = paired
+    return out
+
+
+def keyed(answers: Mapping[Hashable, Any], key: Callable[[Any], str]) -> dict[Hashable, str]:
+    """voter -> key(answer), each distinct answer checked once (a scale has a handful of
+    values among thousands of voters). Keyed by type too: True == 1, but not as an answer."""
+    seen: dict[tuple[type, Any], str] = {}
+    out = {}
+    for voter, answer in answers.items():
+        try:
+            out[voter] = seen[type(answer), answer]
+        except KeyError:
+            out[voter] = seen[type(answer), answer] = key(answer)
+        except TypeError:  # unhashable (a list): checked as it is
+            out[voter] = key(answer)
     return out
 
 

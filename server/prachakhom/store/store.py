@@ -454,8 +454,16 @@ class Store:
         return [_loads(r) for r in raw]
 
     async def all_ballots(self, meeting_id: str, question_id: str) -> dict[str, Any]:
-        raw = await self.redis.hgetall(keys.votes(meeting_id, question_id))
-        return {voter: orjson.loads(r) for voter, r in raw.items()}
+        return (await self.ballots_at(meeting_id, question_id))[1]
+
+    async def ballots_at(self, meeting_id: str, question_id: str) -> tuple[int, dict[str, Any]]:
+        """Every voter's current record, with the tally version they add up to (read
+        in one transaction: the version names exactly these records)."""
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hget(keys.versions(meeting_id), question_id)
+        pipe.hgetall(keys.votes(meeting_id, question_id))
+        version, raw = await pipe.execute()
+        return int(version or 0), {voter: orjson.loads(r) for voter, r in raw.items()}
 
     # --- tallies ---------------------------------------------------------------------
 
