@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -118,9 +119,9 @@ async def check(url: str, drawn: list[dict[str, Any]], cuts: list[int]) -> None:
             assert read.version == model.versions[q]
             tables = (await store.tables_voted(m, [q]))[q]
             assert tables == {int(t): n for t, n in model.tables[q].items() if n > 0}
-            version, records = await store.ballots_at(m, q)
-            assert records == {v: r for (mq, v), r in model.votes.items() if mq == q}
-            assert version == model.versions[q]
+            read = await store.ballots_at(m, q)
+            assert read.records == {v: r for (mq, v), r in model.votes.items() if mq == q}
+            assert read.version == model.versions[q]
         ledger = [(f["id"], f["q"], f["voter"], f["status"]) for _, f in await store.ledger(m)]
         assert ledger == model.ledger
     finally:
@@ -176,8 +177,11 @@ async def test_records_are_read_again_only_when_the_version_moves(
         assert await results.ballots(store, "kept", "q", 2) is first
         await store.cast_many([cast[2], cast[0]])  # one new, one resent: version 3
         assert await results.ballots(store, "kept", "q", 2) is first  # as the caller saw it
+        reads = await full_reads(redis)
         now = await results.ballots(store, "kept", "q")
+        assert await full_reads(redis) == reads  # brought up to date from the ledger
         assert now is not first and sorted(now) == ["1:0", "1:1", "1:2"]
+        assert sorted(first) == ["1:0", "1:1"]  # what a caller holds is never changed
         assert results.seat_answers(now | {"table:1": record_of(5)}) == {
             "1:0": 0,
             "1:1": 1,
@@ -185,6 +189,54 @@ async def test_records_are_read_again_only_when_the_version_moves(
         }
     finally:
         await redis.aclose()
+
+
+async def follow(url: str, batches: list[list[dict[str, Any]]]) -> None:
+    """Kept records brought up to date from the ledger equal the stored ones after every
+    batch: whatever else the ledger holds, and when the tail is longer than is read."""
+    redis = connect_redis(url)
+    store = Store(redis, durable=False)
+    m = f"follow{next(_meetings)}"
+    try:
+        await redis.hset(
+            keys.question_state(m), mapping={"s": "open", "t": "open", "shut": "closed"}
+        )
+        for n, drawn in enumerate(batches):
+            await store.cast_many(
+                [
+                    Cast(m, c["question"], c["id"], c["voter"], c["table"], c["weight"], stored(c))
+                    for c in drawn
+                ]
+            )
+            if n % 2:  # a control event between ballots, as EMIT writes one
+                await redis.xadd(keys.ledger(m), {"type": "state", "seq": n, "e": "{}"})
+            for q in OPEN:
+                assert await results.ballots(store, m, q) == await store.all_ballots(m, q)
+    finally:
+        await redis.aclose()
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    batches=st.lists(st.lists(casts(), max_size=8), min_size=1, max_size=6),
+    tail_most=st.integers(1, 10),
+)
+def test_kept_records_follow_the_ledger(
+    valkey: embedded.Embedded,
+    monkeypatch: pytest.MonkeyPatch,
+    batches: list[list[dict[str, Any]]],
+    tail_most: int,
+) -> None:
+    monkeypatch.setattr(results, "TAIL_MOST", tail_most)
+    asyncio.run(follow(valkey.url, batches))
+
+
+async def full_reads(redis: Any) -> int:
+    return int((await redis.info("commandstats")).get("cmdstat_hgetall", {}).get("calls", 0))
 
 
 def record_of(answer: Any) -> dict[str, Any]:

@@ -13,13 +13,14 @@ from .errors import Code, PrachakhomError
 from .meetings import Meeting
 from .methods import compare, kind_named
 from .questions import Question
-from .store.store import Store, TallyRead
+from .store.store import BallotsRead, Store, TallyRead
 
 Records = dict[str, dict[str, Any]]  # voter -> stored record {a, c, w, t}
 RECOUNT_CACHE_MOST = 256
 _recounts: dict[tuple[str, str, int, str], dict[str, Any]] = {}
 BALLOTS_KEPT_MOST = 8  # questions whose records are kept: ~2 MB each at 5,000 voters
-_ballots: dict[tuple[str, str], tuple[int, Records]] = {}
+TAIL_MOST = 5000  # ledger entries read to bring kept records up to date; more: read anew
+_ballots: dict[tuple[str, str], BallotsRead] = {}
 
 # What a hidden result still shows: how many took part, never the standings.
 PUBLIC_FIELDS = (
@@ -247,21 +248,31 @@ def seat_answers(records: Records) -> dict[str, Any]:
 async def ballots(
     store: Store, meeting_id: str, question_id: str, version: int | None = None
 ) -> Records:
-    """A question's stored records, read again only when its tally version has moved on
-    from the one kept (reading 5,000 records costs ~10 ms, and screens ask every tick).
-    The records are shared: read them, never change them."""
+    """A question's stored records at its current tally version (or a later one).
+
+    Screens ask every tick, and reading 5,000 records costs ~12 ms: the records are
+    kept, and when the version moves on only the ledger's new entries are read (every
+    counted ballot is in the ledger, and moves the version by one, so the version
+    tells whether they were all there; if not, everything is read again). The records
+    are shared: read them, never change them."""
     key = (meeting_id, question_id)
     if version is None:
         (version,) = await store.versions(meeting_id, [question_id])
-    kept = _ballots.get(key)
-    if kept is not None and kept[0] == version:
-        return kept[1]
-    read_version, records = await store.ballots_at(meeting_id, question_id)
-    _ballots.pop(key, None)
+    kept = _ballots.pop(key, None)
+    if kept is not None and kept.version >= version:
+        read = kept
+    elif kept is not None and kept.version < version:
+        tail = await store.ballots_since(meeting_id, question_id, kept.cursor, TAIL_MOST)
+        if tail.complete and tail.version == kept.version + len(tail.changes):
+            read = BallotsRead(tail.version, kept.records | dict(tail.changes), tail.cursor)
+        else:
+            read = await store.ballots_at(meeting_id, question_id)
+    else:
+        read = await store.ballots_at(meeting_id, question_id)
     if len(_ballots) >= BALLOTS_KEPT_MOST:
         _ballots.pop(next(iter(_ballots)))
-    _ballots[key] = (read_version, records)
-    return records
+    _ballots[key] = read
+    return read.records
 
 
 def _remember(key: tuple[str, str, int, str], value: dict[str, Any]) -> None:

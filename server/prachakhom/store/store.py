@@ -52,6 +52,25 @@ class Cast(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class BallotsRead:
+    """Every voter's record of a question at a tally version, and the ledger id then."""
+
+    version: int
+    records: dict[str, Any]  # voter -> {a, c, w, t}
+    cursor: str
+
+
+@dataclass(frozen=True, slots=True)
+class BallotsTail:
+    """The records a question's ballots wrote after a ledger id, in ledger order."""
+
+    version: int
+    changes: list[tuple[str, Any]]  # (voter, record); a voter's later ballot after the earlier
+    cursor: str
+    complete: bool  # False: the ledger held more than was read
+
+
+@dataclass(frozen=True, slots=True)
 class TallyRead:
     tally: dict[str, int]
     voters: int
@@ -454,16 +473,42 @@ class Store:
         return [_loads(r) for r in raw]
 
     async def all_ballots(self, meeting_id: str, question_id: str) -> dict[str, Any]:
-        return (await self.ballots_at(meeting_id, question_id))[1]
+        return (await self.ballots_at(meeting_id, question_id)).records
 
-    async def ballots_at(self, meeting_id: str, question_id: str) -> tuple[int, dict[str, Any]]:
-        """Every voter's current record, with the tally version they add up to (read
-        in one transaction: the version names exactly these records)."""
+    async def ballots_at(self, meeting_id: str, question_id: str) -> BallotsRead:
+        """Every voter's current record, with the tally version they add up to and the
+        ledger's last entry id, read in one transaction: `ballots_since` goes on from
+        there."""
         pipe = self.redis.pipeline(transaction=True)
         pipe.hget(keys.versions(meeting_id), question_id)
         pipe.hgetall(keys.votes(meeting_id, question_id))
-        version, raw = await pipe.execute()
-        return int(version or 0), {voter: orjson.loads(r) for voter, r in raw.items()}
+        pipe.xrevrange(keys.ledger(meeting_id), count=1)
+        version, raw, last = await pipe.execute()
+        records = {voter: orjson.loads(r) for voter, r in raw.items()}
+        return BallotsRead(int(version or 0), records, last[0][0] if last else "0-0")
+
+    async def ballots_since(
+        self, meeting_id: str, question_id: str, cursor: str, most: int
+    ) -> BallotsTail:
+        """The records a question's ballots wrote after the ledger id `cursor`, with the
+        version now, in one transaction. The CAST script bumps the version once per
+        ledger entry, so the version tells whether these are all of them (complete: the
+        ledger held at most `most` entries after the cursor)."""
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hget(keys.versions(meeting_id), question_id)
+        pipe.xrange(keys.ledger(meeting_id), min=f"({cursor}", count=most)
+        version, entries = await pipe.execute()
+        changes = [
+            (fields["voter"], orjson.loads(fields["rec"]))
+            for _, fields in entries
+            if fields.get("type") == "ballot" and fields.get("q") == question_id
+        ]
+        return BallotsTail(
+            int(version or 0),
+            changes,
+            entries[-1][0] if entries else cursor,
+            complete=len(entries) < most,
+        )
 
     # --- tallies ---------------------------------------------------------------------
 
