@@ -2,7 +2,8 @@
 
     echo   a tiny Starlette app with one echo WebSocket route, served by uvicorn with
            websockets-sansio (as `prachakhom serve` is), in a subprocess; the same number
-           of sockets and the same frames as the ballots: a burst, then a closed loop
+           of sockets and the same frames as the ballots: everyone at once, then a burst
+           timed as a question's votes are (scenario.vote_delay), then a closed loop
     redis  EVALSHA of a trivial script against the same Valkey, one awaited call at a time
            and pipelined 100 at a time, with Redis's own time per call (commandstats)
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import random
 import subprocess
 import sys
 import time
@@ -25,6 +27,7 @@ from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from . import scenario
 from .clients import JSON, MSGPACK, Agent, Pool
 from .metrics import (
     ProcessSampler,
@@ -102,8 +105,12 @@ async def measure_echo(
     seconds: float,
     progress: Callable[[str, int, int], None] | None = None,
     pids: list[int] | None = None,
+    burst_seconds: float = 2.0,
+    seed: int = 1,
 ) -> dict[str, Any]:
-    """Echo rates with `connections` sockets: one message each at once, then a closed loop.
+    """Echo rates with `connections` sockets: one message each at once; one each at the
+    times a question's votes come (the floor under a ballot burst's ack latency: the
+    same arrivals with nothing to do); then a closed loop.
 
     `pids` gets the echo server's pid while it runs (for the run's own process sampler).
     """
@@ -147,6 +154,10 @@ async def measure_echo(
             "rtt_ms": summary_ms(lat for _, lat in replies),
         }
 
+        if progress:
+            progress("echo burst, vote timing", 0, len(live))
+        shaped = await timed_burst(live, burst_seconds, random.Random(seed), pool)
+
         latencies: list[float] = []
         cpu0 = sampler.cpu_snapshot()
         t_start = now()
@@ -173,6 +184,7 @@ async def measure_echo(
             "connect_seconds": round(connect_s, 2),
             "idle_kib_per_connection": round(idle_kib, 1),
             "burst": burst,
+            "timed_burst": shaped,
             "sustained": {
                 "seconds": round(took, 2),
                 "messages": len(latencies),
@@ -193,6 +205,32 @@ async def measure_echo(
             await asyncio.to_thread(process.wait, 10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+async def timed_burst(
+    agents: list[Agent], burst_seconds: float, rng: random.Random, pool: Pool
+) -> dict[str, Any]:
+    """One message from each socket at the moment its person would vote."""
+    delays = [scenario.vote_delay(rng, burst_seconds) for _ in agents]
+
+    async def send(agent: Agent, delay: float) -> float:
+        await asyncio.sleep(delay)
+        _, latency = await agent.request(ballot_like(agent.index, -1))
+        return float(latency)
+
+    started = now()
+    answers = await asyncio.gather(
+        *(send(a, d) for a, d in zip(agents, delays, strict=True)), return_exceptions=True
+    )
+    replies = [r for r in answers if not isinstance(r, BaseException)]
+    for _ in range(len(answers) - len(replies)):
+        pool.error("echo_timeout")
+    return {
+        "messages": len(replies),
+        "seconds": round(now() - started, 3),
+        "burst_seconds": burst_seconds,
+        "rtt_ms": summary_ms(replies),
+    }
 
 
 # --- redis ---------------------------------------------------------------------------------

@@ -160,6 +160,8 @@ class Figures:
                 (b["ballots_per_s"] or 0 for b in bursts), default=None
             ),
             "echo_burst_per_s": echo.get("burst", {}).get("per_s"),
+            # the stack's own floor under a burst: the same vote timing, nothing to do
+            "echo_timed_burst_p99_ms": echo.get("timed_burst", {}).get("rtt_ms", {}).get("p99"),
         }
         # CPU per message is what a busy machine disturbs least: the fraction of the echo
         # rate that the ballot path would reach if both had a core to themselves
@@ -266,6 +268,8 @@ def targets(report_: dict[str, Any], opts: Options) -> list[dict[str, Any]]:
             conns.get("held_max", 0) >= wanted and opts.workers == 1 if wanted >= 5520 else None),
         row("idle KiB per connection", "<= 30", kib, None if kib is None else kib <= 30),
         row("burst ack p99 ms", "<= 150", p99, None if p99 is None else p99 <= 150),
+        row("  the echo's, same vote timing (the floor)", "", head.get("echo_timed_burst_p99_ms"),
+            None),
         row("screen final after last ack ms", "<= 250", final,
             None if final is None else final <= 250),
         row("sustained ballots/s / echo", ">= 0.8", fraction,

@@ -101,6 +101,8 @@ def summary(console: Console, report: dict[str, Any]) -> None:
     rows += [
         ("burst ack p50 / p99 / max ms", "{} / {} / {}".format(
             *(_fmt(bursts.get("ack_ms", {}).get(k)) for k in ("p50", "p99", "max")))),
+        ("echo's p99 ms, the same vote timing (floor)",
+            _fmt(head.get("echo_timed_burst_p99_ms"))),
         ("vote-to-screen p50 / p99 ms", "{} / {}".format(
             *(_fmt(bursts.get("vote_to_screen_ms", {}).get(k)) for k in ("p50", "p99")))),
         ("worst screen final after last ack ms", _fmt(bursts.get("screen_final_ms_max"))),

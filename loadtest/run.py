@@ -183,7 +183,13 @@ class Run(Figures):
         runs = self.out.setdefault("ceiling", {}).setdefault("runs", [])
         run: dict[str, Any] = {"when": when, "t": round(now() - self.rec.t0, 1)}
         run["echo"] = await ceiling.measure_echo(
-            connections, self.opts.msgpack, seconds, progress, self.echo_pids
+            connections,
+            self.opts.msgpack,
+            seconds,
+            progress,
+            self.echo_pids,
+            burst_seconds=self.opts.burst_seconds,
+            seed=self.opts.seed,
         )
         if self.target.redis_url:
             self.live.phase("redis scripts", 1)

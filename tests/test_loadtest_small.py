@@ -62,6 +62,10 @@ async def test_small_run_keeps_the_books(server: Running, valkey: Embedded, tmp_
     # figures were taken and written (their values are not judged here)
     assert report["bursts"] and report["sustained"]["ballots"] > 0
     assert report["ceiling"]["echo"]["sustained"]["messages"] > 0
+    echo = report["ceiling"]["echo"]
+    assert echo["timed_burst"]["messages"] == echo["connections"] == 200  # one per phone
+    assert echo["timed_burst"]["seconds"] >= 0.1  # spread as votes are, not all at once
+    assert report["headline"]["echo_timed_burst_p99_ms"] == echo["timed_burst"]["rtt_ms"]["p99"]
     assert report["ceiling"]["redis"]["pipelined_100"]["calls"] > 0
     assert report["redis"]["usec_per_ballot"] is not None
     for name in ("results.json", "series.json", "plot.png"):
