@@ -139,24 +139,13 @@ async def measure_echo(
 
         if progress:
             progress("echo burst", 0, len(live))
-        started = now()
-        answers = await asyncio.gather(
-            *(a.request(ballot_like(a.index, 0)) for a in live), return_exceptions=True
-        )
-        burst_s = now() - started
-        replies = [r for r in answers if not isinstance(r, BaseException)]
-        for _ in range(len(answers) - len(replies)):
-            pool.error("echo_timeout")
-        burst = {
-            "messages": len(replies),
-            "seconds": round(burst_s, 3),
-            "per_s": round(len(replies) / burst_s, 1),
-            "rtt_ms": summary_ms(lat for _, lat in replies),
-        }
+        burst = await echo_burst(live, [0.0] * len(live), pool, 0)
 
         if progress:
             progress("echo burst, vote timing", 0, len(live))
-        shaped = await timed_burst(live, burst_seconds, random.Random(seed), pool)
+        rng = random.Random(seed)
+        delays = [scenario.vote_delay(rng, burst_seconds) for _ in live]
+        shaped = await echo_burst(live, delays, pool, -1) | {"burst_seconds": burst_seconds}
 
         latencies: list[float] = []
         cpu0 = sampler.cpu_snapshot()
@@ -207,28 +196,29 @@ async def measure_echo(
             process.kill()
 
 
-async def timed_burst(
-    agents: list[Agent], burst_seconds: float, rng: random.Random, pool: Pool
+async def echo_burst(
+    agents: list[Agent], delays: list[float], pool: Pool, n: int
 ) -> dict[str, Any]:
-    """One message from each socket at the moment its person would vote."""
-    delays = [scenario.vote_delay(rng, burst_seconds) for _ in agents]
+    """Message `n` from each socket, each after its delay (all zero: everyone at once)."""
 
     async def send(agent: Agent, delay: float) -> float:
-        await asyncio.sleep(delay)
-        _, latency = await agent.request(ballot_like(agent.index, -1))
+        if delay:
+            await asyncio.sleep(delay)
+        _, latency = await agent.request(ballot_like(agent.index, n))
         return float(latency)
 
     started = now()
     answers = await asyncio.gather(
         *(send(a, d) for a, d in zip(agents, delays, strict=True)), return_exceptions=True
     )
+    took = now() - started
     replies = [r for r in answers if not isinstance(r, BaseException)]
     for _ in range(len(answers) - len(replies)):
         pool.error("echo_timeout")
     return {
         "messages": len(replies),
-        "seconds": round(now() - started, 3),
-        "burst_seconds": burst_seconds,
+        "seconds": round(took, 3),
+        "per_s": round(len(replies) / took, 1),
         "rtt_ms": summary_ms(replies),
     }
 

@@ -55,6 +55,10 @@ def stored(cast: dict[str, Any]) -> bytes:
     return record(cast["a"], cast["c"], cast["weight"], cast["table"])
 
 
+def as_cast(meeting: str, c: dict[str, Any]) -> Cast:
+    return Cast(meeting, c["question"], c["id"], c["voter"], c["table"], c["weight"], stored(c))
+
+
 @dataclass
 class Model:
     ids: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -100,10 +104,7 @@ async def check(url: str, drawn: list[dict[str, Any]], cuts: list[int]) -> None:
         )
         model = Model()
         want = [model.cast(c) for c in drawn]
-        batch = [
-            Cast(m, c["question"], c["id"], c["voter"], c["table"], c["weight"], stored(c))
-            for c in drawn
-        ]
+        batch = [as_cast(m, c) for c in drawn]
         got: list[str] = []
         start = 0
         for size in [*cuts, len(batch)]:
@@ -202,12 +203,7 @@ async def follow(url: str, batches: list[list[dict[str, Any]]]) -> None:
             keys.question_state(m), mapping={"s": "open", "t": "open", "shut": "closed"}
         )
         for n, drawn in enumerate(batches):
-            await store.cast_many(
-                [
-                    Cast(m, c["question"], c["id"], c["voter"], c["table"], c["weight"], stored(c))
-                    for c in drawn
-                ]
-            )
+            await store.cast_many([as_cast(m, c) for c in drawn])
             if n % 2:  # a control event between ballots, as EMIT writes one
                 await redis.xadd(keys.ledger(m), {"type": "state", "seq": n, "e": "{}"})
             for q in OPEN:
