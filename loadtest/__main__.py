@@ -108,7 +108,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--py-spy",
         action="store_true",
-        help="profile the server with py-spy during the sustained phase",
+        help="profile the server and the load generator with py-spy during the sustained phase",
     )
     p.add_argument("--echo-seconds", type=float, help="closed-loop echo seconds (default: sustain)")
     p.add_argument("--out", type=Path, help="results folder (default results/<timestamp>/)")

@@ -22,12 +22,15 @@ def py_spy() -> str | None:
     return str(beside) if beside.exists() else shutil.which("py-spy")
 
 
-async def start(pid: int, seconds: float, out: Path) -> asyncio.subprocess.Process | None:
+async def start(
+    pid: int, seconds: float, out: Path, subprocesses: bool = True
+) -> asyncio.subprocess.Process | None:
     tool = py_spy()
     if tool is None:
         return None
     return await asyncio.create_subprocess_exec(
-        tool, "record", "--pid", str(pid), "--subprocesses", "--rate", "100",
+        tool, "record", "--pid", str(pid), *(["--subprocesses"] if subprocesses else []),
+        "--rate", "100",
         "--duration", str(math.ceil(seconds)), "--format", "raw", "--nonblocking",
         "-o", str(out),
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,

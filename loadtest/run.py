@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import random
 import re
 import secrets
@@ -23,6 +24,7 @@ from typing import Any
 import httpx
 from rich.console import Console
 
+from prachakhom.app import tuned_gc
 from prachakhom.client import Api
 
 from . import books as books_module
@@ -465,20 +467,28 @@ class Run(Figures):
         )  # fmt: skip
 
     def start_py_spy(self, seconds: float) -> Any:
-        """py-spy on the server's main process (and its workers) for `seconds`."""
+        """py-spy for `seconds` on the server's main process (and its workers) and on this
+        load generator: where each side's CPU per ballot goes."""
         pids = list(self.target.server_pids())
         if not self.opts.py_spy or not pids or self.out_dir is None:
             return None
-        out = self.out_dir / "profile-sustain.txt"
-        return asyncio.get_running_loop().create_task(profiling.start(pids[0], seconds, out))
+        loop = asyncio.get_running_loop()
+        return {
+            side: (out, loop.create_task(profiling.start(pid, seconds, out, workers)))
+            for side, pid, out, workers in (
+                ("server", pids[0], self.out_dir / "profile-sustain.txt", True),
+                ("loadgen", os.getpid(), self.out_dir / "profile-loadgen-sustain.txt", False),
+            )
+        }
 
     async def stop_py_spy(self, starting: Any) -> None:
-        process = await starting
-        if process is None:
-            self.profile = {"error": "py-spy is not installed (pip install py-spy)"}
-            return
-        assert self.out_dir is not None
-        self.profile = await profiling.finish(process, self.out_dir / "profile-sustain.txt")
+        self.profile = {}
+        for side, (out, task) in starting.items():
+            process = await task
+            if process is None:
+                self.profile = {"error": "py-spy is not installed (pip install py-spy)"}
+                return
+            self.profile[side] = await profiling.finish(process, out)
 
     async def wait_screens(self, question: str, final: int, timeout: float = 10.0) -> None:
         """Until every screen shows the tally with every stored ballot (or the timeout)."""
@@ -584,7 +594,10 @@ async def run(
                     )
                 )  # fmt: skip
         started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-        with report.Live(console, opts.progress and console.is_terminal) as live:
+        # The books and latencies grow to millions of objects: with CPython's default
+        # thresholds the collector took a third of this process's CPU per ballot, on the
+        # cores the server shares (loadtest/README.md, fifth round). As the server does.
+        with tuned_gc(), report.Live(console, opts.progress and console.is_terminal) as live:
             simulation = Run(opts, target, console, live)
             simulation.out_dir = out
             body = await simulation.run()
