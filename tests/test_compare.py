@@ -15,7 +15,6 @@ from prachakhom.methods.compare import (
     compare,
     exact_p,
     keyed,
-    midranks,
     normal_p,
     normal_z,
     wilcoxon,
@@ -34,10 +33,37 @@ POST = question("post", "scale", min=1, max=5, pair_of="pre")
 # --- the test's pieces ------------------------------------------------------------------
 
 
-def test_midranks_share_ties() -> None:
+def midranks(values: list[int]) -> list[float]:
+    """The textbook ranks, by sorting: ranks 1..n ascending, ties share their mean."""
+    order = sorted(range(len(values)), key=values.__getitem__)
+    ranks = [0.0] * len(values)
+    start = 0
+    while start < len(order):
+        end = start
+        while end + 1 < len(order) and values[order[end + 1]] == values[order[start]]:
+            end += 1
+        for i in order[start : end + 1]:
+            ranks[i] = (start + end + 2) / 2
+        start = end + 1
+    return ranks
+
+
+def test_the_textbook_ranks_share_ties() -> None:
     assert midranks([5, 5, 7, 9, 10]) == [1.5, 1.5, 3.0, 4.0, 5.0]
     assert midranks([3, 1, 3, 3]) == [3.0, 1.0, 3.0, 3.0]
-    assert midranks([]) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(-6, 6), max_size=80))
+def test_counted_ranks_equal_the_textbook_ranks(diffs: list[int]) -> None:
+    """W+ from counts per difference equals the sum of sorted midranks of the rises."""
+    nonzero = [d for d in diffs if d]
+    ranks = midranks([abs(d) for d in nonzero])
+    out = wilcoxon(diffs)
+    assert out["n"] == len(nonzero)
+    assert out["w_plus"] == sum(r for r, d in zip(ranks, nonzero, strict=True) if d > 0)
+    if 0 < len(nonzero) <= 50:  # exact: the p of the sorted ranks
+        assert out["p_value"] == exact_p(ranks, out["w_plus"])
 
 
 def test_exact_distribution_small_cases() -> None:
@@ -199,6 +225,29 @@ def test_compare_single() -> None:
     assert (paired["changed"], paired["same"]) == (2, 1)
     assert paired["transitions"] == {"no": {"yes": 1}, "unsure": {"yes": 1}}
     assert "wilcoxon" not in paired
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.dictionaries(st.integers(0, 40), st.integers(1, 5), max_size=40),
+    st.dictionaries(st.integers(0, 40), st.integers(1, 5), max_size=40),
+)
+def test_paired_figures_equal_a_voter_by_voter_count(
+    pre: dict[int, int], post: dict[int, int]
+) -> None:
+    out = compare(PRE, POST, pre, post)
+    both = [v for v in pre if v in post]
+    paired = out["paired"]
+    assert paired["voters"] == len(both)
+    assert paired["pre"]["counts"] == {str(k): sum(pre[v] == k for v in both) for k in range(1, 6)}
+    assert paired["post"]["counts"] == {
+        str(k): sum(post[v] == k for v in both) for k in range(1, 6)
+    }
+    assert paired["up"] == sum(post[v] > pre[v] for v in both)
+    assert paired["down"] == sum(post[v] < pre[v] for v in both)
+    assert paired["same"] == sum(post[v] == pre[v] for v in both)
+    assert paired["wilcoxon"] == wilcoxon([post[v] - pre[v] for v in both])
+    assert out["pre"]["voters"] == len(pre) and out["post"]["voters"] == len(post)
 
 
 def test_compare_with_no_answers() -> None:

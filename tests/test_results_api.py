@@ -3,9 +3,12 @@ the pre/post comparison through the results API."""
 
 from __future__ import annotations
 
+import orjson
 import pytest
 
 from prachakhom.client import Api, Client, ClientError
+from prachakhom.methods.compare import compare
+from prachakhom.questions import parse_question
 
 from .conftest import Running, demo_body
 
@@ -125,3 +128,31 @@ async def test_invalid_answers_change_nothing(server: Running, forum, question, 
     audit = await organiser.audit(m)
     assert audit["ok"] and audit["ballots_in_ledger"] == 0
     await client.close()
+
+
+async def test_the_comparison_follows_the_post_poll_as_votes_come(server: Running, forum) -> None:
+    """The pre-poll is keyed once and kept while the post-poll moves on: after every new
+    or changed post-poll ballot the comparison equals one computed afresh from what the
+    voters gave."""
+    m, organiser, created = forum
+    questions = {q["id"]: parse_question(q) for q in created["questions"]}
+    async with Api(server.base) as anyone:
+        joined = await anyone.join(created["codes"]["tables"]["1"])
+    tablet = Client(server.ws, joined["token"])
+    await tablet.connect()
+    try:
+        pre = {f"1:{seat}": 1 + seat % 5 for seat in range(1, 7)}
+        for voter, answer in pre.items():
+            await tablet.cast("pre", answer, seat=int(voter[2:]))
+        await organiser.close(m, "pre")
+        post: dict[str, int] = {}
+        steps = [(1, 5), (2, 3), (1, 2), (7, 4), (3, 3), (2, 1)]  # seat 7 has no pre-poll
+        for seat, answer in steps:
+            await tablet.cast("post", answer, seat=seat)
+            post[f"1:{seat}"] = answer
+            shown = (await organiser.results(m, "post"))["compare"]
+            expected = compare(questions["pre"], questions["post"], pre, post)
+            assert shown == orjson.loads(orjson.dumps(expected | {"pre_question": "pre"}))
+        assert shown["paired"]["voters"] == 3 and shown["post"]["voters"] == 4
+    finally:
+        await tablet.close()

@@ -21,6 +21,7 @@ _recounts: dict[tuple[str, str, int, str], dict[str, Any]] = {}
 BALLOTS_KEPT_MOST = 8  # questions whose records are kept: ~2 MB each at 5,000 voters
 TAIL_MOST = 5000  # ledger entries read to bring kept records up to date; more: read anew
 _ballots: dict[tuple[str, str], BallotsRead] = {}
+_keyed: dict[tuple[str, str], tuple[int, dict[str, str]]] = {}  # as compare counts them
 
 # What a hidden result still shows: how many took part, never the standings.
 PUBLIC_FIELDS = (
@@ -230,14 +231,33 @@ async def read_compare(store: Store, meeting: Meeting, post: Question) -> dict[s
     key = (meeting.id, f"{pre.id}>{post.id}", pre_version * 2**32 + post_version, "compare")
     if key in _recounts:
         return _recounts[key]
-    before = seat_answers(await ballots(store, meeting.id, pre.id, pre_version))
-    after = seat_answers(await ballots(store, meeting.id, post.id, post_version))
     try:
-        comparison = compare.compare(pre, post, before, after) | {"pre_question": pre.id}
+        comparison = compare.compare_keyed(
+            pre,
+            post,
+            await _keyed_answers(store, meeting.id, pre, pre_version),
+            await _keyed_answers(store, meeting.id, post, post_version),
+        ) | {"pre_question": pre.id}
     except PrachakhomError:  # checked at creation; never let it break a screen
         return None
     _remember(key, comparison)
     return comparison
+
+
+async def _keyed_answers(
+    store: Store, meeting_id: str, question: Question, version: int
+) -> dict[str, str]:
+    """voter -> answer as the comparison counts it, kept per question at its last tally
+    version: while the post-poll is open, the closed pre-poll is keyed once."""
+    kept = _keyed.get((meeting_id, question.id))
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    records = await ballots(store, meeting_id, question.id, version)
+    answers = compare.keyed(seat_answers(records), compare.answer_key(question))
+    if len(_keyed) >= BALLOTS_KEPT_MOST:
+        _keyed.pop(next(iter(_keyed)))
+    _keyed[(meeting_id, question.id)] = (version, answers)
+    return answers
 
 
 def seat_answers(records: Records) -> dict[str, Any]:

@@ -29,21 +29,6 @@ EXACT_UP_TO = 50  # the exact null distribution is cheap up to here; the normal 
 # --- the Wilcoxon signed-rank test --------------------------------------------------------
 
 
-def midranks(values: Sequence[float]) -> list[float]:
-    """Ranks 1..n in ascending order; tied values share the mean of the ranks they span."""
-    order = sorted(range(len(values)), key=values.__getitem__)
-    ranks = [0.0] * len(values)
-    start = 0
-    while start < len(order):
-        end = start
-        while end + 1 < len(order) and values[order[end + 1]] == values[order[start]]:
-            end += 1
-        for i in order[start : end + 1]:
-            ranks[i] = (start + end + 2) / 2  # mean of ranks start+1 .. end+1
-        start = end + 1
-    return ranks
-
-
 def exact_p(ranks: Sequence[float], w_plus: float) -> float:
     """Two-sided p of W+ under H0 (each rank's sign + or - with chance 1/2), exactly.
 
@@ -75,8 +60,14 @@ def normal_p(z: float) -> float:
     return math.erfc(abs(z) / math.sqrt(2))
 
 
-def wilcoxon(differences: Iterable[float], method: str = "auto") -> dict[str, Any]:
-    """The Wilcoxon signed-rank test of paired differences (post - pre) against no shift.
+def wilcoxon(differences: Iterable[int], method: str = "auto") -> dict[str, Any]:
+    """The Wilcoxon signed-rank test of paired differences (post - pre) against no shift."""
+    return wilcoxon_counted(Counter(differences), method)
+
+
+def wilcoxon_counted(counts: Mapping[int, int], method: str = "auto") -> dict[str, Any]:
+    """The same test from how many voters moved by each difference (a scale has a handful
+    of differences among thousands of voters: ranks are counted, not sorted).
 
     Zero differences are dropped (Wilcoxon's rule); the rest are ranked by size with
     midranks for ties. W+ and W- sum the ranks of the rises and of the falls; the
@@ -86,8 +77,14 @@ def wilcoxon(differences: Iterable[float], method: str = "auto") -> dict[str, An
     """
     if method not in ("auto", "exact", "normal"):
         raise ValueError(f"unknown method {method!r}")
-    nonzero = [d for d in differences if d != 0]
-    n = len(nonzero)
+    sizes: Counter[int] = Counter()  # |difference| -> voters
+    rises: Counter[int] = Counter()  # |difference| -> voters whose answer rose by it
+    for d, voters in counts.items():
+        if d != 0 and voters > 0:
+            sizes[abs(d)] += voters
+            if d > 0:
+                rises[d] += voters
+    n = sum(sizes.values())
     if not n:
         return {
             "statistic": 0.0,
@@ -98,12 +95,16 @@ def wilcoxon(differences: Iterable[float], method: str = "auto") -> dict[str, An
             "p_value": None,
             "method": None,
         }
-    ranks = midranks([abs(d) for d in nonzero])
-    w_plus = sum(r for r, d in zip(ranks, nonzero, strict=True) if d > 0)
+    rank_of, below = {}, 0
+    for size in sorted(sizes):
+        rank_of[size] = below + (sizes[size] + 1) / 2  # the mean of ranks below+1 .. below+t
+        below += sizes[size]
+    w_plus = sum(rank_of[size] * voters for size, voters in rises.items())
     w_minus = n * (n + 1) / 2 - w_plus
-    ties = [t for t in Counter(abs(d) for d in nonzero).values() if t > 1]
-    z = normal_z(n, w_plus, ties)
+    z = normal_z(n, w_plus, [t for t in sizes.values() if t > 1])
     exact = method == "exact" or (method == "auto" and n <= EXACT_UP_TO)
+    if exact:
+        ranks = [rank for size, rank in rank_of.items() for _ in range(sizes[size])]
     return {
         "statistic": min(w_plus, w_minus),
         "w_plus": w_plus,
@@ -118,9 +119,9 @@ def wilcoxon(differences: Iterable[float], method: str = "auto") -> dict[str, An
 # --- distributions and shifts -------------------------------------------------------------
 
 
-def distribution(keys: Sequence[str], values: Iterable[str], numeric: bool) -> dict[str, Any]:
-    """Voters, counts and shares per key (and mean and median for a scale)."""
-    seen = Counter(values)
+def distribution(keys: Sequence[str], seen: Mapping[str, int], numeric: bool) -> dict[str, Any]:
+    """Voters, counts and shares per key (and mean and median for a scale), from how
+    many voters gave each key."""
     n = sum(seen.values())
     counts = {k: seen.get(k, 0) for k in keys}
     out: dict[str, Any] = {
@@ -158,6 +159,13 @@ def comparable(pre: Question, post: Question) -> str:
     return pre.kind
 
 
+def answer_key(question: Question) -> Callable[[Any], str]:
+    """What the comparison counts an answer as: its scale value or its option id."""
+    if question.kind == "scale":
+        return lambda a: str(scale.value(question, a))
+    return lambda a: option_id(question, a)
+
+
 def compare(
     pre_question: Question,
     post_question: Question,
@@ -165,31 +173,48 @@ def compare(
     post: Mapping[Hashable, Any],
 ) -> dict[str, Any]:
     """Distributions before and after, their shift, and the same for paired voters."""
+    comparable(pre_question, post_question)
+    return compare_keyed(
+        pre_question,
+        post_question,
+        keyed(pre, answer_key(pre_question)),
+        keyed(post, answer_key(post_question)),
+    )
+
+
+def compare_keyed(
+    pre_question: Question,
+    post_question: Question,
+    before: Mapping[Hashable, str],
+    after: Mapping[Hashable, str],
+) -> dict[str, Any]:
+    """compare() of answers already keyed: voter -> answer_key(question)(answer)."""
     kind = comparable(pre_question, post_question)
     numeric = kind == "scale"
     if numeric:
         lo, hi = scale.bounds(pre_question)
         keys = [str(v) for v in range(lo, hi + 1)]
-        before = keyed(pre, lambda a: str(scale.value(pre_question, a)))
-        after = keyed(post, lambda a: str(scale.value(post_question, a)))
     else:
         keys = list(pre_question.option_ids)
-        before = keyed(pre, lambda a: option_id(pre_question, a))
-        after = keyed(post, lambda a: option_id(post_question, a))
-    both = [v for v in before if v in after]
+    joint = Counter((b, after[v]) for v, b in before.items() if v in after)  # paired voters
+    paired_pre: Counter[str] = Counter()
+    paired_post: Counter[str] = Counter()
+    for (b, a), voters in joint.items():
+        paired_pre[b] += voters
+        paired_post[a] += voters
     out: dict[str, Any] = {
         "kind": kind,
-        "pre": distribution(keys, before.values(), numeric),
-        "post": distribution(keys, after.values(), numeric),
+        "pre": distribution(keys, Counter(before.values()), numeric),
+        "post": distribution(keys, Counter(after.values()), numeric),
     }
     out["shift"] = shift(out["pre"], out["post"])
     paired: dict[str, Any] = {
-        "voters": len(both),
-        "pre": distribution(keys, (before[v] for v in both), numeric),
-        "post": distribution(keys, (after[v] for v in both), numeric),
+        "voters": joint.total(),
+        "pre": distribution(keys, paired_pre, numeric),
+        "post": distribution(keys, paired_post, numeric),
     }
     paired["shift"] = shift(paired["pre"], paired["post"])
-    paired.update(moves([before[v] for v in both], [after[v] for v in both], numeric))
+    paired.update(moves(joint, numeric))
     out["paired"] = paired
     return out
 
@@ -209,22 +234,24 @@ def keyed(answers: Mapping[Hashable, Any], key: Callable[[Any], str]) -> dict[Ha
     return out
 
 
-def moves(before: Sequence[str], after: Sequence[str], numeric: bool) -> dict[str, Any]:
-    """How paired voters moved: up/down/same and the Wilcoxon test for a scale; for a
-    single choice, how many changed and where to ({from: {to: voters}}, changes only)."""
-    pairs = list(zip(before, after, strict=True))
+def moves(joint: Mapping[tuple[str, str], int], numeric: bool) -> dict[str, Any]:
+    """How paired voters moved, from how many went from each key to each key: up/down/same
+    and the Wilcoxon test for a scale; for a single choice, how many changed and where
+    to ({from: {to: voters}}, changes only)."""
     if numeric:
-        differences = [int(b) - int(a) for a, b in pairs]
+        differences: Counter[int] = Counter()
+        for (b, a), voters in joint.items():
+            differences[int(a) - int(b)] += voters
         return {
-            "up": sum(d > 0 for d in differences),
-            "down": sum(d < 0 for d in differences),
-            "same": sum(d == 0 for d in differences),
-            "wilcoxon": wilcoxon(differences),
+            "up": sum(v for d, v in differences.items() if d > 0),
+            "down": sum(v for d, v in differences.items() if d < 0),
+            "same": differences[0],
+            "wilcoxon": wilcoxon_counted(differences),
         }
     transitions: dict[str, dict[str, int]] = {}
-    for a, b in pairs:
+    changed = 0
+    for (b, a), voters in joint.items():
         if a != b:
-            transitions.setdefault(a, {}).setdefault(b, 0)
-            transitions[a][b] += 1
-    changed = sum(a != b for a, b in pairs)
-    return {"changed": changed, "same": len(pairs) - changed, "transitions": transitions}
+            transitions.setdefault(b, {})[a] = voters
+            changed += voters
+    return {"changed": changed, "same": joint.total() - changed, "transitions": transitions}
