@@ -129,12 +129,26 @@ class Hello:
     resume_from: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class BallotMsg:
-    id: str
-    question: str
-    answer: Any
-    seat: int | None
+_Int = Annotated[int, msgspec.Meta(ge=-MAX_INT, le=MAX_INT)]
+_Id = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_ID)]
+
+
+class BallotMsg(
+    msgspec.Struct,
+    forbid_unknown_fields=True,
+    frozen=True,
+    gc=False,  # it holds decoded data only: never in a cycle, never worth scanning
+):
+    """A ballot. Also what the fast decoder (fast_ballot) takes: every field checked as
+    _ballot and check_plain would; any answer shape a question kind takes (one option, a
+    number, a list of options, a map of option to number). Made by the general way, it
+    holds whatever answer came (the question kind checks it)."""
+
+    type: Literal["ballot"]  # required: a message without its type takes the general way
+    id: _Id
+    question: _Id
+    answer: _Int | str | list[str] | dict[str, _Int]
+    seat: Annotated[int, msgspec.Meta(ge=1, le=MAX_INT)] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +213,7 @@ def _ballot(m: dict[str, Any]) -> BallotMsg:
     if "answer" not in m:
         raise bad("a ballot needs an 'answer'")
     return BallotMsg(
+        type="ballot",
         id=_str(m, "id"),
         question=_str(m, "question"),
         answer=m["answer"],
@@ -228,25 +243,9 @@ def _idea(m: dict[str, Any]) -> IdeaMsg:
 
 # --- the fast way for ballots ----------------------------------------------------------
 
-_Int = Annotated[int, msgspec.Meta(ge=-MAX_INT, le=MAX_INT)]
-_Id = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_ID)]
-
-
-class _Ballot(msgspec.Struct, forbid_unknown_fields=True):
-    """A ballot as the fast decoder takes it: every field checked as _ballot and
-    check_plain would; any answer shape a question kind takes (one option, a number,
-    a list of options, a map of option to number)."""
-
-    type: Literal["ballot"]
-    id: _Id
-    question: _Id
-    answer: _Int | str | list[str] | dict[str, _Int]
-    seat: Annotated[int, msgspec.Meta(ge=1, le=MAX_INT)] | None = None
-
-
 _FAST = {
-    JSON: msgspec.json.Decoder(_Ballot).decode,
-    MSGPACK: msgspec.msgpack.Decoder(_Ballot).decode,
+    JSON: msgspec.json.Decoder(BallotMsg).decode,
+    MSGPACK: msgspec.msgpack.Decoder(BallotMsg).decode,
 }
 
 
@@ -255,10 +254,9 @@ def fast_ballot(frame: str | bytes, codec: Codec) -> BallotMsg | None:
     if codec == MSGPACK and isinstance(frame, str):
         return None
     try:
-        b = _FAST[codec](frame)
+        return _FAST[codec](frame)
     except (msgspec.MsgspecError, ValueError):  # ValueError: invalid UTF-8 in JSON bytes
         return None
-    return BallotMsg(id=b.id, question=b.question, answer=b.answer, seat=b.seat)
 
 
 _PARSERS = {
