@@ -116,6 +116,7 @@ class Figures:
             row = {
                 "phase": burst["phase"],
                 "question": burst["question"],
+                "questions": burst.get("questions", 1),
                 "kind": self.books.questions[burst["question"]]["kind"],
                 "ballots": len(times),
                 "seconds": round(took, 3),
@@ -159,6 +160,7 @@ class Figures:
             "burst_ballots_per_s_best": max(
                 (b["ballots_per_s"] or 0 for b in bursts), default=None
             ),
+            "burst_ack_p99_one_question_ms": single_question_p99(bursts),
             "echo_burst_per_s": echo.get("burst", {}).get("per_s"),
             # the stack's own floor under a burst: the same vote timing, nothing to do
             "echo_timed_burst_p99_ms": echo.get("timed_burst", {}).get("rtt_ms", {}).get("p99"),
@@ -248,6 +250,15 @@ def peak_rate(times: list[float], window: float = 0.25) -> float | None:
     return round(float(np.bincount(buckets).max()) / window, 1)
 
 
+def single_question_p99(bursts: list[dict[str, Any]]) -> float | None:
+    """The target's burst is one question opened to the hall: the worst round's ack p99
+    among rounds of one question (the demographic round asks three at once)."""
+    p99s = [
+        b["ack_ms"]["p99"] for b in bursts if b.get("questions", 1) == 1 and "p99" in b["ack_ms"]
+    ]
+    return max(p99s, default=None)
+
+
 def targets(report_: dict[str, Any], opts: Options) -> list[dict[str, Any]]:
     """The issue's targets beside what this run measured (figures, not asserts)."""
     conns, bursts = report_.get("connections", {}), report_.get("bursts_all", {})
@@ -259,7 +270,7 @@ def targets(report_: dict[str, Any], opts: Options) -> list[dict[str, Any]]:
         return {"figure": name, "target": target, "measured": measured, "met": met}
 
     kib = conns.get("idle_kib_per_connection")
-    p99 = bursts.get("ack_ms", {}).get("p99")
+    p99 = head.get("burst_ack_p99_one_question_ms")
     final = bursts.get("screen_final_ms_max")
     fraction = head.get("fraction_of_echo")
     usec = redis.get("usec_per_ballot")
@@ -267,7 +278,10 @@ def targets(report_: dict[str, Any], opts: Options) -> list[dict[str, Any]]:
         row("connections held on one process", "5,000 + 500 + 20", conns.get("held_max"),
             conns.get("held_max", 0) >= wanted and opts.workers == 1 if wanted >= 5520 else None),
         row("idle KiB per connection", "<= 30", kib, None if kib is None else kib <= 30),
-        row("burst ack p99 ms", "<= 150", p99, None if p99 is None else p99 <= 150),
+        row("burst ack p99 ms, worst one-question round", "<= 150", p99,
+            None if p99 is None else p99 <= 150),
+        row("  all rounds together (demographics: 3 at once)", "",
+            bursts.get("ack_ms", {}).get("p99"), None),
         row("  the echo's, same vote timing (the floor)", "", head.get("echo_timed_burst_p99_ms"),
             None),
         row("screen final after last ack ms", "<= 250", final,

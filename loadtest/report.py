@@ -99,7 +99,9 @@ def summary(console: Console, report: dict[str, Any]) -> None:
     ]
     bursts = report.get("bursts_all", {})
     rows += [
-        ("burst ack p50 / p99 / max ms", "{} / {} / {}".format(
+        ("burst ack p99 ms, worst one-question round",
+            _fmt(head.get("burst_ack_p99_one_question_ms"))),
+        ("burst ack p50 / p99 / max ms, all rounds", "{} / {} / {}".format(
             *(_fmt(bursts.get("ack_ms", {}).get(k)) for k in ("p50", "p99", "max")))),
         ("echo's p99 ms, the same vote timing (floor)",
             _fmt(head.get("echo_timed_burst_p99_ms"))),

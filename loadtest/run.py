@@ -326,6 +326,7 @@ class Run(Figures):
             {
                 "phase": phase,
                 "question": shown,
+                "questions": len(questions),
                 "t_start": started,
                 "t_acked": acked,
                 "final": final,

@@ -1,8 +1,9 @@
-"""The profile summary of a load run (loadtest/profiling.py): shares of collapsed stacks."""
+"""Pure parts of the load test: the profile summary (shares of collapsed stacks) and the
+burst figure the target reads."""
 
 from __future__ import annotations
 
-from loadtest import profiling
+from loadtest import figures, profiling
 
 COLLAPSED = "\n".join(
     [
@@ -30,3 +31,14 @@ def test_own_inclusive_and_layers_are_shares_of_all_samples() -> None:
 
 def test_nothing_recorded_says_so() -> None:
     assert profiling.summarize("", top=5) == {"samples": 0}
+
+
+def test_the_burst_target_reads_the_worst_one_question_round() -> None:
+    def burst(p99: float | None, questions: int = 1) -> dict[str, object]:
+        ack = {"n": 0} if p99 is None else {"n": 5000, "p99": p99}
+        return {"ack_ms": ack, "questions": questions}
+
+    rounds = [burst(650.0, questions=3), burst(72.9), burst(146.3), burst(None), burst(41.8)]
+    assert figures.single_question_p99(rounds) == 146.3
+    assert figures.single_question_p99([burst(650.0, questions=3)]) is None
+    assert figures.single_question_p99([]) is None
