@@ -280,7 +280,7 @@ def targets(report_: dict[str, Any], opts: Options) -> list[dict[str, Any]]:
         row("idle KiB per connection", "<= 30", kib, None if kib is None else kib <= 30),
         row("burst ack p99 ms, worst one-question round", "<= 150", p99,
             None if p99 is None else p99 <= 150),
-        row("  all rounds together (demographics: 3 at once)", "",
+        row("  all rounds together", "",
             bursts.get("ack_ms", {}).get("p99"), None),
         row("  the echo's, same vote timing (the floor)", "", head.get("echo_timed_burst_p99_ms"),
             None),

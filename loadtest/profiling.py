@@ -1,8 +1,10 @@
-"""py-spy on the server during the sustained phase (--py-spy): where its CPU goes.
+"""py-spy on the server and on the load generator during the sustained phase (--py-spy):
+where each side's CPU goes.
 
-Writes the collapsed stacks (profile-sustain.txt: open it in speedscope, or turn it into
-an SVG with flamegraph.pl) and puts the top frames, by own and by inclusive samples, in
-results.json. py-spy is optional (`pip install py-spy`); without it the run goes on.
+Writes the collapsed stacks (profile-sustain.txt and profile-loadgen-sustain.txt: open
+them in speedscope, or turn them into SVGs with flamegraph.pl) and puts the top frames,
+by own and by inclusive samples, in results.json. py-spy is optional
+(`pip install py-spy`); without it the run goes on.
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ LAYERS = (  # where a frame's file lives -> the layer it belongs to
     ("redis/", "redis-py"),
     ("asyncio/", "asyncio"),
     ("msgpack/", "msgpack"),
+    ("loadtest/", "loadtest"),
+    ("numpy/", "numpy"),
     ("prometheus_client/", "prometheus"),
 )
 

@@ -24,8 +24,8 @@ from typing import Any
 import httpx
 from rich.console import Console
 
-from prachakhom.app import tuned_gc
 from prachakhom.client import Api
+from prachakhom.gctune import tuned_gc
 
 from . import books as books_module
 from . import ceiling, joins, profiling, report, scenario
@@ -486,10 +486,11 @@ class Run(Figures):
         self.profile = {}
         for side, (out, task) in starting.items():
             process = await task
-            if process is None:
-                self.profile = {"error": "py-spy is not installed (pip install py-spy)"}
-                return
-            self.profile[side] = await profiling.finish(process, out)
+            self.profile[side] = (
+                {"error": "py-spy is not installed (pip install py-spy)"}
+                if process is None
+                else await profiling.finish(process, out)
+            )
 
     async def wait_screens(self, question: str, final: int, timeout: float = 10.0) -> None:
         """Until every screen shows the tally with every stored ballot (or the timeout)."""

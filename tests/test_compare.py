@@ -250,6 +250,30 @@ def test_paired_figures_equal_a_voter_by_voter_count(
     assert out["pre"]["voters"] == len(pre) and out["post"]["voters"] == len(post)
 
 
+@settings(max_examples=150, deadline=None)
+@given(
+    st.dictionaries(st.integers(0, 30), st.sampled_from(["yes", "no", "unsure"]), max_size=30),
+    st.dictionaries(st.integers(0, 30), st.sampled_from(["yes", "no", "unsure"]), max_size=30),
+)
+def test_single_choice_moves_equal_a_voter_by_voter_count(
+    pre: dict[int, str], post: dict[int, str]
+) -> None:
+    options = [{"id": o, "label": o} for o in ("yes", "no", "unsure")]
+    before = question("b", "single", options=options)
+    after = question("a", "single", options=options)
+    paired = compare(before, after, pre, post)["paired"]
+    both = [v for v in pre if v in post]
+    moved = [v for v in both if pre[v] != post[v]]
+    assert (paired["changed"], paired["same"]) == (len(moved), len(both) - len(moved))
+    transitions: dict[str, dict[str, int]] = {}  # in the order voters first made each move
+    for v in moved:
+        transitions.setdefault(pre[v], {}).setdefault(post[v], 0)
+        transitions[pre[v]][post[v]] += 1
+    assert list(paired["transitions"].items()) == list(transitions.items())
+    for was, went in transitions.items():
+        assert list(paired["transitions"][was].items()) == list(went.items())
+
+
 def test_compare_with_no_answers() -> None:
     out = compare(PRE, POST, {}, {})
     assert out["pre"]["mean"] is None and out["shift"]["mean"] is None

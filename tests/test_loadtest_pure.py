@@ -3,7 +3,11 @@ burst figure the target reads."""
 
 from __future__ import annotations
 
+import gc
+
 from loadtest import figures, profiling
+
+from prachakhom.gctune import GC_THRESHOLDS, tuned_gc
 
 COLLAPSED = "\n".join(
     [
@@ -42,3 +46,14 @@ def test_the_burst_target_reads_the_worst_one_question_round() -> None:
     assert figures.single_question_p99(rounds) == 146.3
     assert figures.single_question_p99([burst(650.0, questions=3)]) is None
     assert figures.single_question_p99([]) is None
+
+
+def test_a_tuned_collector_nests_and_is_put_back_by_the_outermost_block() -> None:
+    before = gc.get_threshold()
+    with tuned_gc():
+        frozen = gc.get_freeze_count()
+        assert gc.get_threshold() == GC_THRESHOLDS and frozen > 0
+        with tuned_gc():  # a load test around a server in the same process
+            assert gc.get_threshold() == GC_THRESHOLDS
+        assert gc.get_threshold() == GC_THRESHOLDS and gc.get_freeze_count() == frozen
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

@@ -61,6 +61,10 @@ async def test_small_run_keeps_the_books(server: Running, valkey: Embedded, tmp_
     assert not {code for code in report["errors"] if not code.startswith("rate_limited")}
     # figures were taken and written (their values are not judged here)
     assert report["bursts"] and report["sustained"]["ballots"] > 0
+    # the demographics together, then the one question: the burst target reads the latter
+    assert [b["questions"] for b in report["bursts"]] == [3, 1]
+    one_question = report["bursts"][1]["ack_ms"]["p99"]
+    assert report["headline"]["burst_ack_p99_one_question_ms"] == one_question
     assert report["ceiling"]["echo"]["sustained"]["messages"] > 0
     echo = report["ceiling"]["echo"]
     assert echo["timed_burst"]["messages"] == echo["connections"] == 200  # one per phone

@@ -143,12 +143,14 @@ async def test_the_comparison_follows_the_post_poll_as_votes_come(server: Runnin
     try:
         pre = {f"1:{seat}": 1 + seat % 5 for seat in range(1, 7)}
         for voter, answer in pre.items():
-            await tablet.cast("pre", answer, seat=int(voter[2:]))
+            ack = await tablet.cast("pre", answer, seat=int(voter[2:]))
+            assert ack["status"] == "counted", ack
         await organiser.close(m, "pre")
         post: dict[str, int] = {}
         steps = [(1, 5), (2, 3), (1, 2), (7, 4), (3, 3), (2, 1)]  # seat 7 has no pre-poll
         for seat, answer in steps:
-            await tablet.cast("post", answer, seat=seat)
+            ack = await tablet.cast("post", answer, seat=seat)
+            assert ack["status"] in ("counted", "replaced"), ack
             post[f"1:{seat}"] = answer
             shown = (await organiser.results(m, "post"))["compare"]
             expected = compare(questions["pre"], questions["post"], pre, post)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from redis.asyncio import BlockingConnectionPool, Redis
@@ -15,6 +14,7 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from .assets import asset_routes
+from .gctune import tuned_gc
 from .hub import Hub
 from .presence import Presence
 from .receipts import Receipts
@@ -27,26 +27,6 @@ from .ws import websocket_endpoint
 
 log = logging.getLogger("prachakhom")
 POOL_SIZE = 64
-# Garbage collector thresholds (CPython's default is (700, 10, 10)). With thousands of
-# sockets the default's collections took a quarter or more of the server's CPU per ballot
-# and its full collections paused the loop for up to ~0.4 s (loadtest/README.md).
-# Reference counting frees almost everything here; the collector is only for cycles,
-# which young collections every 50,000 net allocations still find.
-GC_THRESHOLDS = (50_000, 20, 100)
-
-
-@contextlib.contextmanager
-def tuned_gc() -> Iterator[None]:
-    """Freeze what exists after startup (modules, settings, the app: never garbage, never
-    scanned again) and collect less often; put both back on the way out."""
-    before = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-        gc.unfreeze()
 
 
 def clients_dir() -> Path | None:

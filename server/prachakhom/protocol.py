@@ -137,6 +137,7 @@ class BallotMsg(
     msgspec.Struct,
     forbid_unknown_fields=True,
     frozen=True,
+    kw_only=True,
     gc=False,  # it holds decoded data only: never in a cycle, never worth scanning
 ):
     """A ballot. Also what the fast decoder (fast_ballot) takes: every field checked as
@@ -147,7 +148,7 @@ class BallotMsg(
     type: Literal["ballot"]  # required: a message without its type takes the general way
     id: _Id
     question: _Id
-    answer: _Int | str | list[str] | dict[str, _Int]
+    answer: _Int | str | list[str] | dict[str, _Int]  # the general way: any JSON value
     seat: Annotated[int, msgspec.Meta(ge=1, le=MAX_INT)] | None = None
 
 

@@ -7,6 +7,7 @@ that cannot be counted incrementally (IRV, Schulze) the stored answers as well.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Hashable
 from typing import Any
 
 from .errors import Code, PrachakhomError
@@ -21,7 +22,7 @@ _recounts: dict[tuple[str, str, int, str], dict[str, Any]] = {}
 BALLOTS_KEPT_MOST = 8  # questions whose records are kept: ~2 MB each at 5,000 voters
 TAIL_MOST = 5000  # ledger entries read to bring kept records up to date; more: read anew
 _ballots: dict[tuple[str, str], BallotsRead] = {}
-_keyed: dict[tuple[str, str], tuple[int, dict[str, str]]] = {}  # as compare counts them
+_keyed: dict[tuple[str, str], tuple[int, dict[Hashable, str]]] = {}  # as compare counts them
 
 # What a hidden result still shows: how many took part, never the standings.
 PUBLIC_FIELDS = (
@@ -246,18 +247,18 @@ async def read_compare(store: Store, meeting: Meeting, post: Question) -> dict[s
 
 async def _keyed_answers(
     store: Store, meeting_id: str, question: Question, version: int
-) -> dict[str, str]:
+) -> dict[Hashable, str]:
     """voter -> answer as the comparison counts it, kept per question at its last tally
     version: while the post-poll is open, the closed pre-poll is keyed once."""
-    kept = _keyed.get((meeting_id, question.id))
-    if kept is not None and kept[0] == version:
-        return kept[1]
-    records = await ballots(store, meeting_id, question.id, version)
-    answers = compare.keyed(seat_answers(records), compare.answer_key(question))
+    key = (meeting_id, question.id)
+    kept = _keyed.pop(key, None)  # put back last: the least recently used goes first
+    if kept is None or kept[0] != version:
+        records = await ballots(store, meeting_id, question.id, version)
+        kept = (version, compare.keyed(seat_answers(records), compare.answer_key(question)))
     if len(_keyed) >= BALLOTS_KEPT_MOST:
         _keyed.pop(next(iter(_keyed)))
-    _keyed[(meeting_id, question.id)] = (version, answers)
-    return answers
+    _keyed[key] = kept
+    return kept[1]
 
 
 def seat_answers(records: Records) -> dict[str, Any]:

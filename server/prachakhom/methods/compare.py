@@ -103,15 +103,18 @@ def wilcoxon_counted(counts: Mapping[int, int], method: str = "auto") -> dict[st
     w_minus = n * (n + 1) / 2 - w_plus
     z = normal_z(n, w_plus, [t for t in sizes.values() if t > 1])
     exact = method == "exact" or (method == "auto" and n <= EXACT_UP_TO)
-    if exact:
+    if exact:  # every voter's rank, for the count of sign patterns
         ranks = [rank for size, rank in rank_of.items() for _ in range(sizes[size])]
+        p_value = exact_p(ranks, w_plus)
+    else:
+        p_value = normal_p(z)
     return {
         "statistic": min(w_plus, w_minus),
         "w_plus": w_plus,
         "w_minus": w_minus,
         "n": n,
         "z": z,
-        "p_value": exact_p(ranks, w_plus) if exact else normal_p(z),
+        "p_value": p_value,
         "method": "exact" if exact else "normal",
     }
 
@@ -209,7 +212,7 @@ def compare_keyed(
     }
     out["shift"] = shift(out["pre"], out["post"])
     paired: dict[str, Any] = {
-        "voters": joint.total(),
+        "voters": sum(joint.values()),
         "pre": distribution(keys, paired_pre, numeric),
         "post": distribution(keys, paired_post, numeric),
     }
@@ -254,4 +257,4 @@ def moves(joint: Mapping[tuple[str, str], int], numeric: bool) -> dict[str, Any]
         if a != b:
             transitions.setdefault(b, {})[a] = voters
             changed += voters
-    return {"changed": changed, "same": joint.total() - changed, "transitions": transitions}
+    return {"changed": changed, "same": sum(joint.values()) - changed, "transitions": transitions}
