@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import Code, PrachakhomError
 from .meetings import Meeting
@@ -16,6 +16,8 @@ from .methods import compare, kind_named
 from .questions import Question
 from .store.store import BallotsRead, Store, TallyRead
 
+K = TypeVar("K")
+V = TypeVar("V")
 Records = dict[str, dict[str, Any]]  # voter -> stored record {a, c, w, t}
 RECOUNT_CACHE_MOST = 256
 _recounts: dict[tuple[str, str, int, str], dict[str, Any]] = {}
@@ -255,9 +257,7 @@ async def _keyed_answers(
     if kept is None or kept[0] != version:
         records = await ballots(store, meeting_id, question.id, version)
         kept = (version, compare.keyed(seat_answers(records), compare.answer_key(question)))
-    if len(_keyed) >= BALLOTS_KEPT_MOST:
-        _keyed.pop(next(iter(_keyed)))
-    _keyed[key] = kept
+    _keep(_keyed, key, kept, BALLOTS_KEPT_MOST)
     return kept[1]
 
 
@@ -290,16 +290,19 @@ async def ballots(
             read = await store.ballots_at(meeting_id, question_id)
     else:
         read = await store.ballots_at(meeting_id, question_id)
-    if len(_ballots) >= BALLOTS_KEPT_MOST:
-        _ballots.pop(next(iter(_ballots)))
-    _ballots[key] = read
+    _keep(_ballots, key, read, BALLOTS_KEPT_MOST)
     return read.records
 
 
 def _remember(key: tuple[str, str, int, str], value: dict[str, Any]) -> None:
-    if len(_recounts) >= RECOUNT_CACHE_MOST:
-        _recounts.pop(next(iter(_recounts)))
-    _recounts[key] = value
+    _keep(_recounts, key, value, RECOUNT_CACHE_MOST)
+
+
+def _keep(cache: dict[K, V], key: K, value: V, most: int) -> None:
+    """Put a value last in a bounded cache; when full, the first (oldest) goes."""
+    if len(cache) >= most:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
 
 
 async def _recount(
