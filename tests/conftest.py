@@ -76,6 +76,9 @@ async def run_server(
         lifespan="on",
         log_level="warning",
         ws_ping_interval=settings.ws_ping_interval,
+        # as `prachakhom serve`: a connection still open at the end (a client's keep-alive,
+        # a socket a test left) cannot hold the shutdown, and so the test, forever
+        timeout_graceful_shutdown=5,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[listener] if listener else None))
