@@ -220,6 +220,38 @@ async def read_site(
     return local
 
 
+def results_of(
+    meeting: Meeting,
+    question: Question,
+    state: str,
+    read: TallyRead,
+    records: Records,
+    method: str,
+    pre: tuple[Question, Records] | None = None,
+) -> dict[str, Any]:
+    """What `read_results` serves, from a tally and the records it adds up to (one
+    snapshot: exports), with the pre/post comparison when `pre` (the pre-poll and its
+    records) is given. Pure."""
+    kind = kind_named(question.kind)
+    results = assemble(meeting, question, state, read, kind.live_method)
+    if method != kind.live_method:
+        results |= kind.recount[method](question, answers_of(records)) | {"method": method}
+    if pre is not None:
+        comparison = _compared(pre[0], question, seat_answers(pre[1]), seat_answers(records))
+        if comparison is not None:
+            results["compare"] = comparison
+    return results
+
+
+def _compared(
+    pre: Question, post: Question, pre_answers: Any, post_answers: Any
+) -> dict[str, Any] | None:
+    try:
+        return compare.compare(pre, post, pre_answers, post_answers) | {"pre_question": pre.id}
+    except PrachakhomError:  # checked at creation; never let it break a screen or a report
+        return None
+
+
 async def read_compare(store: Store, meeting: Meeting, post: Question) -> dict[str, Any] | None:
     """The pre/post comparison of a question that names its pre-poll with pair_of.
 

@@ -79,6 +79,18 @@ class TallyRead:
 
 
 @dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Questions' live tallies (and, when asked for, their voters' records, as stored)
+    with the id of the ledger's last entry, all read in one transaction. Each ballot
+    script writes its ledger entry and its tallies at once, so the ledger up to
+    `ledger_end` is exactly what these tallies and records add up to."""
+
+    tallies: list[TallyRead]
+    records: dict[str, dict[str, str]]  # question -> voter -> record JSON; {} unless asked
+    ledger_end: str  # "0-0" while the ledger is empty
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     seq: int
     body: dict[str, Any]  # {"event": ..., payload}
@@ -521,24 +533,27 @@ class Store:
     async def read_tallies(self, meeting_id: str, question_ids: Sequence[str]) -> list[TallyRead]:
         """Several questions' tallies, each read atomically with its version."""
         pipe = self.redis.pipeline(transaction=True)
-        for q in question_ids:
-            pipe.hgetall(keys.tally(meeting_id, q))
-            pipe.hget(keys.voters(meeting_id), q)
-            pipe.hlen(keys.tables(meeting_id, q))
-            pipe.hget(keys.versions(meeting_id), q)
+        _queue_tallies(pipe, meeting_id, question_ids)
+        return _tally_reads(await pipe.execute())
+
+    async def snapshot(
+        self, meeting_id: str, question_ids: Sequence[str], *, records: bool = False
+    ) -> Snapshot:
+        """The questions' tallies (and records) with the ledger's end, in one transaction:
+        read the ledger `until` that end for the entries they add up to (see Snapshot)."""
+        pipe = self.redis.pipeline(transaction=True)
+        _queue_tallies(pipe, meeting_id, question_ids)
+        for q in question_ids if records else ():
+            pipe.hgetall(keys.votes(meeting_id, q))
+        pipe.xrevrange(keys.ledger(meeting_id), count=1)
         replies = await pipe.execute()
-        reads = []
-        for i in range(len(question_ids)):
-            tally, voters, tables, version = replies[i * 4 : i * 4 + 4]
-            reads.append(
-                TallyRead(
-                    tally={k: int(v) for k, v in tally.items()},
-                    voters=int(voters or 0),
-                    tables_reporting=int(tables),
-                    version=int(version or 0),
-                )
-            )
-        return reads
+        n = len(question_ids)
+        last = replies[-1]
+        return Snapshot(
+            tallies=_tally_reads(replies[: 4 * n]),
+            records=dict(zip(question_ids, replies[4 * n : -1], strict=True)) if records else {},
+            ledger_end=last[0][0] if last else "0-0",
+        )
 
     async def tables_voted(
         self, meeting_id: str, question_ids: Sequence[str]
@@ -573,19 +588,44 @@ class Store:
         raw = await self.redis.hgetall(keys.seen(meeting_id))
         return {int(t): orjson.loads(v) for t, v in raw.items()}
 
-    async def ledger(self, meeting_id: str) -> list[tuple[str, dict[str, str]]]:
-        """The whole ledger, in order (for the audit and exports)."""
-        return [entry async for entry in self.ledger_after(meeting_id, "-")]
+    async def ledger(self, meeting_id: str, until: str = "+") -> list[tuple[str, dict[str, str]]]:
+        """The whole ledger in order, up to and with the entry `until` (for the audit and
+        exports: a Snapshot's `ledger_end`)."""
+        return [entry async for entry in self.ledger_after(meeting_id, "-", until)]
 
     async def ledger_after(
-        self, meeting_id: str, after: str
+        self, meeting_id: str, after: str, until: str = "+"
     ) -> AsyncIterator[tuple[str, dict[str, str]]]:
-        """Ledger entries after a stream id ("(<id>" excludes it; "-" is the start)."""
+        """Ledger entries after a stream id ("(<id>" excludes it; "-" is the start), up
+        to and with `until` ("+": the end)."""
         cursor = after
         while True:
-            batch = await self.redis.xrange(keys.ledger(meeting_id), min=cursor, count=2000)
+            batch = await self.redis.xrange(
+                keys.ledger(meeting_id), min=cursor, max=until, count=2000
+            )
             if not batch:
                 return
             for entry in batch:
                 yield entry
             cursor = "(" + batch[-1][0]
+
+
+def _queue_tallies(pipe: Any, meeting_id: str, question_ids: Sequence[str]) -> None:
+    for q in question_ids:
+        pipe.hgetall(keys.tally(meeting_id, q))
+        pipe.hget(keys.voters(meeting_id), q)
+        pipe.hlen(keys.tables(meeting_id, q))
+        pipe.hget(keys.versions(meeting_id), q)
+
+
+def _tally_reads(replies: list[Any]) -> list[TallyRead]:
+    """What `_queue_tallies` queued, four replies per question."""
+    return [
+        TallyRead(
+            tally={k: int(v) for k, v in tally.items()},
+            voters=int(voters or 0),
+            tables_reporting=int(tables),
+            version=int(version or 0),
+        )
+        for tally, voters, tables, version in zip(*[iter(replies)] * 4, strict=True)
+    ]
