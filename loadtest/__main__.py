@@ -110,6 +110,12 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="profile the server and the load generator with py-spy during the sustained phase",
     )
+    p.add_argument(
+        "--organiser-reads",
+        action="store_true",
+        help="in every round the organiser takes the audit and the JSON export while the "
+        "hall votes (both must add up; their seconds are reported)",
+    )
     p.add_argument("--echo-seconds", type=float, help="closed-loop echo seconds (default: sustain)")
     p.add_argument("--out", type=Path, help="results folder (default results/<timestamp>/)")
     p.add_argument("--no-plot", dest="plot", action="store_false")

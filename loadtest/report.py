@@ -112,6 +112,7 @@ def summary(console: Console, report: dict[str, Any]) -> None:
         ("server CPU % (mean, bursts)", _fmt(report.get("resources", {}).get("bursts", {})
                                            .get("server", {}).get("cpu_mean"))),
         ("others' CPU % (machine busy-ness)", _fmt(report.get("machine", {}).get("others_cpu"))),
+        *_reads_row(report.get("organiser_reads", [])),
         ("errors", _fmt(sum(report.get("errors", {}).values()))),
         ("books balance", "[green]yes[/green]" if report["books"]["ok"] else "[red]NO[/red]"),
     ]  # fmt: skip
@@ -126,6 +127,20 @@ def summary(console: Console, report: dict[str, Any]) -> None:
         )
     for problem in report["books"]["problems"]:
         console.print(f"  [red]books:[/red] {problem}")
+
+
+def _reads_row(reads: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    if not reads:
+        return []
+    adds_up = all(r["audit_ok"] and r["export_ok"] for r in reads)
+    return [
+        (
+            "organiser's audit / export mid-vote, worst s",
+            f"{_fmt(max(r['audit_s'] for r in reads))} / "
+            f"{_fmt(max(r['export_s'] for r in reads))}, "
+            + ("add up" if adds_up else "[red]DO NOT ADD UP[/red]"),
+        )
+    ]
 
 
 def write(out: Path, report: dict[str, Any], series: dict[str, Any]) -> None:

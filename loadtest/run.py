@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 from rich.console import Console
 
 from prachakhom.client import Api
@@ -68,6 +69,7 @@ class Options:
     ceiling: str = "both"  # both | start | end | off
     demographics: bool = True
     py_spy: bool = False
+    organiser_reads: bool = False
     echo_seconds: float | None = None
     out: Path | None = None
     plot: bool = True
@@ -121,6 +123,7 @@ class Run(Figures):
         self.phase_of: dict[str, str] = {}  # ballot id -> phase
         self.unanswered: dict[str, tuple[Agent, dict[str, Any]]] = {}
         self.bursts: list[dict[str, Any]] = []
+        self.reads: list[dict[str, Any]] = []  # the organiser's audits and exports mid-vote
         self.held: list[tuple[float, int]] = []
         self.meeting_id = ""
         self.codes: dict[str, Any] = {}
@@ -160,6 +163,7 @@ class Run(Figures):
                     self.books, self.organiser, self.meeting_id,
                     [q["id"] for q in self.demographics + self.votes], ledger,
                 )  # fmt: skip
+                self.check_reads()
             await self.pool.close()  # the meeting's sockets go before the ceiling's come
             if self.opts.ceiling in ("both", "end"):
                 await self.measure_ceiling("end")
@@ -298,6 +302,18 @@ class Run(Figures):
             await self.organiser.close(m, q["id"])
         await asyncio.sleep(self.opts.pause)
 
+    def check_reads(self) -> None:
+        """An audit or export taken mid-vote that does not add up is a fault of the books."""
+        self.out["organiser_reads"] = self.reads
+        books = self.out["books"]
+        for read in self.reads:
+            for what in ("audit", "export"):
+                if not read[f"{what}_ok"]:
+                    books["problems"].append(
+                        f"{read['phase']}: the {what} taken mid-vote does not add up"
+                    )
+                    books["ok"] = False
+
     def _flags(self) -> Flags:
         r = self.rng.random
         return Flags(r() < self.opts.changes, r() < self.opts.resends, r() < self.opts.reconnects)
@@ -318,9 +334,14 @@ class Run(Figures):
             flows.append(self._bounce_later(self.screens[-1], self.opts.burst_seconds / 2))
         self.live.phase(phase, total)
         started = now()
+        reading = None  # beside the voters, not among them: it does not time the round
+        if self.opts.organiser_reads:
+            reading = asyncio.create_task(self.organiser_reads(phase, self.opts.burst_seconds / 2))
         await asyncio.gather(*flows)
         acked = now()
         await self.wait_screens(shown, len(self.books.stored_ballots(shown)))
+        if reading is not None:
+            await reading
         final = len(self.books.stored_ballots(shown))
         self.bursts.append(
             {
@@ -330,6 +351,28 @@ class Run(Figures):
                 "t_start": started,
                 "t_acked": acked,
                 "final": final,
+            }
+        )
+
+    async def organiser_reads(self, phase: str, delay: float) -> None:
+        """What an organiser may do while the hall votes: the audit, then the JSON export.
+        Each must add up (its recount equal to its tallies) while the acks go on."""
+        assert self.organiser is not None
+        await asyncio.sleep(delay)
+        started = now()
+        audit = await self.organiser.audit(self.meeting_id)
+        audited = now()
+        body = await self.organiser.export(self.meeting_id, "json")
+        exported = now()
+        self.reads.append(
+            {
+                "phase": phase,
+                "audit_s": round(audited - started, 3),
+                "audit_ok": audit["ok"],
+                "ledger_entries": audit["ledger_entries"],
+                "export_s": round(exported - audited, 3),
+                "export_bytes": len(body),
+                "export_ok": orjson.loads(body)["audit"]["ok"],
             }
         )
 

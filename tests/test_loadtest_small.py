@@ -2,8 +2,9 @@
 
 A few hundred sockets (phones and tablets, JSON and MessagePack, a few screens) against the
 test fixtures' real server: the demographics and one question in a burst, with vote
-changes, resends of the same id and dropped sockets, then a short closed loop; the ledger,
-the audit and the results must match what the clients sent, exactly.
+changes, resends of the same id and dropped sockets, the organiser's audit and export taken
+mid-round, then a short closed loop; the ledger, the audit and the results must match what
+the clients sent, exactly.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ async def test_small_run_keeps_the_books(server: Running, valkey: Embedded, tmp_
         progress=False,
         seed=7,
         ack_timeout=20.0,
+        organiser_reads=True,
     )
     target = Target(base_url=server.base, admin_token=ADMIN, redis_url=valkey.tcp_url)
 
@@ -55,6 +57,10 @@ async def test_small_run_keeps_the_books(server: Running, valkey: Embedded, tmp_
     assert books["resend_outcomes"].get("dup:counted", 0) > 0  # resends of the same id
     assert report["connections"]["reconnects"]["n"] > 0  # dropped sockets came back
     assert report["connections"]["failed"] == 0
+    # the organiser's audit and export, taken in the middle of each round, added up
+    reads = report["organiser_reads"]
+    assert [r["phase"] for r in reads] == [b["phase"] for b in report["bursts"]]
+    assert all(r["audit_ok"] and r["export_ok"] and r["ledger_entries"] > 0 for r in reads)
     assert report["connections"]["held_max"] == 223
     codecs = report["connections"]["codecs"]
     assert codecs["json"] > 0 and codecs["msgpack"] > 0
