@@ -2,8 +2,9 @@
 live tallies (see `ledger` for the chain and the pseudonyms).
 
 The tallies and the ledger's end are read in one transaction (`Store.snapshot`), so an
-audit taken while the hall votes compares one moment with itself; the recount, pure
-CPU work (~40 µs an entry), runs in a worker thread so that ballots keep being acked."""
+audit taken while the hall votes compares one moment with itself; publishing and
+recounting the ledger, pure CPU work (~20 µs an entry, mostly the chain's SHA-256 and the
+receipts), run in a worker thread so that ballots keep being acked."""
 
 from __future__ import annotations
 
