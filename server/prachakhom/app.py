@@ -22,6 +22,10 @@ from .routes import routes
 from .services import Services
 from .settings import Settings
 from .store.store import Store
+from .suggester import Suggester
+from .theme_routes import theme_routes
+from .themes.jobs import warm_encoder
+from .workers import WorkerPool
 from .writer import BallotWriter
 from .ws import websocket_endpoint
 
@@ -67,6 +71,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             concurrency=settings.writer_lanes,
         )
         presence = Presence(store)
+        pool = WorkerPool(
+            settings.redis_url, processes=settings.heavy_workers, capacity=settings.heavy_queue
+        )
         app.state.services = Services(
             settings,
             store,
@@ -75,14 +82,24 @@ def create_app(settings: Settings | None = None) -> Starlette:
             settings.admin_token,
             presence=presence,
             receipts=Receipts(store),
+            pool=pool,
+            suggester=Suggester(store, pool),
         )
-        async with writer.running(), hub.running(), presence.running():
+        warm = warm_encoder if settings.warm_workers else None
+        async with (
+            pool.running(warm=warm),
+            app.state.services.suggester.running(),
+            writer.running(),
+            hub.running(),
+            presence.running(),
+        ):
             with tuned_gc():
                 yield
         await redis.aclose()
 
     app_routes: list[BaseRoute] = [
         *routes,
+        *theme_routes,
         *asset_routes,
         WebSocketRoute("/ws", websocket_endpoint),
     ]

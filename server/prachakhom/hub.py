@@ -42,6 +42,7 @@ AUDIENCE: dict[str, frozenset[Role]] = {
     "plenary": ALL,
     "idea": frozenset({Role.ORGANISER, Role.THEME, Role.DISPLAY}),  # the plenary idea wall
     "themes": frozenset({Role.ORGANISER, Role.THEME, Role.DISPLAY}),
+    "suggestions": frozenset({Role.ORGANISER, Role.THEME}),  # the engine's, for the team
     "results": frozenset({Role.ORGANISER, Role.DISPLAY}),
 }
 

@@ -23,6 +23,7 @@ import msgspec
 import orjson
 
 from .errors import Code, PrachakhomError
+from .themes.text import has_words
 
 JSON = "prachakhom.v1.json"
 MSGPACK = "prachakhom.v1.msgpack"
@@ -236,6 +237,8 @@ def _idea(m: dict[str, Any]) -> IdeaMsg:
     text = m.get("text")
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_IDEA:
         raise bad(f"an idea's 'text' must be 1 to {MAX_IDEA} characters")
+    if not has_words(text):
+        raise bad("the idea has no words: write it in letters or digits")
     round_ = m.get("round")
     if round_ is not None and (not isinstance(round_, str) or not 0 < len(round_) <= MAX_ID):
         raise bad("'round' must be a short string")

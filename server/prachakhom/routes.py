@@ -340,105 +340,6 @@ async def check_view(services: Services, meeting_id: str, body: Any) -> dict[str
 
 
 @api
-async def ideas(request: Request) -> Response:
-    m = request.path_params["meeting"]
-    await require_role(request, m, Role.ORGANISER, Role.THEME)
-    services = services_of(request)
-    await services.meeting(m)
-    return Json({"ideas": await services.store.ideas(m)})
-
-
-def _theme_ideas(body: dict[str, Any], known: set[str]) -> list[str]:
-    ideas = body.get("ideas", [])
-    if not isinstance(ideas, list) or not all(isinstance(i, str) for i in ideas):
-        raise PrachakhomError(Code.BAD_MESSAGE, "ideas must be a list of idea ids")
-    unknown = [i for i in ideas if i not in known]
-    if unknown:
-        raise PrachakhomError(Code.NOT_FOUND, f"no such idea: {unknown[0]!r:.60}")
-    return list(dict.fromkeys(ideas))
-
-
-@api
-async def save_theme(request: Request) -> Response:
-    """Create `{label, ideas}` or update `{id, label?, ideas?}` a theme."""
-    m = request.path_params["meeting"]
-    await require_role(request, m, Role.ORGANISER, Role.THEME)
-    services = services_of(request)
-    await services.meeting(m)
-    body = await body_of(request)
-    if not isinstance(body, dict):
-        raise PrachakhomError(Code.BAD_MESSAGE, "a theme is an object {id?, label, ideas}")
-    themes = {t["id"]: t for t in await services.store.themes(m)}
-    ideas = {i["id"] for i in await services.store.ideas(m)}
-    theme_id = body.get("id")
-    if theme_id is not None and theme_id not in themes:
-        raise PrachakhomError(Code.NOT_FOUND, f"no such theme: {theme_id!r:.40}")
-    theme = dict(
-        themes.get(theme_id)
-        or {"id": "t" + auth.new_code().lower(), "at": int(time.time() * 1000), "ideas": []}
-    )
-    if "label" in body or theme_id is None:
-        try:
-            theme["label"] = check_text(body.get("label"), "the theme's label")
-        except PrachakhomError as exc:
-            raise PrachakhomError(Code.BAD_MESSAGE, exc.message) from None
-    if "ideas" in body:
-        theme["ideas"] = _theme_ideas(body, ideas)
-    await services.store.save_theme(m, theme)
-    return Json(theme, status_code=200 if theme_id else 201)
-
-
-@api
-async def delete_theme(request: Request) -> Response:
-    m, t = request.path_params["meeting"], request.path_params["theme"]
-    await require_role(request, m, Role.ORGANISER, Role.THEME)
-    services = services_of(request)
-    if t not in {x["id"] for x in await services.store.themes(m)}:
-        raise PrachakhomError(Code.NOT_FOUND, f"no such theme: {t!r:.40}")
-    await services.store.save_theme(m, None, delete=t)
-    return Json({"deleted": t})
-
-
-@api
-async def list_themes(request: Request) -> Response:
-    m = request.path_params["meeting"]
-    await require_role(request, m, Role.ORGANISER, Role.THEME, Role.DISPLAY)
-    return Json({"themes": await services_of(request).store.themes(m)})
-
-
-@api
-async def question_from_themes(request: Request) -> Response:
-    """A new (draft) question whose options are the current themes, in their order.
-
-    Body (all optional): id, kind (default ranked, else single/multiple/points),
-    prompt, and the kind's settings (max_rank, max_choices, points)."""
-    m = request.path_params["meeting"]
-    await require_role(request, m, Role.ORGANISER, Role.THEME)
-    services = services_of(request)
-    await services.meeting(m)
-    body = await body_of(request) if await request.body() else {}
-    if not isinstance(body, dict):
-        raise PrachakhomError(Code.BAD_MESSAGE, "the body must be a JSON object")
-    themes = await services.store.themes(m)
-    if len(themes) < 2:
-        raise PrachakhomError(Code.CONFLICT, "make at least two themes first")
-    kind = body.get("kind", "ranked")
-    data = {
-        "id": body.get("id") or "themes-" + auth.new_code().lower(),
-        "kind": kind,
-        "prompt": body.get("prompt")
-        or {"th": "จัดลำดับความสำคัญของประเด็น", "en": "Rank the themes by priority"},
-        "options": [{"id": t["id"], "label": t["label"]} for t in themes],
-    } | {k: v for k, v in body.items() if k not in ("id", "kind", "prompt", "options")}
-    if kind == "ranked":
-        data.setdefault("max_rank", min(3, len(themes)))
-    question = parse_question(data)
-    if not await services.store.add_question(m, question):
-        raise PrachakhomError(Code.CONFLICT, f"question {question.id!r} already exists")
-    return Json(question.to_dict() | {"state": "draft"}, status_code=201)
-
-
-@api
 async def purge_meeting(request: Request) -> Response:
     """Delete a meeting and all its personal data (admin): after its retention date,
     or sooner with ?force=true once the organisers have exported what they keep."""
@@ -512,9 +413,15 @@ async def audit(request: Request) -> Response:
 
 
 async def healthz(request: Request) -> Response:
-    ok = await services_of(request).store.ping()
+    services = services_of(request)
+    ok = await services.store.ping()
     return Json(
-        {"ok": ok, "redis": "ok" if ok else "down", "time": time.time()},
+        {
+            "ok": ok,
+            "redis": "ok" if ok else "down",
+            "time": time.time(),
+            "workers": services.pool.status(),
+        },
         status_code=200 if ok else 503,
     )
 
@@ -541,11 +448,6 @@ routes = [
     Route("/api/meetings/{meeting}/questions/{question}/results", results, methods=["GET"]),
     Route("/api/meetings/{meeting}/plenary", set_plenary, methods=["PUT"]),
     Route("/api/meetings/{meeting}/tables", tables, methods=["GET"]),
-    Route("/api/meetings/{meeting}/ideas", ideas, methods=["GET"]),
-    Route("/api/meetings/{meeting}/themes", list_themes, methods=["GET"]),
-    Route("/api/meetings/{meeting}/themes", save_theme, methods=["POST"]),
-    Route("/api/meetings/{meeting}/themes/{theme}", delete_theme, methods=["DELETE"]),
-    Route("/api/meetings/{meeting}/questions/from-themes", question_from_themes, methods=["POST"]),
     Route("/api/meetings/{meeting}/audit", audit, methods=["GET"]),
     Route("/api/meetings/{meeting}/export", export, methods=["GET"]),
     Route("/api/meetings/{meeting}/receipts/{receipt}", receipt_lookup, methods=["GET"]),

@@ -18,6 +18,8 @@ from .questions import Question
 from .receipts import Receipts
 from .settings import Settings
 from .store.store import Store
+from .suggester import Suggester
+from .workers import WorkerPool
 from .writer import BallotWriter
 
 CACHE_MOST = 100_000
@@ -34,6 +36,8 @@ class Services:
     admin_token: str
     presence: Presence
     receipts: Receipts
+    pool: WorkerPool
+    suggester: Suggester
     _meetings: dict[str, Meeting] = field(default_factory=dict)
     _questions: dict[tuple[str, str], Question] = field(default_factory=dict)
     _principals: dict[str, Principal] = field(default_factory=dict)

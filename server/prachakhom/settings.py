@@ -135,6 +135,30 @@ class Settings:
             "PRACHAKHOM_WRITER_LANES",
         ),
     )
+    heavy_workers: int = field(
+        default=2,
+        metadata=_doc(
+            "Worker processes for CPU work (encoding and grouping ideas, exports, audits), "
+            "started with the server so the event loop only moves bytes.",
+            "PRACHAKHOM_HEAVY_WORKERS",
+        ),
+    )
+    heavy_queue: int = field(
+        default=32,
+        metadata=_doc(
+            "Jobs running or waiting in the worker pool; past it a heavy call answers 503 "
+            "unavailable ('busy') at once instead of waiting behind the others.",
+            "PRACHAKHOM_HEAVY_QUEUE",
+        ),
+    )
+    warm_workers: bool = field(
+        default=True,
+        metadata=_doc(
+            "Load the sentence encoder in the worker processes at start (about 2 s of CPU "
+            "each), so the first idea of the day gets its suggestions as fast as the rest.",
+            "PRACHAKHOM_WARM_WORKERS",
+        ),
+    )
     events_kept: int = field(
         default=10000,
         metadata=_doc(

@@ -348,6 +348,8 @@ class Session:
         seq = await self.services.store.add_idea(meeting.id, stored)
         status = "counted" if seq else "duplicate"
         self.reply({"type": "ack", "id": idea.id, "status": status, "idea": stored["id"]})
+        if seq:
+            self.services.suggester.idea_stored(meeting.id, stored["id"])
 
     def _who(self) -> tuple[Principal, Meeting]:
         assert self.client is not None and self.meeting is not None

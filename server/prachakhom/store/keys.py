@@ -24,6 +24,8 @@ Per meeting (prefix pk:{m}:)
                                           ideas, events (the audit trail; never trimmed)
     ideas                        hash     idea id -> JSON idea
     themes                       hash     theme id -> JSON theme
+    vectors                      hash     idea id -> JSON {v: the idea's sentence vector
+                                          (float16, base64), w: its words} (themes/)
     q:<q>:tally                  hash     tally key -> integer (the live tally)
     q:<q>:votes                  hash     voter -> JSON record {c: contribution, w: weight,
                                           t: table, a: answer}, keys in that order (CAST
@@ -98,6 +100,10 @@ def ideas(meeting: str) -> str:
 
 def themes(meeting: str) -> str:
     return prefix(meeting) + "themes"
+
+
+def vectors(meeting: str) -> str:
+    return prefix(meeting) + "vectors"
 
 
 def tally(meeting: str, question: str) -> str:

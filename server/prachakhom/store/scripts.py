@@ -183,6 +183,7 @@ return table.concat(out, ' ')
 EMIT = r"""
 local P, channel, event, kept, kind = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local guard, key, field, value = ARGV[6], ARGV[7], ARGV[8], ARGV[9]
+local to_ledger = ARGV[10] ~= 'derived'  -- derived data (suggestions) is no decision to audit
 if guard == 'hsetnx' then
   if redis.call('HSETNX', key, field, value) == 0 then return {0, 'duplicate'} end
 elseif guard == 'new_question' then
@@ -200,7 +201,7 @@ elseif guard == 'state' then
 end
 local seq = redis.call('INCR', P .. 'seq')
 redis.call('XADD', P .. 'events', 'MAXLEN', '~', kept, '*', 'seq', seq, 'e', event)
-redis.call('XADD', KEYS[1], '*', 'type', kind, 'seq', seq, 'e', event)
+if to_ledger then redis.call('XADD', KEYS[1], '*', 'type', kind, 'seq', seq, 'e', event) end
 redis.call('PUBLISH', channel, seq .. ' ' .. event)
 return {seq, ''}
 """

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import orjson
 from redis.asyncio import Redis
-from redis.exceptions import NoScriptError, RedisError, ResponseError
+from redis.exceptions import NoScriptError, RedisError, ResponseError, WatchError
 
 from ..auth import Principal
 from ..errors import Code, PrachakhomError
@@ -109,6 +109,9 @@ def _flat_codes(codes: Any) -> list[str]:
     if isinstance(codes, dict):
         return [c for value in codes.values() for c in _flat_codes(value)]
     return []
+
+
+ThemeChange = tuple[list[dict[str, Any]], dict[str, Any]]  # themes to write, the answer
 
 
 def _loads(raw: str | bytes | None) -> Any:
@@ -342,8 +345,11 @@ class Store:
         key: str = "",
         field: str = "",
         value: str | bytes = "",
+        derived: bool = False,
     ) -> tuple[int, str]:
-        """Write (guarded) and publish a control event atomically. (seq, '') or (0, why)."""
+        """Write (guarded) and publish a control event atomically. (seq, '') or (0, why).
+        A `derived` event (suggestions: recomputable, no decision) stays out of the
+        ledger."""
         pipe = self.redis.pipeline(transaction=False)
         await self._emit(
             keys=[keys.ledger(meeting_id)],
@@ -357,6 +363,7 @@ class Store:
                 key,
                 field,
                 value,
+                "derived" if derived else "",
             ],
             client=pipe,
         )
@@ -413,6 +420,49 @@ class Store:
     async def themes(self, meeting_id: str) -> list[dict[str, Any]]:
         raw = await self.redis.hvals(keys.themes(meeting_id))
         return sorted((orjson.loads(r) for r in raw), key=lambda t: (t["at"], t["id"]))
+
+    async def update_themes(
+        self, meeting_id: str, change: Callable[[dict[str, dict[str, Any]]], ThemeChange]
+    ) -> dict[str, Any]:
+        """Apply `change` (pure: the themes by id -> what to write) in one optimistic
+        transaction on the themes hash, retried if someone else wrote it meanwhile, so
+        two people filing at the same moment both land. Pushes one `themes` event."""
+        key = keys.themes(meeting_id)
+        for _ in range(50):
+            try:
+                async with self.redis.pipeline(transaction=True) as pipe:
+                    await pipe.watch(key)
+                    current = {t["id"]: t for t in (orjson.loads(r) for r in await pipe.hvals(key))}
+                    write, result = change(current)  # may raise: nothing written
+                    pipe.multi()
+                    for theme in write:
+                        pipe.hset(key, theme["id"], orjson.dumps(theme))
+                    await pipe.execute()
+                break
+            except WatchError:
+                continue
+            except (RedisError, OSError):
+                raise UNAVAILABLE from None
+        else:
+            raise PrachakhomError(Code.UNAVAILABLE, "the themes are changing too fast; retry")
+        # the event's own WAITAOF covers the write above: the AOF is one log, fsynced in order
+        await self.emit(meeting_id, {"event": "themes", "themes": await self.themes(meeting_id)})
+        return result
+
+    async def idea_vectors(self, meeting_id: str, ids: Sequence[str]) -> list[str | None]:
+        """Kept vectors of these ideas (themes/encoder.py), None where not encoded yet."""
+        if not ids:
+            return []
+        return list(await self.redis.hmget(keys.vectors(meeting_id), list(ids)))
+
+    async def keep_vectors(self, meeting_id: str, packed: dict[str, str]) -> None:
+        if packed:
+            await self.redis.hset(keys.vectors(meeting_id), mapping=packed)
+
+    async def ideas_named(self, meeting_id: str, ids: Sequence[str]) -> list[dict[str, Any] | None]:
+        if not ids:
+            return []
+        return [_loads(r) for r in await self.redis.hmget(keys.ideas(meeting_id), list(ids))]
 
     async def save_theme(
         self, meeting_id: str, theme: dict[str, Any] | None, delete: str | None = None

@@ -1,0 +1,262 @@
+"""The theme engine's jobs, run in the worker pool (workers.py), never on the event loop.
+
+Each job reads the meeting's ideas, themes and kept vectors from Redis itself, encodes
+the ideas that have no vector yet (and keeps their vectors, so no process encodes an
+idea twice, even after a restart), runs the pure engine, and returns a small answer.
+A worker keeps the vectors it has read (they never change: an idea's text is fixed).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+import orjson
+
+from ..workers import on_worker_loop, worker_store
+from . import encoder, engine
+from .filing import label_text
+from .text import words
+
+TOP_THEMES = 3
+TOP_SIMILAR = 3
+MEETINGS_KEPT = 8
+
+Kept = dict[str, tuple[np.ndarray, list[str]]]
+_kept: OrderedDict[str, Kept] = OrderedDict()  # meeting -> idea id -> (vector, words)
+_labels: dict[str, tuple[np.ndarray, tuple[str, ...]]] = {}
+
+
+def warm_encoder() -> None:
+    """Load the encoder and the word segmenter in this worker before the first idea."""
+    encoder.warm()
+    words("โรงพยาบาล")
+
+
+def encode_new(meeting_id: str, idea_ids: list[str]) -> dict[str, Any]:
+    """Encode newly arrived ideas; each one's suggestions (the `suggestions` event)."""
+    return on_worker_loop(_encode_new(meeting_id, idea_ids))
+
+
+def idea_suggestions(meeting_id: str, idea_id: str) -> dict[str, Any] | None:
+    return on_worker_loop(_idea_suggestions(meeting_id, idea_id))
+
+
+def board_suggestions(meeting_id: str) -> dict[str, Any]:
+    return on_worker_loop(_board_suggestions(meeting_id))
+
+
+def suggest_groups(meeting_id: str, idea_ids: list[str] | None, count: int | None) -> list[Any]:
+    return on_worker_loop(_suggest_groups(meeting_id, idea_ids, count))
+
+
+def theme_wall(meeting_id: str, quotes: int) -> list[dict[str, Any]]:
+    return on_worker_loop(_theme_wall(meeting_id, quotes))
+
+
+# --- the bodies --------------------------------------------------------------------------
+
+
+async def _encode_new(meeting_id: str, idea_ids: list[str]) -> dict[str, Any]:
+    board, _, _ = await _board(meeting_id)
+    where = {idea_id: row for row, idea_id in enumerate(board.ids)}
+    rows = [where[i] for i in idea_ids if i in where]
+    return {board.ids[r]: _suggestion(board, r, scores) for r, scores in _ranked(board, rows)}
+
+
+async def _idea_suggestions(meeting_id: str, idea_id: str) -> dict[str, Any] | None:
+    board, _, _ = await _board(meeting_id)
+    if idea_id not in board.ids:
+        return None
+    row = board.ids.index(idea_id)
+    (scores,) = engine.rank_themes(board, [row])
+    order = np.argsort(-scores, kind="stable")
+    return {
+        "idea": idea_id,
+        "themes": [
+            {
+                "theme": board.themes[j].id,
+                "label": board.themes[j].label,
+                "score": _round(scores[j]),
+            }
+            for j in order
+        ],
+        "similar": [
+            {"idea": board.ids[i], "score": _round(s)} for i, s in engine.similar(board, row)
+        ],
+    }
+
+
+async def _board_suggestions(meeting_id: str) -> dict[str, Any]:
+    board, ideas, _ = await _board(meeting_id)
+    groups = engine.duplicate_groups(board)
+    dup_of = {board.ids[m]: n + 1 for n, g in enumerate(groups) for m in g}
+    by_id = {i["id"]: i for i in ideas}
+    scores = engine.rank_themes(board, list(range(len(board.ids))))
+    answer: dict[str, Any] = {}
+    for row, idea_id in enumerate(board.ids):
+        entry: dict[str, Any] = {"themes": _top_themes(board, scores[row]) if board.themes else []}
+        if idea_id in dup_of:
+            entry["dup"] = dup_of[idea_id]
+        answer[idea_id] = entry
+    duplicates = []
+    for n, group in enumerate(groups):
+        said = [by_id[board.ids[m]] for m in group]
+        duplicates.append(
+            {
+                "id": n + 1,
+                "ideas": [board.ids[m] for m in group],
+                "tables": len({i.get("table") for i in said}),
+                "sites": sorted({i["site"] for i in said if i.get("site")}),
+            }
+        )
+    return {
+        "ideas": answer,
+        "duplicates": duplicates,
+        "encoded": len(board.ids),
+        "ideas_total": len(ideas),
+    }
+
+
+async def _suggest_groups(
+    meeting_id: str, idea_ids: list[str] | None, count: int | None
+) -> list[dict[str, Any]]:
+    board, _, themes = await _board(meeting_id)
+    if idea_ids is None:
+        filed = {i for t in themes for i in t.get("ideas", [])}
+        idea_ids = [i for i in board.ids if i not in filed]
+    where = {idea_id: row for row, idea_id in enumerate(board.ids)}
+    rows = [where[i] for i in idea_ids if i in where]
+    return [
+        {"label": g.label, "keywords": g.keywords, "ideas": [board.ids[m] for m in g.members]}
+        for g in engine.propose_groups(board, rows, count)
+    ]
+
+
+async def _theme_wall(meeting_id: str, quotes: int) -> list[dict[str, Any]]:
+    board, ideas, themes = await _board(meeting_id)
+    by_id = {i["id"]: i for i in ideas}
+    wall = []
+    for theme, seen in zip(themes, board.themes, strict=True):
+        said = [by_id[i] for i in theme.get("ideas", []) if i in by_id]
+        chosen = engine.representatives(board, seen, quotes)
+        wall.append(
+            theme
+            | {
+                "tables": len({i.get("table") for i in said}),
+                "sites": sorted({i["site"] for i in said if i.get("site")}),
+                "quotes": [
+                    {
+                        "idea": board.ids[m],
+                        "text": by_id[board.ids[m]]["text"],
+                        "table": by_id[board.ids[m]].get("table"),
+                    }
+                    for m in chosen
+                ],
+            }
+        )
+    return wall
+
+
+# --- the board ---------------------------------------------------------------------------
+
+
+async def _board(
+    meeting_id: str,
+) -> tuple[engine.Board, list[dict[str, Any]], list[dict[str, Any]]]:
+    """The engine's view of the meeting now: every idea encoded, every theme named."""
+    store = worker_store()
+    ideas = await store.ideas(meeting_id)
+    themes = await store.themes(meeting_id)
+    kept = _kept_for(meeting_id)
+    await _fill(store, meeting_id, [i for i in ideas if i["id"] not in kept], kept)
+    ids = [i["id"] for i in ideas]
+    vectors = (
+        np.vstack([kept[i][0] for i in ids])
+        if ids
+        else np.zeros((0, encoder.DIM), dtype=np.float32)
+    )
+    where = {idea_id: row for row, idea_id in enumerate(ids)}
+    names = {t["id"]: label_text(t["label"]) for t in themes}
+    labelled = _label_vectors(list(names.values()))
+    board = engine.Board(
+        ids=ids,
+        vectors=vectors,
+        words=[kept[i][1] for i in ids],
+        themes=[
+            engine.Theme(
+                id=t["id"],
+                label=names[t["id"]],
+                members=tuple(where[i] for i in t.get("ideas", []) if i in where),
+                label_vector=labelled[names[t["id"]]][0],
+                label_words=labelled[names[t["id"]]][1],
+            )
+            for t in themes
+        ],
+    )
+    return board, ideas, themes
+
+
+def _kept_for(meeting_id: str) -> Kept:
+    kept = _kept.pop(meeting_id, None) or {}
+    _kept[meeting_id] = kept  # most recently used last
+    while len(_kept) > MEETINGS_KEPT:
+        _kept.popitem(last=False)
+    return kept
+
+
+async def _fill(store: Any, meeting_id: str, missing: list[dict[str, Any]], kept: Kept) -> None:
+    """Vectors kept in Redis are read; ideas with none are encoded now, and kept."""
+    if not missing:
+        return
+    stored = await store.idea_vectors(meeting_id, [i["id"] for i in missing])
+    fresh = []
+    for idea, raw in zip(missing, stored, strict=True):
+        if raw is None:
+            fresh.append(idea)
+            continue
+        record = orjson.loads(raw)
+        kept[idea["id"]] = (encoder.unpack(record["v"]), record["w"])
+    if not fresh:
+        return
+    vectors = encoder.encode([i["text"] for i in fresh])
+    packed = {}
+    for idea, vector in zip(fresh, vectors, strict=True):
+        ws = words(idea["text"])
+        kept[idea["id"]] = (encoder.unpack(encoder.pack(vector)), ws)  # as others read it
+        packed[idea["id"]] = orjson.dumps({"v": encoder.pack(vector), "w": ws}).decode()
+    await store.keep_vectors(meeting_id, packed)
+
+
+def _label_vectors(labels: list[str]) -> dict[str, tuple[np.ndarray, tuple[str, ...]]]:
+    new = [label for label in dict.fromkeys(labels) if label not in _labels]
+    if new:
+        if len(_labels) > 10_000:
+            _labels.clear()
+        for label, vector in zip(new, encoder.encode(new), strict=True):
+            _labels[label] = (vector, tuple(words(label)))
+    return {label: _labels[label] for label in labels}
+
+
+def _ranked(board: engine.Board, rows: list[int]) -> list[tuple[int, np.ndarray]]:
+    return list(zip(rows, engine.rank_themes(board, rows), strict=True))
+
+
+def _suggestion(board: engine.Board, row: int, scores: np.ndarray) -> dict[str, Any]:
+    return {
+        "themes": _top_themes(board, scores),
+        "similar": [
+            {"idea": board.ids[i], "score": _round(s)}
+            for i, s in engine.similar(board, row, TOP_SIMILAR)
+        ],
+    }
+
+
+def _top_themes(board: engine.Board, scores: np.ndarray) -> list[dict[str, Any]]:
+    order = np.argsort(-scores, kind="stable")[:TOP_THEMES]
+    return [{"theme": board.themes[j].id, "score": _round(scores[j])} for j in order]
+
+
+def _round(value: float) -> float:
+    return round(float(value), 3)

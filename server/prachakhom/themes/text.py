@@ -1,0 +1,40 @@
+"""Words of an idea: Thai word segmentation (PyThaiNLP, offline) and the checks on text.
+
+`has_words` is cheap and runs at the socket; `words` loads PyThaiNLP on first use and
+runs in the worker processes only.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from functools import cache
+
+os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")  # never write ~/pythainlp-data
+
+
+def has_words(text: str) -> bool:
+    """Some letter or digit in it: an idea of emoji or punctuation only is refused."""
+    return any(unicodedata.category(c)[0] in "LN" for c in text)
+
+
+@cache
+def _stopwords() -> frozenset[str]:
+    from pythainlp.corpus import thai_stopwords
+
+    english = {"the", "a", "an", "and", "or", "of", "to", "in", "for", "is", "are", "on", "we"}
+    return frozenset(thai_stopwords()) | english
+
+
+def words(text: str) -> list[str]:
+    """The idea's content words, in order: segmented, lower-cased, without stop words,
+    punctuation and single characters."""
+    from pythainlp.tokenize import word_tokenize
+
+    stop = _stopwords()
+    out = []
+    for token in word_tokenize(text, engine="newmm", keep_whitespace=False):
+        word = token.strip().lower()
+        if len(word) > 1 and word not in stop and has_words(word):
+            out.append(word)
+    return out
