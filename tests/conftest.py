@@ -100,6 +100,7 @@ def make_settings(valkey: embedded.Embedded, tmp: Path, **overrides: Any) -> Set
         "admin_token": ADMIN,
         "data_dir": tmp,
         "hello_timeout": 1.0,
+        "warm_workers": False,  # a test that needs the encoder loads it on first use
     }
     return Settings.from_env({}, **(values | overrides))
 

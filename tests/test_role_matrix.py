@@ -19,7 +19,7 @@ import httpx
 import orjson
 
 from prachakhom import openapi
-from prachakhom.client import Api
+from prachakhom.client import Api, Client, ws_url
 
 from .conftest import ADMIN, SMALL_MEETING, Running
 from .test_openapi import served_operations
@@ -49,6 +49,10 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", f"{M}/themes"): ORG | {"theme"},
     ("DELETE", f"{M}/themes/{{theme}}"): ORG | {"theme"},
     ("POST", f"{M}/questions/from-themes"): ORG | {"theme"},
+    ("GET", f"{M}/ideas/{{idea}}/suggestions"): ORG | {"theme"},
+    ("GET", f"{M}/themes/suggestions"): ORG | {"theme"},
+    ("POST", f"{M}/themes/suggest"): ORG | {"theme"},
+    ("POST", f"{M}/themes/{{theme}}/ideas"): ORG | {"theme"},
     ("GET", f"{M}/audit"): ORG,
     ("GET", f"{M}/export"): ORG,
     ("GET", f"{M}/receipts/{{receipt}}"): frozenset({"admin", *MEETING_ROLES}),
@@ -195,6 +199,21 @@ async def _delete_theme(w: World) -> Request:
     return "DELETE", f"/api/meetings/{w.a}/themes/{await _new_theme(w)}", None, None
 
 
+async def _new_idea(w: World) -> str:
+    async with Client(ws_url(w.server.base), w.tokens["facilitator"] or "") as tablet:
+        ack = await tablet.idea(w.fresh("ความคิดที่ "))
+    return str(ack["idea"])
+
+
+async def _idea_suggestions(w: World) -> Request:
+    return "GET", f"/api/meetings/{w.a}/ideas/{await _new_idea(w)}/suggestions", None, None
+
+
+async def _file_ideas(w: World) -> Request:
+    theme = await _new_theme(w)
+    return "POST", f"/api/meetings/{w.a}/themes/{theme}/ideas", {"add": [await _new_idea(w)]}, None
+
+
 async def _from_themes(w: World) -> Request:
     return "POST", f"/api/meetings/{w.a}/questions/from-themes", {"id": w.fresh("ft-")}, None
 
@@ -227,6 +246,10 @@ CALLS: dict[tuple[str, str], tuple[Builder, int]] = {
     ("POST", f"{M}/themes"): (fixed("POST", "/api/meetings/{m}/themes", {"label": "ใหม่"}), 201),
     ("DELETE", f"{M}/themes/{{theme}}"): (built(_delete_theme), 200),
     ("POST", f"{M}/questions/from-themes"): (built(_from_themes), 201),
+    ("GET", f"{M}/ideas/{{idea}}/suggestions"): (built(_idea_suggestions), 200),
+    ("GET", f"{M}/themes/suggestions"): (fixed("GET", "/api/meetings/{m}/themes/suggestions"), 200),
+    ("POST", f"{M}/themes/suggest"): (fixed("POST", "/api/meetings/{m}/themes/suggest", {}), 200),
+    ("POST", f"{M}/themes/{{theme}}/ideas"): (built(_file_ideas), 200),
     ("GET", f"{M}/audit"): (fixed("GET", "/api/meetings/{m}/audit"), 200),
     ("GET", f"{M}/export"): (
         fixed("GET", "/api/meetings/{m}/export", None, {"format": "json"}),

@@ -260,10 +260,53 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "Theme": obj(("id", "label", "ideas", "at"), id=STR, label=ref("Text"), ideas=arr(STR), at=INT),
     "ThemeInput": {
-        "description": "Create {label, ideas?}; update {id, label?, ideas?}.",
+        "description": "Create {label, ideas?}; update {id, label?, ideas?}. move: take ideas "
+        "that another theme holds (else 409 conflict with `filed`).",
         "type": "object",
-        "properties": {"id": STR, "label": ref("Text"), "ideas": arr(STR)},
+        "properties": {"id": STR, "label": ref("Text"), "ideas": arr(STR), "move": BOOL},
     },
+    "Filing": {
+        "description": "Add and remove ideas of one theme in one atomic step.",
+        "type": "object",
+        "properties": {"add": arr(STR), "remove": arr(STR), "move": BOOL, "label": ref("Text")},
+    },
+    "ThemeScore": obj(("theme", "score"), theme=STR, label=ref("Text"), score=NUM),
+    "IdeaScore": obj(("idea", "score"), idea=STR, score=NUM),
+    "Suggestions": obj(
+        ("idea", "themes", "similar"),
+        idea=STR,
+        themes=arr(ref("ThemeScore")),
+        similar=arr(ref("IdeaScore")),
+    ),
+    "Board": obj(
+        ("ideas", "duplicates", "encoded", "ideas_total"),
+        ideas={
+            "type": "object",
+            "additionalProperties": obj(("themes",), themes=arr(ref("ThemeScore")), dup=INT),
+        },
+        duplicates=arr(
+            obj(
+                ("id", "ideas", "tables", "sites"),
+                id=INT,
+                ideas=arr(STR),
+                tables=INT,
+                sites=arr(STR),
+            )
+        ),
+        encoded=INT,
+        ideas_total=INT,
+    ),
+    "GroupsAsked": {
+        "description": "All optional: ideas (default: every idea in no theme), count (1..100).",
+        "type": "object",
+        "properties": {"ideas": arr(STR), "count": INT},
+    },
+    "Groups": obj(
+        ("groups",),
+        groups=arr(
+            obj(("label", "keywords", "ideas"), label=STR, keywords=arr(STR), ideas=arr(STR))
+        ),
+    ),
     "FromThemes": {
         "description": "All optional: id, kind (default ranked), prompt, the kind's settings.",
         "type": "object",
@@ -403,13 +446,32 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         answer=obj(("ideas",), ideas=arr(ref("Idea"))), errors=MEETING,
     ),
     Endpoint(
+        "GET", f"{M}/ideas/{{idea}}/suggestions", "Where an idea belongs, and its near-duplicates",
+        (*ORGANISER, "theme"), answer=ref("Suggestions"), errors=(*MEETING, 503),
+    ),
+    Endpoint(
         "GET", f"{M}/themes", "The themes, oldest first", (*ORGANISER, "theme", "display"),
-        answer=obj(("themes",), themes=arr(ref("Theme"))), errors=MEETING,
+        answer=obj(("themes",), themes=arr(ref("Theme"))), errors=(400, *MEETING, 503),
+        query=(Param("quotes", INT, "1..5: each theme with its tables, sites and quotes"),),
     ),
     Endpoint(
         "POST", f"{M}/themes", "Create or update a theme", (*ORGANISER, "theme"), 201,
-        answer=ref("Theme"), body=ref("ThemeInput"), errors=(400, *MEETING), also=(200,),
+        answer=ref("Theme"), body=ref("ThemeInput"), errors=(400, *MEETING, 409), also=(200,),
         note="201 when created, 200 when updated",
+    ),
+    Endpoint(
+        "GET", f"{M}/themes/suggestions", "Suggestions and near-duplicates for every idea",
+        (*ORGANISER, "theme"), answer=ref("Board"), errors=(*MEETING, 503),
+    ),
+    Endpoint(
+        "POST", f"{M}/themes/suggest", "Proposed groups of ideas with proposed names",
+        (*ORGANISER, "theme"), answer=ref("Groups"), body=ref("GroupsAsked"),
+        body_required=False, errors=(400, *MEETING, 503),
+    ),
+    Endpoint(
+        "POST", f"{M}/themes/{{theme}}/ideas", "File ideas into a theme, or take them out",
+        (*ORGANISER, "theme"), answer=ref("Theme"), body=ref("Filing"),
+        errors=(400, *MEETING, 409),
     ),
     Endpoint(
         "DELETE", f"{M}/themes/{{theme}}", "Delete a theme", (*ORGANISER, "theme"),
