@@ -32,11 +32,18 @@ from . import protocol
 class ClientError(Exception):
     """The server refused something: `code` is the protocol's error code."""
 
-    def __init__(self, code: str, message: str, status: int | None = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        status: int | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
         self.status = status
+        self.details = details or {}  # the whole error object (a conflict's `filed`, …)
 
 
 RETRY_LATER = ("unavailable", "rate_limited")  # error codes that mean: send it again later
@@ -68,7 +75,10 @@ class Api:
         if response.status_code >= 400:
             error = (data or {}).get("error", {})
             raise ClientError(
-                error.get("code", "http_error"), error.get("message", ""), response.status_code
+                error.get("code", "http_error"),
+                error.get("message", ""),
+                response.status_code,
+                error,
             )
         return data
 
@@ -109,7 +119,10 @@ class Api:
         if response.status_code >= 400:
             error = response.json().get("error", {})
             raise ClientError(
-                error.get("code", "http_error"), error.get("message", ""), response.status_code
+                error.get("code", "http_error"),
+                error.get("message", ""),
+                response.status_code,
+                error,
             )
         return response.content
 

@@ -89,7 +89,7 @@ def file_ideas(
     writes = _release(themes, taken)
     gone = set(remove)
     kept = [i for i in theme.get("ideas", []) if i not in gone]
-    theme["ideas"] = kept + [i for i in add if i not in set(kept) and i not in gone]
+    theme["ideas"] = list(dict.fromkeys([*kept, *(i for i in add if i not in gone)]))
     return [*writes, theme], theme
 
 
