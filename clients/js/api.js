@@ -1,11 +1,12 @@
 // The HTTP API with a bearer token. Errors become ApiError with the protocol's code.
 
 export class ApiError extends Error {
-  constructor(code, message, status = 0) {
+  constructor(code, message, status = 0, info = {}) {
     super(`${code}: ${message}`);
     this.code = code;
     this.detail = message;
     this.status = status;
+    this.info = info; // the error object's other fields (a conflict's `filed`)
   }
 }
 
@@ -39,7 +40,7 @@ export async function api(method, path, { token, body, query } = {}) {
   }
   if (!response.ok) {
     const error = (data && data.error) || {};
-    throw new ApiError(error.code || "http_error", error.message || response.statusText, response.status);
+    throw new ApiError(error.code || "http_error", error.message || response.statusText, response.status, error);
   }
   return data;
 }
