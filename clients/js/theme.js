@@ -1,346 +1,623 @@
-// The theme team: the idea stream live; select ideas and file them under a theme; rename,
-// merge and delete themes; one step from the themes to a new priority question.
+// The theme team's workbench, for a hall's worth of ideas (1,000–3,000 a round) and 5–10
+// people filing at once:
+//
+// - every idea as it arrives, with the themes the engine suggests for it (the `suggestions`
+//   event, and the whole board from GET …/themes/suggestions after a reload or when the
+//   themes change); one tap or key files it, nothing is filed without a person;
+// - the same point from many tables shown once ("7 tables said this"), filed together;
+// - suggested groupings of the unfiled ideas (groupings.js), and the themes (themepanel.js);
+// - a list that draws only the rows on screen (vlist.js), where nothing moves under the
+//   pointer and nothing takes the focus when ideas arrive or others file;
+// - filing by adding and removing (filing.js), so two people never overwrite each other;
+//   an idea someone else filed first is a notice with a button to move it.
+//
+// Without the engine (404/503) the list works the same, without suggestions.
 
 import { api } from "./api.js";
 import { Connection } from "./connection.js";
-import { $, h, clear, toast } from "./dom.js";
-import { t, pick, errorText, fmtTime, fmtNumber } from "./i18n.js";
+import { $, h } from "./dom.js";
+import { t, pick, errorText, applyI18n } from "./i18n.js";
 import { obtainSession, forgetSession } from "./session.js";
 import { startPage, statusBar } from "./ui.js";
-import { kindName } from "./controls.js";
+import { Board, ideaKey, groupKey } from "./board.js";
+import { Filing, Conflict } from "./filing.js";
+import { VirtualList } from "./vlist.js";
+import { Notices } from "./notices.js";
+import { rowStamp, drawRow, progressText } from "./themerows.js";
+import { ThemePanel } from "./themepanel.js";
+import { Groupings } from "./groupings.js";
+import { cutWords } from "./words.js";
+
+const ROW_HEIGHT = 76;
+const HOLD_MS = 2500; // after a key press, rows on screen stay put this long
+const BOARD_AFTER_THEMES_MS = 1000;
+const BOARD_AFTER_IDEAS_MS = 10000;
+const BOARD_RETRY_MS = 5000;
 
 const app = {
   session: null,
   conn: null,
   meeting: null,
-  ideas: [],
-  themes: [],
-  selected: new Set(), // idea ids
-  merging: new Set(), // theme ids
-  filter: "unfiled",
-  round: "",
-  renaming: null,
-  expanded: new Set(), // themes whose every idea is listed
-  made: null, // the last question made from the themes
+  board: new Board(),
+  filing: null,
+  list: null,
+  notices: null,
+  panel: null,
+  groupings: null,
+  filter: { status: "unfiled", round: "", site: "", table: "", search: "", group: true },
+  selected: new Set(), // row keys
+  cursor: null, // row key
+  ghosts: new Set(), // rows that left the filter but stay on screen while held
+  pending: new Set(), // idea ids being filed
+  hover: false,
+  lastKey: 0,
+  engine: "unknown", // "ready" | "busy" | "off" | "unknown"
+  undo: [], // [{theme, ids}] what this person filed, last last
+  boardTimer: null,
+  boardDue: 0,
+  boardBusy: false,
+  syncFrame: 0,
+  choices: "", // the filters' options as last drawn
 };
 
 async function main() {
   await startPage();
   app.session = await obtainSession("theme", $("#main"), { titleKey: "theme.title" });
+  app.filing = new Filing({ meeting: app.session.meeting, token: app.session.token, board: app.board });
+  skeleton();
   app.conn = new Connection({
     token: app.session.token,
     onWelcome,
     onEvent,
-    onError: (e) => toast(errorText(e.code, e.message), "error"),
+    onError: (e) => notify(errorText(e.code, e.message), "error"),
     onFatal: () => {
       forgetSession("theme");
       location.reload();
     },
   });
   statusBar({ connection: app.conn });
-  window.addEventListener("langchange", render);
+  window.addEventListener("langchange", () => {
+    app.choices = "";
+    drawHead();
+    drawFilters();
+    drawSelection();
+    app.list.refresh();
+    app.panel.update();
+    app.groupings.update();
+  });
+  document.addEventListener("keydown", onKey);
   app.conn.start();
 }
 
-function call(method, path, body) {
+export function call(method, path, body) {
   return api(method, `/api/meetings/${app.session.meeting}${path}`, { token: app.session.token, body });
 }
 
+// --- the page, built once (inputs are never drawn again: what is typed stays) -------------
+
+function skeleton() {
+  const search = h("input", { id: "search", class: "input search", type: "search", autocomplete: "off", "data-i18n-attr": "placeholder:theme.search;aria-label:theme.search" });
+  search.addEventListener("input", () => {
+    clearTimeout(search.timer);
+    search.timer = setTimeout(() => setFilter({ search: search.value }), 150);
+  });
+  const status = h("div", { class: "seg", role: "group", id: "status-filter" },
+    ["unfiled", "all"].map((name) => {
+      const b = h("button", { type: "button", class: "btn btn-small", "data-filter": name, "data-i18n": `theme.filter_${name}` });
+      b.addEventListener("click", () => setFilter({ status: name }));
+      return b;
+    }));
+  const selects = ["round", "site", "table"].map((name) => {
+    const s = h("select", { id: `${name}-select`, class: "input input-short", "data-i18n-attr": `aria-label:theme.${name}` });
+    s.addEventListener("change", () => setFilter({ [name]: s.value }));
+    return s;
+  });
+  const group = h("input", { type: "checkbox", id: "group-dups", checked: true });
+  group.addEventListener("change", () => setFilter({ group: group.checked }));
+  const scroller = h("div", { id: "ideas", class: "idea-list", role: "list", tabindex: "-1", "data-i18n-attr": "aria-label:theme.stream" });
+  const notices = h("div", { id: "notices" });
+  const name = h("input", { id: "new-theme", class: "input", maxlength: "200", autocomplete: "off", "data-i18n-attr": "placeholder:theme.new_label;aria-label:theme.new_label" });
+  const make = h("form", { class: "inline-form new-theme-form", id: "new-theme-form" }, name,
+    h("button", { type: "submit", class: "btn btn-primary", id: "make-theme", "data-i18n": "theme.make" }));
+  make.addEventListener("submit", (e) => {
+    e.preventDefault();
+    makeTheme(name);
+  });
+  const into = h("select", { id: "into-theme", class: "input", "data-i18n-attr": "aria-label:theme.into" });
+  const fileInto = h("button", { type: "button", class: "btn btn-secondary", id: "file-into", "data-i18n": "theme.file_into" });
+  fileInto.addEventListener("click", () => into.value && fileKeys([...app.selected], into.value, { clear: true }));
+  const clearSel = h("button", { type: "button", class: "btn btn-ghost btn-small", id: "clear-selection", "data-i18n": "theme.clear_selection" });
+  clearSel.addEventListener("click", clearSelection);
+
+  const main = $("#main");
+  main.replaceChildren(
+    h("section", { class: "card stream", "aria-labelledby": "stream-title" },
+      h("div", { class: "stream-head" },
+        h("h2", { id: "stream-title", "data-i18n": "theme.stream" }),
+        h("p", { class: "progress", id: "progress" }),
+        h("div", { class: "meter progress-meter", "aria-hidden": "true" }, h("div", { class: "meter-fill", id: "progress-fill" })),
+        h("p", { class: "engine", id: "engine" })),
+      h("div", { class: "toolbar", id: "toolbar" }, search, status, ...selects,
+        h("label", { class: "check check-small", for: "group-dups" }, group, h("span", { "data-i18n": "theme.group_dups" }))),
+      h("p", { class: "shown", id: "shown" }),
+      scroller,
+      notices,
+      h("div", { class: "file-bar", id: "file-bar" },
+        h("p", { class: "counter", id: "selected-count" }),
+        make,
+        h("div", { class: "inline-form into-form" }, into, fileInto, clearSel)),
+      h("p", { class: "keys-help", id: "keys-help", "data-i18n": "theme.keys_help" })),
+    h("section", { class: "card side", id: "side" }),
+  );
+  app.notices = new Notices(notices);
+  app.list = new VirtualList(scroller, { rowHeight: ROW_HEIGHT, stamp: (key) => rowStamp(app, key), draw: (el, key) => drawRow(app, el, key), rowClass: "vrow idea-row" });
+  scroller.addEventListener("click", onListClick);
+  scroller.addEventListener("pointerenter", () => (app.hover = true));
+  scroller.addEventListener("pointerleave", () => {
+    app.hover = false;
+    setTimeout(scheduleSync, 1200); // rows that left stay a moment after the pointer goes
+  });
+  const ctx = { app, call, notify, fileKeys, conflictNotice, scheduleSync, refreshIdeas, clearSelection };
+  app.panel = new ThemePanel($("#side"), ctx);
+  app.groupings = new Groupings(app.panel.groupingsBox, ctx);
+  applyI18n(main);
+  drawFilters();
+  drawSelection();
+}
+
+// --- the socket ----------------------------------------------------------------------------
+
 function onWelcome(welcome) {
-  app.meeting = welcome.state.meeting;
-  const known = new Map(app.ideas.map((i) => [i.id, i]));
-  for (const idea of welcome.state.ideas || []) known.set(idea.id, idea);
-  app.ideas = [...known.values()];
-  app.themes = welcome.state.themes || [];
-  render();
+  const state = welcome.state;
+  app.meeting = state.meeting;
+  app.board.addIdeas(state.ideas || []);
+  refreshIdeas(app.board.setThemes(state.themes || []));
+  $("#where").textContent = `${t("theme.title")} · ${pick(app.meeting.title)}`;
+  document.title = `${t("app.name")} · ${t("theme.title")}`;
+  scheduleSync();
+  app.panel.update();
+  loadAllIdeas();
+  scheduleBoard(0);
+}
+
+/** The welcome holds the last 2,000 ideas: read them all. */
+async function loadAllIdeas() {
+  try {
+    const { ideas } = await call("GET", "/ideas");
+    if (app.board.addIdeas(ideas).length) {
+      scheduleSync();
+      app.panel.update();
+    }
+  } catch (err) {
+    notify(errorText(err.code, err.detail), "error");
+  }
 }
 
 function onEvent(message) {
+  const { board } = app;
   if (message.event === "idea") {
-    if (!app.ideas.some((i) => i.id === message.idea.id)) {
-      app.ideas.push(message.idea);
-      drawIdeas();
+    if (board.addIdeas([message.idea]).length) {
+      scheduleSync();
+      scheduleBoard(BOARD_AFTER_IDEAS_MS);
     }
   } else if (message.event === "themes") {
-    app.themes = message.themes;
-    drawIdeas();
-    drawThemes();
+    refreshIdeas(board.setThemes(message.themes));
+    scheduleSync();
+    app.panel.update();
+    app.groupings.update();
+    scheduleBoard(BOARD_AFTER_THEMES_MS);
+  } else if (message.event === "suggestions") {
+    app.engine = "ready";
+    board.addSuggestions(message.ideas);
+    refreshIdeas(Object.keys(message.ideas || {}));
+    scheduleSync();
+    drawHead();
   }
 }
 
-function themeOf(ideaId) {
-  return app.themes.filter((th) => th.ideas.includes(ideaId));
+/** Draw again the rows that show any of these ideas. */
+function refreshIdeas(ids) {
+  const keys = [];
+  for (const id of ids) {
+    keys.push(ideaKey(id));
+    const g = app.board.groupOf.get(id);
+    if (g) keys.push(groupKey(g));
+  }
+  if (keys.length) app.list?.refresh(keys);
+  app.panel?.update();
 }
 
-async function act(fn, done) {
+// --- the engine's board (suggestions for every idea, groups of the same point) -------------
+
+/** Read the board within `wait` ms (sooner if already due sooner); one reading at a time. */
+function scheduleBoard(wait) {
+  const due = Date.now() + wait;
+  if (app.boardTimer && app.boardDue <= due) return;
+  clearTimeout(app.boardTimer);
+  app.boardDue = due;
+  app.boardTimer = setTimeout(fetchBoard, wait);
+}
+
+async function fetchBoard() {
+  app.boardTimer = null;
+  if (app.boardBusy) return scheduleBoard(BOARD_AFTER_THEMES_MS);
+  app.boardBusy = true;
   try {
-    await fn();
-    if (done) toast(done, "ok", 2000);
+    const answer = await call("GET", "/themes/suggestions");
+    app.board.setBoard(answer);
+    app.engine = "ready";
+    if (answer.encoded != null && answer.ideas_total != null && answer.encoded < answer.ideas_total) scheduleBoard(BOARD_AFTER_IDEAS_MS);
   } catch (err) {
-    toast(errorText(err.code, err.detail), "error", 6000);
+    app.engine = err.status === 503 ? "busy" : "off";
+    if (err.status === 503 || err.code === "network") scheduleBoard(BOARD_RETRY_MS);
+  } finally {
+    app.boardBusy = false;
   }
+  drawHead();
+  scheduleSync();
+  app.list.refresh();
 }
 
-async function saveTheme(body) {
-  const saved = await call("POST", "/themes", body);
-  const i = app.themes.findIndex((th) => th.id === saved.id);
-  if (i >= 0) app.themes[i] = saved;
-  else app.themes.push(saved);
-  return saved;
+// --- the rows ------------------------------------------------------------------------------
+
+function scheduleSync() {
+  if (app.syncFrame) return;
+  app.syncFrame = requestAnimationFrame(() => {
+    app.syncFrame = 0;
+    sync();
+  });
 }
 
-/** File the selected ideas under `target` (a theme id, or null: a new theme `label`). */
-async function file(target, label) {
-  const ideas = [...app.selected];
-  if (!ideas.length) return;
-  let theme;
-  if (target) {
-    const current = app.themes.find((th) => th.id === target);
-    theme = await saveTheme({ id: target, ideas: [...new Set([...current.ideas, ...ideas])] });
-  } else {
-    theme = await saveTheme({ label, ideas });
-  }
-  for (const other of app.themes) {
-    if (other.id !== theme.id && other.ideas.some((i) => app.selected.has(i))) {
-      await saveTheme({ id: other.id, ideas: other.ideas.filter((i) => !app.selected.has(i)) });
+/** Someone is at the list: the pointer is over it, or a key was pressed a moment ago. */
+function held() {
+  return app.hover || Date.now() - app.lastKey < HOLD_MS;
+}
+
+/** The rows again: rows on screen that left the filter (filed, by anyone) stay where they
+ * are while someone is at the list, and go once nobody is. */
+function sync() {
+  const { list } = app;
+  const desired = app.board.rows(app.filter);
+  const wanted = new Set(desired);
+  const stay = new Set();
+  if (held()) for (const key of list.visibleKeys()) if (!wanted.has(key)) stay.add(key);
+  app.ghosts = stay;
+  list.setKeys(withGhosts(desired, list.keys, stay), app.hover ? [] : [app.cursor]);
+  if (app.cursor && !list.has(app.cursor)) app.cursor = null;
+  for (const key of app.selected) if (!wanted.has(key) && !stay.has(key)) app.selected.delete(key);
+  list.refresh();
+  drawHead();
+  drawFilters();
+  drawSelection();
+}
+
+/** `desired` with the staying rows put back after the row that was before them. */
+function withGhosts(desired, old, stay) {
+  if (!stay.size) return desired;
+  const wanted = new Set(desired);
+  const head = [];
+  const after = new Map();
+  let prev = null;
+  for (const key of old) {
+    if (wanted.has(key)) prev = key;
+    else if (stay.has(key)) {
+      if (prev === null) head.push(key);
+      else after.set(prev, [...(after.get(prev) || []), key]);
     }
   }
-  app.selected.clear();
-  render();
+  const out = head;
+  for (const key of desired) {
+    out.push(key);
+    if (after.has(key)) out.push(...after.get(key));
+  }
+  return out;
 }
 
-function render() {
+function setFilter(change) {
+  Object.assign(app.filter, change);
+  app.ghosts.clear();
+  const keys = app.board.rows(app.filter);
+  app.list.setKeys(keys, [app.cursor]);
+  if (!app.cursor || !app.list.has(app.cursor)) {
+    app.cursor = null;
+    app.list.scroller.scrollTop = 0;
+  }
+  app.list.refresh();
+  drawHead();
+  drawFilters();
+  drawSelection();
+}
+
+function drawHead() {
+  const { board } = app;
   if (!app.meeting) return;
-  $("#where").textContent = `${t("theme.title")} · ${pick(app.meeting.title)}`;
-  document.title = `${t("app.name")} · ${t("theme.title")}`;
-  const main = clear($("#main"));
-  main.append(
-    h("section", { class: "card stream", "aria-labelledby": "stream-title" },
-      h("div", { class: "card-head" },
-        h("h2", { id: "stream-title" }, t("theme.stream")),
-        h("div", { class: "seg", role: "group" },
-          filterButton("unfiled", "theme.filter_unfiled"),
-          filterButton("all", "theme.filter_all"))),
-      h("div", { id: "round-filter", class: "row row-wrap" }),
-      h("ul", { id: "ideas", class: "idea-stream" }),
-      h("div", { id: "file-bar", class: "file-bar" })),
-    h("section", { class: "card themes", "aria-labelledby": "themes-title" },
-      h("div", { class: "card-head" }, h("h2", { id: "themes-title" }, t("theme.themes"))),
-      h("ul", { id: "themes", class: "theme-list" }),
-      h("div", { id: "merge-bar", class: "merge-bar" }),
-      h("div", { id: "to-question", class: "to-question" })),
-  );
-  drawIdeas();
-  drawThemes();
+  $("#progress").textContent = progressText(board);
+  const total = board.order.length;
+  $("#progress-fill").style.width = `${total ? (100 * (total - board.unfiledCount())) / total : 0}%`;
+  $("#shown").textContent = t("theme.shown", { n: app.list.size });
+  const engine = $("#engine");
+  engine.dataset.engine = app.engine;
+  engine.textContent =
+    app.engine === "ready"
+      ? board.encoded != null && board.total != null && board.encoded < board.total
+        ? t("theme.engine_reading", { n: board.encoded, total: board.total })
+        : t("theme.engine_ready")
+      : app.engine === "busy"
+        ? t("theme.engine_busy")
+        : app.engine === "off"
+          ? t("theme.engine_off")
+          : "";
 }
 
-function filterButton(name, key) {
-  const b = h("button", { type: "button", class: `btn btn-small ${app.filter === name ? "btn-on" : "btn-ghost"}`, "aria-pressed": String(app.filter === name), "data-filter": name }, t(key));
-  b.addEventListener("click", () => {
-    app.filter = name;
-    render();
-  });
-  return b;
-}
-
-function drawIdeas() {
-  const list = $("#ideas");
-  if (!list) return;
-  const rounds = [...new Set(app.ideas.map((i) => i.round).filter(Boolean))].sort();
-  const roundBox = clear($("#round-filter"));
-  if (rounds.length > 1) {
-    const select = h("select", { class: "input input-short", id: "round-select", "aria-label": t("theme.round") },
-      h("option", { value: "" }, t("theme.all_rounds")),
-      rounds.map((r) => h("option", { value: r, selected: app.round === r }, t("ideas.round_n", { n: r.replace(/^r/, "") }))));
-    select.addEventListener("change", () => {
-      app.round = select.value;
-      drawIdeas();
-    });
-    roundBox.append(select);
+/** The filters' options (rounds, halls, tables seen so far), drawn when they change. */
+function drawFilters() {
+  for (const b of document.querySelectorAll("#status-filter [data-filter]")) {
+    const on = b.dataset.filter === app.filter.status;
+    b.classList.toggle("btn-on", on);
+    b.classList.toggle("btn-ghost", !on);
+    b.setAttribute("aria-pressed", String(on));
   }
-  clear(list);
-  const shown = app.ideas
-    .filter((i) => app.filter === "all" || !themeOf(i.id).length)
-    .filter((i) => !app.round || i.round === app.round)
-    .slice()
-    .reverse();
-  if (!shown.length) list.append(h("li", { class: "empty" }, t(app.ideas.length ? "theme.all_filed" : "theme.no_ideas")));
-  for (const idea of shown) {
-    const on = app.selected.has(idea.id);
-    const b = h(
-      "button",
-      { type: "button", class: "idea-pick", "aria-pressed": String(on), "data-idea": idea.id },
-      h("span", { class: "pick-box", "aria-hidden": "true" }, on ? "✓" : ""),
-      h("span", { class: "idea-body" },
-        h("span", { class: "idea-text" }, idea.text),
-        h("span", { class: "idea-meta" },
-          t("theme.table_n", { n: idea.table }),
-          idea.round ? ` · ${t("ideas.round_n", { n: idea.round.replace(/^r/, "") })}` : "",
-          idea.at ? ` · ${fmtTime(idea.at)}` : "",
-          themeOf(idea.id).map((th) => h("span", { class: "chip" }, pick(th.label))))),
-    );
-    b.addEventListener("click", () => {
-      if (app.selected.has(idea.id)) app.selected.delete(idea.id);
-      else app.selected.add(idea.id);
-      drawIdeas();
-    });
-    list.append(h("li", {}, b));
+  const rounds = app.board.rounds();
+  const sites = app.meeting?.sites || [];
+  const tables = app.board.tables();
+  const choices = JSON.stringify([rounds, sites.map((s) => s.id), tables]);
+  if (choices === app.choices) return;
+  app.choices = choices;
+  fill($("#round-select"), "theme.all_rounds", rounds.map((r) => [r, t("ideas.round_n", { n: r.replace(/^r/, "") })]), app.filter.round, rounds.length < 2);
+  fill($("#site-select"), "theme.all_sites", sites.map((s) => [s.id, pick(s.name)]), app.filter.site, sites.length < 2);
+  fill($("#table-select"), "theme.all_tables", tables.map((n) => [String(n), t("theme.table_n", { n })]), app.filter.table, tables.length < 2);
+}
+
+function fill(select, allKey, options, value, hide) {
+  select.replaceChildren(h("option", { value: "" }, t(allKey)), ...options.map(([v, label]) => h("option", { value: v }, label)));
+  select.value = value;
+  select.classList.toggle("hidden", hide && !value);
+}
+
+function drawSelection() {
+  const ids = selectedIdeas();
+  $("#selected-count").textContent = ids.length ? t("theme.selected", { n: ids.length }) : t("theme.none_selected");
+  $("#file-bar").classList.toggle("is-active", ids.length > 0);
+  const into = $("#into-theme");
+  const themes = app.board.themes;
+  const options = JSON.stringify([themes.map((x) => [x.id, pick(x.label)])]);
+  if (into.dataset.options !== options) {
+    const value = into.value;
+    into.replaceChildren(...themes.map((x) => h("option", { value: x.id }, pick(x.label))));
+    if (themes.some((x) => x.id === value)) into.value = value;
+    into.dataset.options = options;
   }
-  drawFileBar();
+  const none = !ids.length || !themes.length;
+  into.disabled = !themes.length;
+  $("#file-into").disabled = none;
+  $("#clear-selection").classList.toggle("hidden", !ids.length);
 }
 
-function drawFileBar() {
-  const bar = clear($("#file-bar"));
-  const n = app.selected.size;
-  bar.classList.toggle("is-active", n > 0);
-  bar.append(h("p", { class: "counter", id: "selected-count" }, t("theme.selected", { n })));
-  if (!n) return;
-  const name = h("input", { id: "new-theme", class: "input", maxlength: "200", "aria-label": t("theme.new_label"), placeholder: t("theme.new_label") });
-  const newForm = h("form", { class: "inline-form" }, name, h("button", { type: "submit", class: "btn btn-primary", id: "make-theme" }, t("theme.make")));
-  newForm.addEventListener("submit", (e) => {
-    e.preventDefault();
-    if (name.value.trim()) act(() => file(null, name.value.trim()), t("theme.filed"));
-  });
-  bar.append(newForm);
-  if (app.themes.length) {
-    const into = h("select", { id: "into-theme", class: "input", "aria-label": t("theme.into") }, app.themes.map((th) => h("option", { value: th.id }, pick(th.label))));
-    const intoForm = h("form", { class: "inline-form" }, into, h("button", { type: "submit", class: "btn btn-secondary", id: "file-into" }, t("theme.file_into")));
-    intoForm.addEventListener("submit", (e) => {
-      e.preventDefault();
-      act(() => file(into.value), t("theme.filed"));
-    });
-    bar.append(intoForm);
+function selectedIdeas() {
+  return [...new Set([...app.selected].flatMap((key) => app.board.toFile(key)))];
+}
+
+function clearSelection() {
+  const keys = [...app.selected];
+  app.selected.clear();
+  app.list.refresh(keys);
+  drawSelection();
+}
+
+function toggleSelect(key) {
+  if (app.selected.has(key)) app.selected.delete(key);
+  else app.selected.add(key);
+  app.list.refresh([key]);
+  drawSelection();
+  app.panel.update();
+}
+
+function setCursor(key, reveal = false) {
+  const old = app.cursor;
+  app.cursor = key;
+  app.list.refresh([old, key].filter(Boolean));
+  if (reveal && key) app.list.reveal(key);
+}
+
+function onListClick(event) {
+  const row = event.target.closest(".idea-row");
+  if (!row || !row.dataset.key) return;
+  const key = row.dataset.key;
+  const act = event.target.closest("[data-act]");
+  setCursor(key);
+  if (!act) return;
+  if (act.dataset.act === "pick") toggleSelect(key);
+  else if (act.dataset.act === "file") fileKeys([key], act.dataset.theme);
+  else if (act.dataset.act === "unfile") unfile(act.dataset.theme, app.board.ideasOf(key).filter((id) => app.board.filedIn.get(id) === act.dataset.theme));
+}
+
+// --- filing --------------------------------------------------------------------------------
+
+function themeLabel(id) {
+  const theme = app.board.themeById.get(id);
+  return theme ? pick(theme.label) : id;
+}
+
+function notify(text, kind = "info", options = {}) {
+  return app.notices.show(text, { kind, ...options });
+}
+
+/** Take a theme as an answer gave it, and draw what changed. */
+function saved(theme) {
+  refreshIdeas(app.board.putTheme(theme));
+  scheduleSync();
+}
+
+function mark(ids, on) {
+  for (const id of ids) on ? app.pending.add(id) : app.pending.delete(id);
+  refreshIdeas(ids);
+}
+
+/** File what `keys` stand for under `themeId` (`move`: even from another theme). */
+async function fileKeys(keys, themeId, { move = false, clear = false } = {}) {
+  const ids = [...new Set(keys.flatMap((key) => app.board.toFile(key)))];
+  if (!ids.length || !themeId) return;
+  await fileIdeas(ids, themeId, { move });
+  if (clear) clearSelection();
+}
+
+async function fileIdeas(ids, themeId, { move = false } = {}) {
+  mark(ids, true);
+  try {
+    saved(await app.filing.add(themeId, ids, { move }));
+    app.undo.push({ theme: themeId, ids });
+    notify(t("theme.filed_under", { n: ids.length, label: themeLabel(themeId) }), "ok", { key: "filed" });
+  } catch (err) {
+    if (!(err instanceof Conflict)) {
+      notify(errorText(err.code, err.detail), "error");
+      return;
+    }
+    const free = ids.filter((id) => !err.filed[id]);
+    conflictNotice(err.filed, themeId);
+    if (free.length) {
+      mark(ids, false);
+      await fileIdeas(free, themeId);
+    }
+  } finally {
+    mark(ids, false);
   }
 }
 
-function drawThemes() {
-  const list = $("#themes");
-  if (!list) return;
-  clear(list);
-  const ideas = new Map(app.ideas.map((i) => [i.id, i]));
-  if (!app.themes.length) list.append(h("li", { class: "empty" }, t("theme.no_themes")));
-  for (const theme of app.themes) {
-    const merging = app.merging.has(theme.id);
-    const head = app.renaming === theme.id ? renameForm(theme) : h("h3", { class: "theme-label" }, pick(theme.label));
-    const mergeToggle = h("button", { type: "button", class: `btn btn-small ${merging ? "btn-on" : "btn-ghost"}`, "aria-pressed": String(merging), "data-action": "merge-pick" }, t("theme.pick_merge"));
-    mergeToggle.addEventListener("click", () => {
-      if (merging) app.merging.delete(theme.id);
-      else app.merging.add(theme.id);
-      drawThemes();
+/** "Already filed under X by someone else", with a button that moves them to `target`
+ * (a theme id, or a function that does the move). */
+function conflictNotice(filed, target, moveLabel = null) {
+  const byTheme = new Map();
+  for (const [id, theme] of Object.entries(filed)) byTheme.set(theme, [...(byTheme.get(theme) || []), id]);
+  for (const [theme, ids] of byTheme) {
+    if (theme === target) continue;
+    const idea = app.board.ideas.get(ids[0]);
+    const text = ids.length === 1
+      ? t("theme.conflict_one", { text: cutWords(idea?.text || ids[0], 60), label: themeLabel(theme) })
+      : t("theme.conflict_many", { n: ids.length, label: themeLabel(theme) });
+    const run = typeof target === "function" ? () => target(ids) : () => fileIdeas(ids, target, { move: true });
+    notify(text, "conflict", {
+      key: `conflict:${ids.join(",")}`,
+      actions: [
+        { name: "move", label: moveLabel || t("theme.move_here", { label: themeLabel(target) }), run, primary: true },
+        { name: "keep", label: t("theme.leave_it"), run: () => {} },
+      ],
     });
-    const rename = h("button", { type: "button", class: "btn btn-small btn-ghost", "data-action": "rename" }, t("theme.rename"));
-    rename.addEventListener("click", () => {
-      app.renaming = theme.id;
-      drawThemes();
-      $("#rename-input")?.focus();
-    });
-    const remove = h("button", { type: "button", class: "btn btn-small btn-ghost", "data-action": "delete" }, t("theme.delete"));
-    remove.addEventListener("click", () => {
-      if (!confirm(t("theme.delete_confirm", { label: pick(theme.label) }))) return;
-      act(async () => {
-        await call("DELETE", `/themes/${theme.id}`);
-        app.themes = app.themes.filter((th) => th.id !== theme.id);
-        render();
-      });
-    });
-    list.append(
-      h("li", { class: `theme-item ${merging ? "is-merging" : ""}`, "data-theme": theme.id },
-        h("div", { class: "theme-head" }, head, h("span", { class: "count" }, t("theme.n_ideas", { n: theme.ideas.length }))),
-        h("ul", { class: "theme-ideas" },
-          (app.expanded.has(theme.id) ? theme.ideas : theme.ideas.slice(0, 2)).map((id) => {
-            const out = h("button", { type: "button", class: "x", "aria-label": t("theme.take_out") }, "×");
-            out.addEventListener("click", () => act(async () => {
-              await saveTheme({ id: theme.id, ideas: theme.ideas.filter((x) => x !== id) });
-              render();
-            }));
-            return h("li", {}, h("span", {}, ideas.get(id)?.text || id), out);
-          })),
-        theme.ideas.length > 2 ? expandButton(theme) : null,
-        h("div", { class: "actions" }, rename, mergeToggle, remove)),
-    );
   }
-  drawMergeBar();
-  drawToQuestion();
 }
 
-function expandButton(theme) {
-  const open = app.expanded.has(theme.id);
-  const b = h("button", { type: "button", class: "link-button", "aria-expanded": String(open) }, open ? t("theme.show_less") : t("theme.show_all", { n: theme.ideas.length }));
-  b.addEventListener("click", () => {
-    if (open) app.expanded.delete(theme.id);
-    else app.expanded.add(theme.id);
-    drawThemes();
-  });
-  return b;
+async function unfile(themeId, ids) {
+  if (!ids.length) return;
+  mark(ids, true);
+  try {
+    saved(await app.filing.remove(themeId, ids));
+  } catch (err) {
+    notify(errorText(err.code, err.detail), "error");
+  } finally {
+    mark(ids, false);
+  }
 }
 
-function renameForm(theme) {
-  const input = h("input", { id: "rename-input", class: "input", value: pick(theme.label), maxlength: "200", "aria-label": t("theme.rename") });
-  const form = h("form", { class: "inline-form" }, input, h("button", { type: "submit", class: "btn btn-primary btn-small", id: "rename-save" }, t("common.save")));
-  form.addEventListener("submit", (e) => {
-    e.preventDefault();
-    if (!input.value.trim()) return;
-    act(async () => {
-      await saveTheme({ id: theme.id, label: input.value.trim() });
-      app.renaming = null;
-      render();
-    }, t("theme.renamed"));
-  });
-  return form;
+async function undo() {
+  const last = app.undo.pop();
+  if (!last) return;
+  const still = last.ids.filter((id) => app.board.filedIn.get(id) === last.theme);
+  await unfile(last.theme, still);
+  notify(t("theme.undone", { n: still.length }), "ok", { key: "filed" });
 }
 
-function drawMergeBar() {
-  const bar = clear($("#merge-bar"));
-  const picked = app.themes.filter((th) => app.merging.has(th.id));
-  if (picked.length < 2) {
-    if (app.themes.length >= 2) bar.append(h("p", { class: "hint" }, t("theme.merge_hint")));
+/** A new theme named as typed, holding the selected ideas (none: an empty theme to file
+ * into). The name is cleared only once the theme is made. */
+async function makeTheme(input) {
+  const label = input.value.trim();
+  if (!label) {
+    input.focus();
     return;
   }
-  const label = h("input", { id: "merge-label", class: "input", value: pick(picked[0].label), maxlength: "200", "aria-label": t("theme.merged_label") });
-  const form = h("form", { class: "inline-form" }, h("span", {}, t("theme.merge_n", { n: picked.length })), label, h("button", { type: "submit", class: "btn btn-primary", id: "merge" }, t("theme.merge")));
-  form.addEventListener("submit", (e) => {
-    e.preventDefault();
-    act(async () => {
-      const [keep, ...rest] = picked;
-      const ideas = [...new Set(picked.flatMap((th) => th.ideas))];
-      await saveTheme({ id: keep.id, label: label.value.trim() || pick(keep.label), ideas });
-      for (const th of rest) await call("DELETE", `/themes/${th.id}`);
-      app.themes = app.themes.filter((th) => !rest.includes(th));
-      app.merging.clear();
-      render();
-    }, t("theme.merged"));
-  });
-  bar.append(form);
+  const ids = selectedIdeas();
+  const create = async (list, move = false) => {
+    mark(list, true);
+    try {
+      const theme = await app.filing.create(label, list, { move });
+      saved(theme);
+      return theme;
+    } finally {
+      mark(list, false);
+    }
+  };
+  try {
+    let theme;
+    try {
+      theme = await create(ids);
+    } catch (err) {
+      if (!(err instanceof Conflict)) throw err;
+      theme = await create(ids.filter((id) => !err.filed[id]));
+      conflictNotice(err.filed, theme.id);
+    }
+    if (input.value.trim() === label) input.value = "";
+    clearSelection();
+    notify(t("theme.made_theme", { label, n: theme.ideas.length }), "ok", { key: "filed" });
+  } catch (err) {
+    notify(errorText(err.code, err.detail), "error");
+  }
 }
 
-function drawToQuestion() {
-  const box = clear($("#to-question"));
-  const kind = h("select", { id: "from-kind", class: "input input-short" }, ["ranked", "single", "multiple", "points"].map((k) => h("option", { value: k }, kindName(k))));
-  const prompt = h("input", { id: "from-prompt", class: "input", maxlength: "500", placeholder: t("theme.prompt_default"), "aria-label": t("theme.prompt") });
-  const submit = h("button", { type: "submit", class: "btn btn-primary", id: "make-question", disabled: app.themes.length < 2 }, t("theme.make_question"));
-  const form = h(
-    "form",
-    { class: "question-form" },
-    h("h3", {}, t("theme.to_question")),
-    h("p", { class: "hint" }, t("theme.to_question_hint", { n: app.themes.length })),
-    h("div", { class: "inline-form" }, kind, prompt, submit),
-  );
-  form.addEventListener("submit", (e) => {
-    e.preventDefault();
-    const body = { kind: kind.value };
-    if (prompt.value.trim()) body.prompt = prompt.value.trim();
-    if (kind.value === "multiple") body.max_choices = Math.min(3, app.themes.length);
-    if (kind.value === "points") body.points = 5;
-    act(async () => {
-      app.made = await call("POST", "/questions/from-themes", body);
-      drawToQuestion();
-    });
-  });
-  box.append(form);
-  if (app.made) {
-    box.append(h("p", { class: "made", id: "made-question", role: "status", "data-question": app.made.id },
-      t("theme.made", { id: app.made.id, n: fmtNumber(app.made.options.length) })));
+// --- keys ----------------------------------------------------------------------------------
+
+function move(step) {
+  const { list } = app;
+  if (!list.size) return;
+  const [top, bottom] = list.visibleRange();
+  let i = app.cursor && list.has(app.cursor) ? list.index.get(app.cursor) + step : step > 0 ? top : bottom;
+  while (i >= 0 && i < list.size && app.ghosts.has(list.keys[i])) i += step;
+  if (i < 0 || i >= list.size) return;
+  setCursor(list.keys[i], true);
+}
+
+function fileSuggested(rank) {
+  const key = app.cursor;
+  if (!key) return;
+  const lead = app.board.lead(key);
+  const s = lead && app.board.suggestionsFor(lead.id)[rank - 1];
+  if (!s) {
+    notify(t("theme.no_suggestion_n", { n: rank }), "info", { key: "filed" });
+    return;
   }
+  if (app.board.filedTheme(key)) return;
+  fileKeys([key], s.theme);
+  move(1);
+}
+
+function onKey(event) {
+  const target = event.target;
+  const typing = target.closest?.("input, textarea, select, [contenteditable]");
+  if (typing) {
+    if (event.key === "Escape") target.blur();
+    return;
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  const onButton = target.closest?.("button, a, summary");
+  const actions = {
+    j: () => move(1),
+    ArrowDown: () => move(1),
+    k: () => move(-1),
+    ArrowUp: () => move(-1),
+    1: () => fileSuggested(1),
+    2: () => fileSuggested(2),
+    3: () => fileSuggested(3),
+    Enter: onButton ? null : () => fileSuggested(1),
+    x: () => app.cursor && toggleSelect(app.cursor),
+    " ": onButton ? null : () => app.cursor && toggleSelect(app.cursor),
+    "/": () => $("#search").focus(),
+    n: () => $("#new-theme").focus(),
+    u: () => undo(),
+    Escape: () => clearSelection(),
+  };
+  const action = actions[event.key];
+  if (!action) return;
+  event.preventDefault();
+  app.lastKey = Date.now();
+  setTimeout(scheduleSync, HOLD_MS + 100);
+  action();
 }
 
 main();

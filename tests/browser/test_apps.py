@@ -219,11 +219,14 @@ async def test_theme_team_turns_ideas_into_a_question_the_tablets_see(
 
     theme = await pages.open(f"/app/theme.html#code={meeting.codes['theme']}", DESKTOP)
     await online(theme)
-    await theme.wait_for_function("document.querySelectorAll('.idea-pick').length === 3")
+    await theme.wait_for_function(
+        "document.querySelectorAll('.idea-row[data-idea]:not([hidden])').length === 3"
+    )
 
     async def pick(*texts: str) -> None:
         for text in texts:
-            await theme.locator(".idea-pick", has_text=text).click()
+            row = theme.locator(".idea-row:not([hidden])", has_text=text)
+            await row.locator('[data-act="pick"]').click()
 
     async def themes_shown(n: int) -> None:
         await theme.wait_for_function(f"document.querySelectorAll('.theme-item').length === {n}")
@@ -232,16 +235,21 @@ async def test_theme_team_turns_ideas_into_a_question_the_tablets_see(
     await theme.fill("#new-theme", "ถนน")
     await theme.click("#make-theme")
     await themes_shown(1)
+    assert await theme.input_value("#new-theme") == ""
     await pick(IDEAS[2])
     await theme.fill("#new-theme", "ไฟฟ้า")
     await theme.click("#make-theme")
     await themes_shown(2)
-    # a third theme, taken out of the first, then merged back into it
+    # a third theme, taken out of the first (a notice asks first), then merged back into it
     await theme.click('[data-filter="all"]')
     await pick(IDEAS[0])
     await theme.fill("#new-theme", "ทางเท้า")
     await theme.click("#make-theme")
     await themes_shown(3)
+    notice = theme.locator('.notice[data-kind="conflict"]')
+    assert "ถนน" in await notice.inner_text()
+    await notice.locator('[data-action="move"]').click()
+    await theme.wait_for_selector(f'.idea-row:not([data-filed=""]):has-text("{IDEAS[0]}")')
     for label in ("ถนน", "ทางเท้า"):
         item = theme.locator(
             ".theme-item", has=theme.get_by_role("heading", name=label, exact=True)
