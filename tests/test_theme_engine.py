@@ -117,6 +117,8 @@ def test_the_same_point_is_gathered_and_different_points_are_not(labelled) -> No
     groups = engine.duplicate_groups(board)
     assert sorted(map(sorted, groups)) == [[0, n], [24, n + 1]]
     assert [i for i, _ in engine.similar(board, n)] == [0]
+    # the same groups when the two arrive after the rest were grouped
+    assert engine.extend_duplicates(board, [], [n, n + 1]) == groups
     assert engine.similar(board, 5) == []  # an idea said once
 
 

@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from .assets import asset_routes
+from .coalesce import Coalesced
 from .gctune import tuned_gc
 from .hub import Hub
 from .presence import Presence
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             receipts=Receipts(store),
             pool=pool,
             suggester=Suggester(store, pool),
+            shared_jobs=Coalesced(pool),
         )
         warm = warm_encoder if settings.warm_workers else None
         async with (

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .auth import Principal, same_secret, token_digest, token_meeting
+from .coalesce import Coalesced
 from .errors import Code, PrachakhomError
 from .hub import Hub
 from .meetings import Meeting
@@ -38,6 +39,7 @@ class Services:
     receipts: Receipts
     pool: WorkerPool
     suggester: Suggester
+    shared_jobs: Coalesced
     _meetings: dict[str, Meeting] = field(default_factory=dict)
     _questions: dict[tuple[str, str], Question] = field(default_factory=dict)
     _principals: dict[str, Principal] = field(default_factory=dict)

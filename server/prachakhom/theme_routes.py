@@ -56,7 +56,7 @@ async def list_themes(request: Request) -> Response:
         return Json({"themes": await services.store.themes(m)})
     if not quotes.isdigit() or not 1 <= int(quotes) <= 5:
         raise PrachakhomError(Code.BAD_MESSAGE, "quotes must be a number from 1 to 5")
-    wall = await services.pool.run(jobs.theme_wall, m, int(quotes), request=request)
+    wall = await services.shared_jobs.run(("wall", m, int(quotes)), jobs.theme_wall, m, int(quotes))
     return Json({"themes": wall})
 
 
@@ -132,7 +132,7 @@ async def idea_suggestions(request: Request) -> Response:
 @api
 async def board_suggestions(request: Request) -> Response:
     services, m = await _team(request)
-    return Json(await services.pool.run(jobs.board_suggestions, m, request=request))
+    return Json(await services.shared_jobs.run(("board", m), jobs.board_suggestions, m))
 
 
 @api

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
+from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
@@ -35,6 +36,8 @@ SAME_POINT = 0.75
 WEIGHTS = {"name": 2.0, "centre": 0.5, "nearest": 0.5, "words": 1.0}
 MEAN_SHRINK = 10  # ideas before the forum's mean counts in full
 WORDS_WEIGHT = 0.7  # words beside meaning when grouping
+KS_MOST = 40  # the most groups proposed when the team does not say how many
+SILHOUETTE_SAMPLE = 600  # ideas the silhouette of a cut is measured on
 SOFTNESS = 2.0  # the softmax's temperature: a clear first place reads ~0.8, not 0.999
 
 
@@ -79,29 +82,35 @@ class Board:
         return self.centred(self.vectors)
 
     @cached_property
-    def _tfidf(self) -> tuple[np.ndarray, dict[str, int], np.ndarray]:
-        """Rows of L2-normalised TF-IDF over the ideas' words (dense: a forum has a few
-        thousand ideas and words)."""
+    def _tfidf(self) -> tuple[sparse.csr_matrix, dict[str, int], np.ndarray]:
+        """Rows of L2-normalised TF-IDF over the ideas' words (sparse: a hall's ideas
+        use thousands of words, each idea a handful)."""
         vocabulary: dict[str, int] = {}
-        for ws in self.words:
+        for ws in [*self.words, *(t.label_words for t in self.themes)]:
             for w in ws:
-                vocabulary.setdefault(w, len(vocabulary))
-        for theme in self.themes:
-            for w in theme.label_words:
                 vocabulary.setdefault(w, len(vocabulary))
         df = np.zeros(len(vocabulary), dtype=np.float32)
         for ws in self.words:
             for w in set(ws):
                 df[vocabulary[w]] += 1
         idf = np.log((1 + len(self.words)) / (1 + df)) + 1
-        rows = np.zeros((len(self.words), len(vocabulary)), dtype=np.float32)
-        for i, ws in enumerate(self.words):
-            for w, count in Counter(ws).items():
-                rows[i, vocabulary[w]] = count * idf[vocabulary[w]]
-        return _unit_rows(rows), vocabulary, idf
+        data, columns, starts = [], [], [0]
+        for ws in self.words:
+            counts = Counter(ws)
+            weights = np.array([c * idf[vocabulary[w]] for w, c in counts.items()])
+            norm = float(np.linalg.norm(weights)) if len(weights) else 1.0
+            data.extend((weights / max(norm, 1e-9)).tolist())
+            columns.extend(vocabulary[w] for w in counts)
+            starts.append(len(data))
+        rows = sparse.csr_matrix(
+            (np.asarray(data, dtype=np.float32), np.asarray(columns, dtype=np.int64), starts),
+            shape=(len(self.words), len(vocabulary)),
+        )
+        return rows, vocabulary, idf
 
-    def word_rows(self) -> np.ndarray:
-        return self._tfidf[0]
+    def word_rows(self, rows: list[int] | None = None) -> sparse.csr_matrix:
+        matrix = self._tfidf[0]
+        return matrix if rows is None else matrix[rows]
 
     def words_vector(self, ws: tuple[str, ...] | list[str]) -> np.ndarray:
         _, vocabulary, idf = self._tfidf
@@ -110,6 +119,9 @@ class Board:
             if w in vocabulary:
                 row[vocabulary[w]] = count * idf[vocabulary[w]]
         return row
+
+    def word_sum(self, rows: list[int]) -> np.ndarray:
+        return np.asarray(self.word_rows(rows).sum(axis=0)).ravel()
 
 
 def _unit_rows(rows: np.ndarray) -> np.ndarray:
@@ -131,7 +143,7 @@ def rank_themes(board: Board, rows: list[int]) -> np.ndarray:
         return np.zeros((len(rows), len(themes)), dtype=np.float32)
     meaning = board.meaning[rows]
     names = board.centred(np.vstack([t.label_vector for t in themes]))
-    words = board.word_rows()[rows]
+    words = board.word_rows(rows)
     centres, word_docs = [], []
     nearest = np.zeros((len(rows), len(themes)), dtype=np.float32)
     for j, theme in enumerate(themes):
@@ -139,8 +151,7 @@ def rank_themes(board: Board, rows: list[int]) -> np.ndarray:
         if members:
             centre = board.meaning[members].mean(axis=0)
             sims = meaning @ board.meaning[members].T
-            for r, row in enumerate(rows):  # an idea is no evidence for itself
-                sims[r, [k for k, m in enumerate(members) if m == row]] = -1.0
+            sims[np.equal.outer(rows, members)] = -1.0  # an idea is no evidence for itself
             top = np.sort(sims, axis=1)[:, ::-1][:, :3]
             nearest[:, j] = np.where(top > -1.0, top, 0.0).mean(axis=1)
         else:
@@ -149,13 +160,13 @@ def rank_themes(board: Board, rows: list[int]) -> np.ndarray:
         centres.append(centre)
         doc = board.words_vector(theme.label_words) * 2
         if members:
-            doc = doc + board.word_rows()[members].sum(axis=0)
+            doc = doc + board.word_sum(members)
         word_docs.append(doc)
     combined = (
         WEIGHTS["name"] * _z(meaning @ names.T)
         + WEIGHTS["centre"] * _z(meaning @ _unit_rows(np.vstack(centres)).T)
         + WEIGHTS["nearest"] * _z(nearest)
-        + WEIGHTS["words"] * _z(words @ _unit_rows(np.vstack(word_docs)).T)
+        + WEIGHTS["words"] * _z(np.asarray(words @ _unit_rows(np.vstack(word_docs)).T))
     )
     combined = combined / SOFTNESS
     combined -= combined.max(axis=1, keepdims=True)
@@ -173,7 +184,11 @@ def similar(board: Board, row: int, most: int = 10) -> list[tuple[int, float]]:
 
 def duplicate_groups(board: Board) -> list[list[int]]:
     """Groups of two or more ideas making the same point, largest first."""
-    labels = _cut(board.vectors, 1.0 - SAME_POINT)
+    if len(board.ids) < 2:
+        return []
+    labels = fcluster(
+        _tree(board.vectors @ board.vectors.T), t=1.0 - SAME_POINT, criterion="distance"
+    )
     groups: dict[int, list[int]] = {}
     for row, label in enumerate(labels):
         groups.setdefault(int(label), []).append(row)
@@ -181,29 +196,53 @@ def duplicate_groups(board: Board) -> list[list[int]]:
     return sorted(found, key=lambda g: (-len(g), g[0]))
 
 
-def _cut(features: np.ndarray, distance: float) -> np.ndarray:
-    if len(features) < 2:
-        return np.ones(len(features), dtype=int)
-    return fcluster(_tree(features), t=distance, criterion="distance")
+def extend_duplicates(board: Board, groups: list[list[int]], new: list[int]) -> list[list[int]]:
+    """`groups` with the `new` rows added: each joins the group of its most alike other
+    idea when that says the same point. Cheaper than grouping again (one row of cosines
+    per new idea); `duplicate_groups` redoes it all."""
+    group_of = {m: n for n, g in enumerate(groups) for m in g}
+    grown = [list(g) for g in groups]
+    for row in new:
+        sims = board.vectors @ board.vectors[row]
+        sims[row] = -1.0
+        best = int(np.argmax(sims)) if len(sims) > 1 else row
+        if best == row or sims[best] < SAME_POINT:
+            continue
+        if best not in group_of:
+            group_of[best] = len(grown)
+            grown.append([best])
+        if row not in group_of:
+            group_of[row] = group_of[best]
+            grown[group_of[best]].append(row)
+    return sorted(grown, key=lambda g: (-len(g), g[0]))
 
 
-def _tree(features: np.ndarray) -> np.ndarray:
-    unit = _unit_rows(features.astype(np.float64))
-    distances = np.clip(1.0 - unit @ unit.T, 0.0, 2.0)
+def _tree(similarity: np.ndarray) -> np.ndarray:
+    distances = np.clip(1.0 - similarity.astype(np.float64), 0.0, 2.0)
     np.fill_diagonal(distances, 0.0)
     return linkage(squareform(distances, checks=False), method="average")
+
+
+def _grouping_similarity(board: Board, rows: list[int]) -> np.ndarray:
+    """Cosine of meaning and words side by side (each part a unit vector; an idea with
+    no words has meaning only)."""
+    meaning = board.meaning[rows]
+    words = board.word_rows(rows)
+    has_words = (np.asarray(words.getnnz(axis=1)) > 0).astype(np.float64)
+    norms = np.sqrt(1.0 + WORDS_WEIGHT**2 * has_words)
+    joint = meaning @ meaning.T + WORDS_WEIGHT**2 * np.asarray((words @ words.T).todense())
+    return joint / np.outer(norms, norms)
 
 
 def propose_groups(board: Board, rows: list[int], count: int | None = None) -> list[Group]:
     """Each of `rows` in exactly one proposed group, largest first, each with a name."""
     if not rows:
         return []
-    features = np.hstack([board.meaning[rows], WORDS_WEIGHT * board.word_rows()[rows]])
     if len(rows) < 3:
         labels = np.arange(1, len(rows) + 1) if count and count > 1 else np.ones(len(rows))
     else:
-        tree = _tree(features)
-        labels = _best_cut(tree, features, count)
+        similarity = _grouping_similarity(board, rows)
+        labels = _best_cut(_tree(similarity), similarity, count)
     groups: dict[int, list[int]] = {}
     for row, label in zip(rows, labels, strict=True):
         groups.setdefault(int(label), []).append(row)
@@ -211,18 +250,28 @@ def propose_groups(board: Board, rows: list[int], count: int | None = None) -> l
     return [_named(board, g, rows) for g in ordered]
 
 
-def _best_cut(tree: np.ndarray, features: np.ndarray, count: int | None) -> np.ndarray:
+def _best_cut(tree: np.ndarray, similarity: np.ndarray, count: int | None) -> np.ndarray:
     if count:
-        return fcluster(tree, t=min(count, len(features)), criterion="maxclust")
+        return fcluster(tree, t=min(count, len(similarity)), criterion="maxclust")
     from sklearn.metrics import silhouette_score
 
+    distances = np.clip(1.0 - similarity, 0.0, 2.0)
+    np.fill_diagonal(distances, 0.0)
     best, best_score = fcluster(tree, t=2, criterion="maxclust"), -2.0
-    unit = _unit_rows(features)
-    for k in range(2, min(40, len(features) // 2) + 1):
+    most = min(KS_MOST, len(similarity) // 2)
+    for k in [*range(2, min(12, most) + 1), *range(14, most + 1, 3)]:
         labels = fcluster(tree, t=k, criterion="maxclust")
         if len(set(labels)) < 2:
             continue
-        score = float(silhouette_score(unit, labels, metric="cosine"))
+        score = float(
+            silhouette_score(
+                distances,
+                labels,
+                metric="precomputed",
+                sample_size=min(len(labels), SILHOUETTE_SAMPLE),
+                random_state=0,
+            )
+        )
         if score > best_score:
             best, best_score = labels, score
     return best
