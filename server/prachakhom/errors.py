@@ -57,6 +57,11 @@ class PrachakhomError(Exception):
     def __repr__(self) -> str:
         return f"PrachakhomError({self.code.value!r}, {self.message!r})"
 
+    def __reduce__(self) -> tuple[type[PrachakhomError], tuple[Code, str]]:
+        # raised in a worker process, it comes back pickled; without this, unpickling
+        # fails and the process pool counts the job's refusal as a broken pool
+        return type(self), (self.code, self.message)
+
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code.value, "message": self.message}
 
