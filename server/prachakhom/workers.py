@@ -13,8 +13,10 @@ A job reads what it needs from Redis itself, so only its arguments (ids) and its
 
 - **Bounded.** At most `capacity` jobs run or wait; one more is refused at once with
   `unavailable` ("busy") instead of queueing behind an export.
-- **Cancelled when nobody waits.** A job still queued when its caller goes away (the
-  awaiting task is cancelled, or the HTTP client disconnects) is dropped before it runs.
+- **Cancelled when nobody waits.** A job waits here, not in the executor, until a process
+  is free; if its caller goes away first (the awaiting task is cancelled, or the HTTP
+  client disconnects) it is dropped unsent. One already running finishes unread, and a
+  file it wrote is deleted (`abandoned`); `scratch` is the folder for such files.
 - **A crash is survived.** A worker that dies (killed, out of memory) breaks the pool;
   the jobs it had are answered `unavailable`, a fresh pool replaces it, the server
   carries on, and `/healthz` counts the restart.
@@ -27,10 +29,13 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import shutil
+import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any, TypeVar
 
 from prometheus_client import Counter, Gauge
@@ -49,6 +54,7 @@ RESTARTS = Counter("prachakhom_worker_restarts_total", "Worker pools replaced af
 
 BUSY = "the server is busy with other heavy work; try again in a moment"
 CRASHED = "a worker process stopped and was restarted; try again"
+GONE = "the caller went away before the job's result"
 
 
 class WorkerPool:
@@ -60,12 +66,19 @@ class WorkerPool:
         self.capacity = max(1, capacity)
         self.restarts = 0
         self.last_crash: float | None = None
+        self.scratch = Path()  # a folder for the files jobs write, made by running()
         self._executor: ProcessPoolExecutor | None = None
-        self._jobs: set[Future[Any]] = set()
+        # a job is handed to the executor only when a process is free: the executor marks
+        # what sits in its call queue as running, and a running job can no longer be dropped
+        self._slots = asyncio.Semaphore(self.processes)
+        self._waiting = 0
+        self._running: set[Future[Any]] = set()
+        self._abandoned: dict[Future[Any], Callable[[Any], object]] = {}
 
     @contextlib.asynccontextmanager
     async def running(self, *, warm: Callable[[], Any] | None = None) -> AsyncIterator[None]:
         self._executor = self._new_executor()
+        self.scratch = Path(tempfile.mkdtemp(prefix="prachakhom-work-"))
         if warm is not None:  # each process loads what it needs before the first real job
             for _ in range(self.processes):
                 self._executor.submit(warm)
@@ -76,6 +89,7 @@ class WorkerPool:
             if executor is not None:
                 executor.shutdown(wait=False, cancel_futures=True)
                 _stop_processes(executor)
+            shutil.rmtree(self.scratch, ignore_errors=True)  # and what abandoned jobs left
 
     def _new_executor(self) -> ProcessPoolExecutor:
         # spawn, not fork: a fork would copy the server's event loop, sockets and threads
@@ -93,50 +107,94 @@ class WorkerPool:
         return [pid for pid, p in list(processes.items()) if p.is_alive()]
 
     def status(self) -> dict[str, Any]:
-        busy = sum(1 for f in list(self._jobs) if f.running())
         return {
             "processes": self.processes,
             "alive": len(self.pids()),
-            "busy": busy,
-            "queued": len(self._jobs) - busy,
+            "busy": len(self._running),
+            "queued": self._waiting,
             "capacity": self.capacity,
             "restarts": self.restarts,
             "last_crash": self.last_crash,
         }
 
-    async def run(self, job: Callable[..., T], *args: Any, request: Request | None = None) -> T:
+    async def run(
+        self,
+        job: Callable[..., T],
+        *args: Any,
+        request: Request | None = None,
+        abandoned: Callable[[T], object] | None = None,
+    ) -> T:
         """`job(*args)` in a worker process; its result. Refused at once when the pool is
         full; dropped if `request`'s client disconnects (or this task is cancelled) before
-        the job starts."""
+        the job starts. A job already running then finishes unread: `abandoned` gets its
+        result (to delete the file it wrote)."""
         name = getattr(job, "__name__", "job")
-        executor = self._executor
-        if executor is None:
+        if self._executor is None:
             raise PrachakhomError(Code.UNAVAILABLE, "the worker pool is not running")
-        if len(self._jobs) >= self.capacity:
+        if self._waiting + len(self._running) >= self.capacity:
             JOBS.labels(name, "busy").inc()
             raise PrachakhomError(Code.UNAVAILABLE, BUSY)
         try:
-            future = executor.submit(job, *args)
-        except (BrokenProcessPool, RuntimeError):  # broken, or shut down under us
-            self._replace(executor)
-            raise PrachakhomError(Code.UNAVAILABLE, CRASHED) from None
-        self._jobs.add(future)
-        QUEUED.set(len(self._jobs))
-        try:
-            result = await _first(asyncio.wrap_future(future), request)
-        except asyncio.CancelledError:
-            future.cancel()  # dropped if it has not started; a running job finishes unread
+            result = await _first(self._call(job, args, abandoned), request)
+        except (asyncio.CancelledError, CallerGone):
             JOBS.labels(name, "cancelled").inc()
             raise
         except BrokenProcessPool:
             JOBS.labels(name, "crashed").inc()
-            self._replace(executor)
             raise PrachakhomError(Code.UNAVAILABLE, CRASHED) from None
-        finally:
-            self._jobs.discard(future)
-            QUEUED.set(len(self._jobs))
+        except BaseException:
+            JOBS.labels(name, "failed").inc()
+            raise
         JOBS.labels(name, "done").inc()
         return result
+
+    async def _call(
+        self, job: Callable[..., T], args: tuple[Any, ...], abandoned: Callable[[T], object] | None
+    ) -> T:
+        self._waiting += 1
+        self._gauge()
+        try:
+            await self._slots.acquire()  # cancelled here, the job is dropped unsent
+        finally:
+            self._waiting -= 1
+            self._gauge()
+        executor = self._executor
+        try:
+            if executor is None:
+                raise RuntimeError("the worker pool has stopped")
+            future = executor.submit(job, *args)
+        except (BrokenProcessPool, RuntimeError):  # broken, or shut down under us
+            self._slots.release()
+            self._gauge()
+            if executor is not None:
+                self._replace(executor)
+            raise BrokenProcessPool from None
+        self._running.add(future)
+        self._gauge()
+        loop = asyncio.get_running_loop()
+        future.add_done_callback(lambda f: _call_soon(loop, self._finished, f))
+        try:
+            result = await asyncio.wrap_future(future)
+        except asyncio.CancelledError:
+            if abandoned is not None:
+                self._abandoned[future] = abandoned
+            raise
+        except BrokenProcessPool:
+            self._replace(executor)
+            raise
+        return result
+
+    def _finished(self, future: Future[Any]) -> None:
+        """The process is done with a job (or lost it): its slot is free again."""
+        self._running.discard(future)
+        self._slots.release()
+        self._gauge()
+        abandoned = self._abandoned.pop(future, None)
+        if abandoned is not None and not future.cancelled() and future.exception() is None:
+            abandoned(future.result())
+
+    def _gauge(self) -> None:
+        QUEUED.set(self._waiting + len(self._running))
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         """A fresh pool for a broken one (once, however many of its jobs report it)."""
@@ -150,8 +208,19 @@ class WorkerPool:
         self._executor = self._new_executor()
 
 
-async def _first(job: Awaitable[T], request: Request | None) -> T:
-    """The job's result, or CancelledError when the HTTP client has gone away first."""
+class CallerGone(PrachakhomError):
+    """The HTTP client went away before its job's result: nobody reads the answer, and a
+    refusal (unlike a CancelledError) does not reach the server's log as a crash."""
+
+    def __init__(self) -> None:
+        super().__init__(Code.UNAVAILABLE, GONE)
+
+    def __reduce__(self) -> tuple[type[CallerGone], tuple[()]]:
+        return type(self), ()
+
+
+async def _first(job: Coroutine[Any, Any, T], request: Request | None) -> T:
+    """The job's result, or CallerGone when the HTTP client has gone away first."""
     if request is None:
         return await job
     task = asyncio.ensure_future(job)
@@ -160,10 +229,18 @@ async def _first(job: Awaitable[T], request: Request | None) -> T:
         await asyncio.wait({task, gone}, return_when=asyncio.FIRST_COMPLETED)
     finally:
         gone.cancel()
+        if not task.done():  # the client went away, or this task is being cancelled
+            task.cancel()
+            task.add_done_callback(_retrieved)
     if not task.done():
-        task.cancel()
-        raise asyncio.CancelledError("the client went away")
+        raise CallerGone
     return task.result()
+
+
+def _retrieved(task: asyncio.Task[Any]) -> None:
+    """Nobody awaits a dropped job's task: read its end so asyncio does not warn of it."""
+    if not task.cancelled():
+        task.exception()
 
 
 async def _disconnected(request: Request) -> None:
@@ -171,6 +248,14 @@ async def _disconnected(request: Request) -> None:
         message = await request.receive()
         if message["type"] == "http.disconnect":
             return
+
+
+def _call_soon(
+    loop: asyncio.AbstractEventLoop, callback: Callable[..., object], *args: Any
+) -> None:
+    """From the executor's thread onto the loop; after shutdown there is no loop to tell."""
+    with contextlib.suppress(RuntimeError):
+        loop.call_soon_threadsafe(callback, *args)
 
 
 def _stop_processes(executor: ProcessPoolExecutor) -> None:
