@@ -4,13 +4,11 @@ live tallies (see `ledger` for the chain and the pseudonyms).
 The tallies and the ledger's end are read in one transaction (`Store.snapshot`), so an
 audit taken while the hall votes compares one moment with itself; publishing and
 recounting the ledger, pure CPU work (~20 µs an entry, mostly the chain's SHA-256 and the
-receipts), run in a worker thread so that ballots keep being acked."""
+receipts), run in a worker process (`report.jobs.audit`) so that ballots keep being acked."""
 
 from __future__ import annotations
 
 from typing import Any
-
-import anyio.to_thread
 
 from .ledger import RawEntry, Recount, publish, recount
 from .store.store import Store, TallyRead
@@ -37,13 +35,12 @@ def compare_with_live(
 
 
 async def audit(store: Store, meeting_id: str) -> dict[str, Any]:
-    """The recount from the ledger beside the live tallies, question by question."""
+    """The recount from the ledger beside the live tallies, question by question.
+    Seconds of CPU on a full hall: the server runs it in a worker process."""
     questions = [q.id for q, _ in await store.questions(meeting_id)]
     snapshot = await store.snapshot(meeting_id, questions)
     raw = await store.ledger(meeting_id, until=snapshot.ledger_end)
-    return await anyio.to_thread.run_sync(
-        audit_report, meeting_id, questions, snapshot.tallies, raw
-    )
+    return audit_report(meeting_id, questions, snapshot.tallies, raw)
 
 
 def audit_report(

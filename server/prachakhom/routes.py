@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import anyio.to_thread
 import orjson
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
-from . import auth, openapi, privacy, provisioning, recount
+from . import auth, openapi, privacy, provisioning
 from .auth import Principal, Role
 from .errors import Code, PrachakhomError
 from .meetings import BANGKOK
 from .methods import KINDS
 from .questions import check_text, parse_question
-from .report import document, formats
+from .report import formats, jobs
 from .results import read_breakdown, read_results, read_site
 from .services import UNAUTHORIZED, Services
 
@@ -361,29 +363,52 @@ async def purge_meeting(request: Request) -> Response:
 
 @api
 async def export(request: Request) -> Response:
-    """Any export format; rendering runs in a worker thread, off the event loop."""
+    """Any export format, built and rendered in a worker process (report/jobs.py): the
+    file it wrote is sent, then deleted."""
     m = request.path_params["meeting"]
     await require_role(request, m, Role.ORGANISER)
     services = services_of(request)
     await services.meeting(m)
     name = request.query_params.get("format", "json")
     formats.format_named(name)
-    doc = await document.build(
-        services.store,
+    written = await services.pool.run(
+        jobs.export,
         m,
-        min_group=services.settings.min_group,
-        thai_digits=services.settings.thai_digits,
+        name,
+        request.query_params.get("lang"),
+        services.settings.min_group,
+        services.settings.thai_digits,
+        str(services.pool.scratch),
+        request=request,
+        abandoned=_delete,
     )
-    language = formats.language_of(doc, request.query_params.get("lang"))
-    body = await anyio.to_thread.run_sync(formats.render, doc, name, language)
-    return Response(
-        body,
+    return SentOnce(
+        written.path,
         media_type=formats.FORMATS[name].media_type,
         headers={
-            "Content-Disposition": f'attachment; filename="{formats.filename(doc, name)}"',
+            "Content-Disposition": f'attachment; filename="{written.filename}"',
             "Cache-Control": "no-store",
+            "Accept-Ranges": "none",
         },
     )
+
+
+class SentOnce(FileResponse):
+    """A file written for this one answer: deleted once sent, or once sending failed (a
+    BackgroundTask would not run when the client goes away mid-download)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.path)
+
+
+def _delete(written: jobs.Written) -> None:
+    """An export whose organiser went away while it ran: nobody will fetch its file."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(written.path)
 
 
 @api
@@ -406,7 +431,7 @@ async def audit(request: Request) -> Response:
     await require_role(request, m, Role.ORGANISER)
     services = services_of(request)
     await services.meeting(m)
-    return Json(await recount.audit(services.store, m))
+    return Json(await services.pool.run(jobs.audit, m, request=request))
 
 
 # --- health and metrics ------------------------------------------------------------------

@@ -3,9 +3,10 @@
 `build` reads: the questions' tallies, their voters' records and the ledger's end in one
 transaction (`Store.snapshot`), then the ledger up to that end, so a document made while
 the hall votes adds up (its recount equals its tallies, and `verify` passes). The rest is
-pure (`from_snapshot`, `compose`) and runs in a worker thread: at 5,000 voters it is
-seconds of CPU, which on the event loop would hold every ballot's ack. The document is
-plain JSON (schema: schema.json), and every other format is rendered from it alone.
+pure (`from_snapshot`, `compose`). At 5,000 voters it is seconds of CPU, which on the
+event loop would hold every ballot's ack: the server calls `build` in a worker process
+(`jobs.export`), the CLI and tests may call it directly. The document is plain JSON
+(schema: schema.json), and every other format is rendered from it alone.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from collections import defaultdict
 from functools import partial
 from typing import Any
 
-import anyio.to_thread
 import orjson
 
 from .. import __version__
@@ -42,24 +42,23 @@ async def build(
     thai_digits: bool = False,
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
+    """The document of the meeting now. Seconds of CPU on a full hall: the server runs it
+    in a worker process (`jobs.export`)."""
     meeting = await store.meeting(meeting_id)
     if meeting is None:
         raise PrachakhomError(Code.NOT_FOUND, f"there is no meeting {meeting_id!r:.40}")
     questions = await store.questions(meeting_id)
     snapshot = await store.snapshot(meeting_id, [q.id for q, _ in questions], records=True)
     raw = await store.ledger(meeting_id, until=snapshot.ledger_end)
-    doc = await anyio.to_thread.run_sync(
-        partial(
-            from_snapshot,
-            meeting,
-            questions,
-            snapshot,
-            raw,
-            ideas=await store.ideas(meeting_id),
-            themes=await store.themes(meeting_id),
-            min_group=min_group,
-            now=now or dt.datetime.now(BANGKOK),
-        )
+    doc = from_snapshot(
+        meeting,
+        questions,
+        snapshot,
+        raw,
+        ideas=await store.ideas(meeting_id),
+        themes=await store.themes(meeting_id),
+        min_group=min_group,
+        now=now or dt.datetime.now(BANGKOK),
     )
     return doc | {"report": {"thai_digits": thai_digits}}
 
