@@ -339,7 +339,22 @@ SCHEMAS: dict[str, Schema] = {
         n=INT,
         final=BOOL,
     ),
-    "Health": obj(("ok", "redis", "time"), ok=BOOL, redis={"enum": ["ok", "down"]}, time=NUM),
+    "Health": obj(
+        ("ok", "redis", "time"),
+        ok=BOOL,
+        redis={"enum": ["ok", "down"]},
+        time=NUM,
+        workers=obj(
+            ("processes", "alive", "busy", "queued", "capacity", "restarts", "last_crash"),
+            processes=INT,
+            alive=INT,
+            busy=INT,
+            queued=INT,
+            capacity=INT,
+            restarts=INT,
+            last_crash={"type": ["number", "null"]},
+        ),
+    ),
 }
 
 
@@ -484,7 +499,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     ),
     Endpoint(
         "GET", f"{M}/audit", "Recount from the ledger beside the live tallies", ORGANISER,
-        answer=ref("Audit"), errors=MEETING,
+        answer=ref("Audit"), errors=(*MEETING, 503),
     ),
     Endpoint(
         "GET", f"{M}/export", "The meeting's report in one format", ORGANISER,
@@ -494,7 +509,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                                                        "svg"], "default": "json"}),
             Param("lang", {"type": "string", "enum": ["th", "en"]}),
         ),
-        errors=(400, *MEETING),
+        errors=(400, *MEETING, 503),
     ),
     Endpoint(
         "GET", f"{M}/receipts/{{receipt}}", "Is the ballot with this receipt in the ledger?",
@@ -529,7 +544,7 @@ STATUS_TEXT = {
     409: "conflict or question_not_open",
     422: "invalid_question or invalid_answer",
     429: "rate_limited",
-    503: "Redis does not answer",
+    503: "unavailable: Redis does not answer, or the worker pool is full or lost a process",
 }
 
 
