@@ -20,11 +20,13 @@ import { obtainSession, forgetSession } from "./session.js";
 import { startPage, statusBar } from "./ui.js";
 import { ResultsView, participationText, compareView } from "./results.js";
 import { BreakdownMatrix, breakdownNote } from "./breakdown.js";
+import { fitWords } from "./words.js";
 
 const IDEAS_ON_WALL = 12;
 const SITE_KEY = "pk.plenary.site";
 const SITE_EVERY_MS = 1000;
 const THEMES_ON_WALL = 12;
+const THEMES_AFTER_MS = 1000; // the wall reads the themes' tables and quotes again this long after a change
 const BREAKDOWN_EVERY_MS = 2000;
 
 const app = {
@@ -46,6 +48,8 @@ const app = {
   breakdown: null, // the last by= answer for the view on show
   breakdownView: null,
   breakdownTimer: null,
+  themeFacts: null, // theme id -> {tables, quotes} from GET …/themes?quotes=3
+  themesTimer: null,
 };
 
 /** `#site=<id>` in the address: remembered for this screen (`#site=` for all halls). */
@@ -105,6 +109,7 @@ async function onWelcome(welcome) {
   app.drawn = null;
   drawSitePicker();
   render();
+  if (app.view.view === "themes") scheduleThemes(0);
   try {
     const meeting = await api("GET", `/api/meetings/${app.meeting.id}`, { token: app.session.token });
     for (const q of meeting.questions) app.questions.set(q.id, { ...app.questions.get(q.id), ...q });
@@ -126,6 +131,7 @@ function onEvent(message) {
     case "plenary":
       app.view = message.view;
       app.drawn = null;
+      if (app.view.view === "themes") scheduleThemes(0);
       render();
       break;
     case "results":
@@ -147,7 +153,10 @@ function onEvent(message) {
       break;
     case "themes":
       app.themes = message.themes;
-      if (app.view.view === "themes") render();
+      if (app.view.view === "themes") {
+        render();
+        scheduleThemes(THEMES_AFTER_MS);
+      }
       break;
     default:
       break;
@@ -476,23 +485,95 @@ function drawIdeas(main) {
   );
 }
 
+// --- the themes wall ---------------------------------------------------------------------------
+
+/** Read the themes with how many tables raised each and three quotes, within `wait` ms. */
+function scheduleThemes(wait) {
+  if (app.themesTimer) return;
+  app.themesTimer = setTimeout(async () => {
+    try {
+      const { themes } = await api("GET", `/api/meetings/${app.meeting.id}/themes`, { token: app.session.token, query: { quotes: 3 } });
+      app.themeFacts = new Map(themes.filter((x) => Array.isArray(x.quotes)).map((x) => [x.id, { tables: x.tables, quotes: x.quotes.map((q) => q.text) }]));
+    } catch (err) {
+      console.warn("themes", errorText(err.code)); // the ideas this screen knows stand in
+      app.themeFacts ||= new Map();
+    } finally {
+      app.themesTimer = null;
+    }
+    if (app.view.view === "themes") render();
+  }, wait);
+}
+
+/** How many tables raised a theme and a few of its ideas: from the server's reading, else
+ * from the ideas this screen has seen. */
+function themeFacts(theme, ideas) {
+  const read = app.themeFacts?.get(theme.id);
+  if (read) return read;
+  const known = theme.ideas.map((id) => ideas.get(id)).filter(Boolean);
+  return { tables: new Set(known.map((i) => i.table)).size, quotes: known.slice(0, 3).map((i) => i.text) };
+}
+
+/** Columns and rows for n cards: as large as the screen allows. */
+function wallShape(n) {
+  if (n <= 2) return [n, 1];
+  if (n <= 4) return [2, 2];
+  if (n <= 6) return [3, 2];
+  if (n <= 9) return [3, 3];
+  return [4, 3];
+}
+
 function drawThemes(main) {
+  if (!app.themeFacts && !app.themesTimer) scheduleThemes(0);
   const ideas = new Map(app.ideas.map((i) => [i.id, i]));
-  const themes = [...app.themes].sort((a, b) => b.ideas.length - a.ideas.length).slice(0, THEMES_ON_WALL);
+  const facts = new Map(app.themes.map((theme) => [theme.id, themeFacts(theme, ideas)]));
+  const themes = [...app.themes]
+    .sort((a, b) => facts.get(b.id).tables - facts.get(a.id).tables || b.ideas.length - a.ideas.length)
+    .slice(0, THEMES_ON_WALL);
+  const [cols, rows] = wallShape(themes.length);
+  const source = app.themeFacts?.size ? "server" : "screen"; // where the tables and quotes come from
+  const wall = h("ul", { class: `theme-wall theme-wall-${cols}`, id: "theme-wall", "data-source": source, style: { gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${rows}, minmax(0, 1fr))` } },
+    themes.map((theme) => {
+      const { tables, quotes } = facts.get(theme.id);
+      return h("li", { class: "theme-card", "data-theme": theme.id, "data-tables": String(tables) },
+        h("p", { class: "theme-label", "data-text": pick(theme.label) }, pick(theme.label)),
+        h("p", { class: "theme-count" },
+          h("span", { class: "theme-tables", title: t("plenary.raised_by") }, t("plenary.theme_tables", { n: tables })),
+          h("span", { class: "theme-ideas-n" }, `· ${t("plenary.theme_ideas", { n: theme.ideas.length })}`)),
+        h("ul", { class: "theme-quotes" }, quotes.map((text) => h("li", { class: "theme-quote", "data-text": text }, text))));
+    }));
   main.append(
     h("div", { class: "pl-wall" },
       h("div", { class: "pl-q-head" },
         h("p", { class: "pl-status" }, t("plenary.themes_count", { n: app.themes.length })),
         h("h1", { class: "pl-prompt" }, t("plenary.themes_title"))),
-      themes.length
-        ? h("ul", { class: "theme-wall", id: "theme-wall" },
-            themes.map((theme) =>
-              h("li", { class: "theme-card", "data-theme": theme.id },
-                h("p", { class: "theme-label" }, pick(theme.label)),
-                h("p", { class: "theme-count" }, t("plenary.n_ideas", { n: theme.ideas.length })),
-                theme.ideas.slice(0, 3).map((id) => h("p", { class: "theme-sample" }, ideas.get(id)?.text || "")))))
-        : h("p", { class: "hidden-note" }, t("plenary.no_themes"))),
+      themes.length ? wall : h("p", { class: "hidden-note" }, t("plenary.no_themes"))),
   );
+  if (themes.length) document.fonts.ready.then(() => requestAnimationFrame(() => fitWall(wall)));
+}
+
+/** Names in two lines at most, and as many quotes as the card holds, each in two lines at
+ * most: cut between words (never inside one), with an ellipsis. */
+function fitWall(wall) {
+  for (const card of wall.querySelectorAll(".theme-card")) {
+    const label = card.querySelector(".theme-label");
+    fitWords(label, label.dataset.text, 2);
+    const box = card.querySelector(".theme-quotes");
+    const bottom = box.getBoundingClientRect().bottom + 0.5;
+    let full = false;
+    for (const quote of box.querySelectorAll(".theme-quote")) {
+      if (full) {
+        quote.remove();
+        continue;
+      }
+      fitWords(quote, quote.dataset.text, 2);
+      if (quote.getBoundingClientRect().bottom > bottom) fitWords(quote, quote.dataset.text, 1);
+      if (quote.getBoundingClientRect().bottom > bottom) {
+        quote.remove();
+        full = true;
+      }
+    }
+  }
+  wall.dataset.fitted = "true";
 }
 
 function drawText(main) {
