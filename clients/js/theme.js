@@ -289,6 +289,7 @@ function sync() {
   drawHead();
   drawFilters();
   drawSelection();
+  if (app.panel.tab === "groupings") app.groupings.update();
 }
 
 /** `desired` with the staying rows put back after the row that was before them. */
@@ -326,6 +327,7 @@ function setFilter(change) {
   drawHead();
   drawFilters();
   drawSelection();
+  app.groupings.update();
 }
 
 function drawHead() {

@@ -42,6 +42,7 @@ export class ThemePanel {
     for (const b of this.tabs) b.setAttribute("aria-selected", String(b.dataset.tab === name));
     this.themesPane.classList.toggle("hidden", name !== "themes");
     this.groupingsBox.classList.toggle("hidden", name !== "groupings");
+    if (name === "groupings") this.app.groupings?.update();
   }
 
   update() {
