@@ -437,13 +437,19 @@ async def shoot_all(s: Shooter, org: Api, m: str, codes: dict[str, Any], token: 
     for viewport in (LAPTOP, TABLET_LANDSCAPE):
         theme = await s.page(f"/app/theme.html#code={codes['theme']}", viewport)
         await online(theme)
-        await theme.wait_for_selector(".idea-pick")
-        picks = theme.locator(".idea-pick")
-        for i in range(min(2, await picks.count())):
-            await picks.nth(i).click()
-        await theme.locator('.theme-item [data-action="merge-pick"]').nth(0).click()
-        await theme.locator('.theme-item [data-action="merge-pick"]').nth(1).click()
+        await theme.wait_for_selector(".idea-row .sugg", timeout=60_000)  # the engine's suggestions
+        rows = theme.locator(".idea-row:not([hidden])")
+        await rows.nth(0).locator(".row-text").click()  # the keyboard's cursor
+        for i in (1, 3):
+            await rows.nth(i).locator('[data-act="pick"]').click()
+        await theme.fill("#new-theme", "การเข้าถึงบริการของผู้พิการ")
+        await theme.mouse.move(0, 0)
         await s.shot(theme, "theme")
+        if viewport is LAPTOP:
+            await theme.click("#tab-groupings")
+            await theme.click("#suggest-groups")
+            await theme.wait_for_selector(".proposal", timeout=60_000)
+            await s.shot(theme, "theme-groups")
 
 
 async def shoot_exports(s: Shooter, console: Any) -> None:
