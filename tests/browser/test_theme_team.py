@@ -349,3 +349,52 @@ async def test_the_themes_wall_shows_tables_and_quotes_uncut(
     assert any(quote["cut"] for card in found for quote in card["quotes"])
     # the server's count of tables: each theme's ideas come from four tables
     assert {card["tables"] for card in found} == {"4"}
+
+
+async def test_the_same_point_from_many_tables_and_suggested_groups_become_themes(
+    pages: Pages, meeting: Meeting
+) -> None:
+    same = "น้ำประปาไม่ไหลหลายวันแล้ว ชาวบ้านต้องซื้อน้ำใช้"
+    said = [(await send_ideas(meeting, table, [same]))[0] for table in (1, 2, 3)]
+    water = await make_theme(meeting, "น้ำประปา")
+    others = await send_ideas(
+        meeting,
+        4,
+        [
+            "ถนนเข้าหมู่บ้านเป็นหลุมเป็นบ่อ รถเสียบ่อย",
+            "ถนนลูกรังช่วงหน้าฝนเป็นโคลน เด็กไปโรงเรียนลำบาก",
+            "ไฟส่องสว่างในซอยดับ กลางคืนมืดมาก",
+            "ไฟถนนเสียหลายต้น ขอให้มาซ่อม",
+        ],
+    )
+    page = await pages.open(theme_page(meeting), LAPTOP)
+    await online(page)
+
+    # three tables said it: one row, and one tap files all three
+    group = page.locator('.idea-row.is-group[data-ideas="3"]')
+    await group.wait_for(timeout=60_000)
+    assert "3 โต๊ะพูดเรื่องนี้" in await group.locator(".dup-badge").inner_text()
+    assert await page.locator(".idea-row:not([hidden])", has_text=same).count() == 1
+    await group.locator(f'.sugg[data-theme="{water}"]').click()
+    await page.wait_for_selector(f'.theme-item[data-theme="{water}"][data-ideas="3"]')
+    saved = await meeting.organiser.call("GET", f"/api/meetings/{meeting.id}/themes")
+    assert sorted(saved["themes"][0]["ideas"]) == sorted(said)
+
+    # the engine proposes groups of the rest; one is renamed and accepted
+    await page.click("#tab-groupings")
+    await page.click("#suggest-groups")
+    card = page.locator(".proposal").first
+    await card.wait_for(timeout=60_000)
+    assert await card.locator(".proposal-name").input_value()  # a proposed name
+    await card.locator(".proposal-name").fill("โครงสร้างพื้นฐานในหมู่บ้าน")
+    listed = await card.locator(".proposal-ideas li").evaluate_all(
+        "(items) => items.map((li) => li.dataset.idea)"
+    )
+    await card.locator('[data-action="accept"]').click()
+    await page.wait_for_selector(
+        '#pane-themes .theme-label:text-is("โครงสร้างพื้นฐานในหมู่บ้าน")', state="attached"
+    )
+    assert await card.count() == 0 or await card.get_attribute("data-proposal") != "1"
+    saved = await meeting.organiser.call("GET", f"/api/meetings/{meeting.id}/themes")
+    made = next(t for t in saved["themes"] if t["label"] == "โครงสร้างพื้นฐานในหมู่บ้าน")
+    assert sorted(made["ideas"]) == sorted(listed) and set(listed) <= set(others)
