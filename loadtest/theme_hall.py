@@ -49,8 +49,9 @@ class HallOptions:
     seconds: float = 150.0
     voters: int = 5000  # phones; 0: the ideas alone
     screens: int = 5
-    rounds_alone: int = 2  # before the ideas, and as many after
-    rounds_with: int = 3  # during the ideas, each with an export
+    rounds_alone: int = 3  # before the ideas, and as many after
+    rounds_with: int = 5  # during the ideas, each with an export
+    export: bool = True  # the organiser's JSON export in each burst during the ideas
     export_delay: float = 0.3  # seconds into a burst when the export starts
     burst_seconds: float = 2.0
     filers: int = 4  # people of the theme team filing
@@ -156,7 +157,7 @@ class Hall:
         during = [q for q in questions if q["id"].startswith("with")]
         after = questions[opts.rounds_alone : opts.rounds_alone * 2]
         for q in before:
-            await self.ballot_round(q, export=False)
+            await self.ballot_round(q, loaded=False)
         filers = [asyncio.create_task(self.filer()) for _ in range(opts.filers)]
         cpu0 = self.sim.sampler.per_process("server")
         started = now()
@@ -164,12 +165,15 @@ class Hall:
         for n, q in enumerate(during):
             at = started + opts.seconds * (n + 1) / (len(during) + 1)
             await asyncio.sleep(max(0.0, at - now()))
-            await self.ballot_round(q, export=True)
+            await self.ballot_round(q, loaded=True)
         await stream
         suggested = await desk.all_of([i.idea for i in self.ideas if i.idea], opts.timeout)
         self.span = (started, now())
         root = next(iter(self.target.server_pids()), None)
         self.cpu_split = split_cpu(cpu0, self.sim.sampler.per_process("server"), self.span, root)
+        if self.cpu_split and self.ideas:  # the workers also ran the exports
+            workers = self.cpu_split["workers_percent"] / 100 * self.cpu_split["seconds"]
+            self.cpu_split["workers_cpu_ms_per_idea"] = round(workers * 1000 / len(self.ideas), 1)
         for task in filers:
             task.cancel()
         await asyncio.gather(*filers, return_exceptions=True)
@@ -178,7 +182,7 @@ class Hall:
             if found is not None and idea.t_ack is not None:
                 idea.suggest_s = max(0.0, found.t - idea.t_ack)
         for q in after:
-            await self.ballot_round(q, export=False)
+            await self.ballot_round(q, loaded=False)
         books = await self.books(questions) if questions else None
         return self.figures(suggested, desk.events, books)
 
@@ -219,8 +223,10 @@ class Hall:
             with contextlib.suppress(Exception):  # a refused filing is counted by its absence
                 await self.filing.file(idea, tag)
 
-    async def ballot_round(self, q: dict[str, Any], export: bool) -> None:
+    async def ballot_round(self, q: dict[str, Any], loaded: bool) -> None:
+        """One burst; `loaded`: while the ideas arrive (and with the export, if asked)."""
         sim = self.sim
+        export = loaded and self.opts.export
         reading = asyncio.create_task(self.export(q["id"])) if export else None
         await sim.question_round(q["id"], [q])
         if reading is not None:
@@ -230,7 +236,8 @@ class Hall:
         self.rounds.append(
             {
                 "question": q["id"],
-                "with_ideas_and_export": export,
+                "with_ideas": loaded,
+                "export": export,
                 "ack_ms": summary_ms(latencies),
                 "seconds": round(burst["t_acked"] - burst["t_start"], 3),
                 "window": (burst["t_start"], burst["t_acked"]),
@@ -268,7 +275,7 @@ class Hall:
     def figures(self, suggested: int, events: int, books: dict[str, Any] | None) -> dict[str, Any]:
         acked = [i for i in self.ideas if i.idea is not None]
         latencies = [i.suggest_s for i in acked if i.suggest_s is not None]
-        windows = [r["window"] for r in self.rounds if r["with_ideas_and_export"]]
+        windows = [r["window"] for r in self.rounds if r["with_ideas"]]
 
         def in_burst(i: HallIdea) -> bool:
             return any(a <= (i.t_ack or 0) <= b + 1.0 for a, b in windows)
@@ -353,7 +360,14 @@ def burst_comparison(rounds: list[dict[str, Any]]) -> dict[str, Any]:
         return [
             r["ack_ms"]["p99"]
             for r in rounds
-            if r["with_ideas_and_export"] is with_load and "p99" in r["ack_ms"]
+            if r["with_ideas"] is with_load and "p99" in r["ack_ms"]
+        ]
+
+    def others(with_load: bool) -> list[float | None]:
+        return [
+            r["resources"].get("others", {}).get("cpu_mean")
+            for r in rounds
+            if r["with_ideas"] is with_load
         ]
 
     alone, loaded = p99s(False), p99s(True)
@@ -362,6 +376,8 @@ def burst_comparison(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "ack_p99_ms_alone": alone,
         "ack_p99_ms_with": loaded,
+        "others_cpu_alone": others(False),  # other people's work on the machine, per round
+        "others_cpu_with": others(True),
         "median_alone": None if a is None else round(a, 1),
         "median_with": None if w is None else round(w, 1),
         "ratio": round(w / a, 3) if a and w else None,

@@ -127,7 +127,7 @@ def groupings_figures(data: IdeaFile, seeds: list[dict[str, Any]]) -> dict[str, 
             "ari_mean": replay.mean([r["ari"] for r in rows]),
             "ari": [r["ari"] for r in rows],
             "groups": [r["groups"] for r in rows],
-            "seconds": summary_ms(r["seconds"] for r in rows),
+            "ms": summary_ms(r["seconds"] for r in rows),
         }
 
     return {
@@ -289,7 +289,7 @@ def targets(body: dict[str, Any]) -> list[dict[str, Any]]:
                 b["ari_mean"],
                 _at_least(e["ari_mean"], TARGETS["ari"]),
             )
-        took = g["engine"]["auto"]["seconds"]
+        took = g["engine"]["auto"]["ms"]
         row(
             f"  groupings of {body['ideas']} ideas, ms p50 / max",
             "",
@@ -316,6 +316,8 @@ def targets(body: dict[str, Any]) -> list[dict[str, Any]]:
             _at_most(ms.get("p95"), 300),
         )
         row("hall: share of ideas with suggestions", "", ideas["suggested_share"])
+        others = h.get("cpu_during_ideas", {}).get("others", {}).get("cpu_mean")
+        row("  others' CPU during the ideas, % of a core", "", others)
         cpu = h.get("server_cpu_split", {})
         if cpu:
             row(
@@ -325,8 +327,9 @@ def targets(body: dict[str, Any]) -> list[dict[str, Any]]:
             )
         burst = h.get("burst")
         if burst:
+            what = "ideas + export" if h["options"]["export"] else "ideas, no export"
             row(
-                "hall: ballot ack p99 ms, alone / with ideas + export",
+                f"hall: ballot ack p99 ms, alone / with {what}",
                 "within 10 %",
                 f"{burst['median_alone']} / {burst['median_with']} (x{burst['ratio']})",
                 None,
@@ -335,7 +338,7 @@ def targets(body: dict[str, Any]) -> list[dict[str, Any]]:
     for span, figures in body.get("machine", {}).get("cpu_percent_of_a_core", {}).items():
         others = figures.get("others", {}).get("cpu_mean")
         row(f"  others' CPU during {span}, % of a core", "", others)
-    return rows  # fmt: skip
+    return rows
 
 
 def summary(console: Console, body: dict[str, Any]) -> None:
@@ -380,6 +383,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--hall-seconds", type=float, default=150.0)
     p.add_argument("--voters", type=int, default=5000, help="phones voting in the hall (0: none)")
     p.add_argument("--screens", type=int, default=5, help="plenary screens in the hall")
+    p.add_argument(
+        "--rounds-alone", type=int, default=3, help="ballot bursts before the ideas, and after (3)"
+    )
+    p.add_argument(
+        "--rounds-with", type=int, default=5, help="ballot bursts during the ideas, with an export"
+    )
+    p.add_argument(
+        "--no-hall-export",
+        dest="hall_export",
+        action="store_false",
+        help="no export in the bursts during the ideas (to tell the two loads apart)",
+    )
     p.add_argument("--url", help="a running server (http://host:port); default: start our own")
     p.add_argument("--admin-token", help="its admin token (with --url)")
     p.add_argument("--redis-url", help="its Redis (with --url): the hall's ledger check")
@@ -409,6 +424,9 @@ def settings_of(args: argparse.Namespace) -> Settings:
             screens=args.screens,
             seed=args.seed,
             timeout=args.timeout,
+            rounds_alone=args.rounds_alone,
+            rounds_with=args.rounds_with,
+            export=args.hall_export,
             progress=args.progress,
         ),
         url=args.url,

@@ -81,7 +81,7 @@ async def test_a_small_hall_times_suggestions_and_bursts(
     assert ideas["suggested_share"] == 1.0 and ideas["suggest_ms"]["n"] == 24
     assert 0 < ideas["filed"] <= 24 and ideas["themes_made"] >= 1
     rounds = body["hall"]["rounds"]
-    assert [r["with_ideas_and_export"] for r in rounds] == [False, True, False]
+    assert [r["with_ideas"] for r in rounds] == [False, True, False]
     assert all(r["ack_ms"]["n"] > 0 for r in rounds)
     (export,) = body["hall"]["exports"]
     assert export["adds_up"]
