@@ -19,7 +19,7 @@ from prachakhom.store import keys
 from .conftest import ADMIN, SMALL_MEETING, Meeting, Running, make_settings, run_server
 from .wire import snapshot, until
 
-CONTROL = ("question_opened", "question_closed", "plenary", "idea", "themes")
+CONTROL = ("question_opened", "question_closed", "plenary", "idea", "themes_changed")
 
 
 async def control_events(client: Client, until_seq: int, timeout: float = 10) -> list[tuple]:

@@ -190,7 +190,7 @@ async def test_screens_that_never_read_are_dropped_and_the_others_keep_up(
             assert len(room.clients) == SLOW + READING + len(tablets)
             assert SLOW_CONSUMERS._value.get() == slow_before
 
-            # now a flood of big events (the whole theme list, ~24 KB, to every screen),
+            # now a flood of big events (a theme with a ~2.8 KB name, to every screen),
             # and a ballot with each: the slow screens fall behind, the others must not
             themes = [
                 (await admin.call("POST", f"/api/meetings/{m}/themes", {"label": f"{i} {LABEL}"}))[

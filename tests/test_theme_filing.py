@@ -19,11 +19,9 @@ def themes() -> dict[str, dict[str, Any]]:
 
 
 def test_adding_and_removing_keeps_order_and_drops_repeats() -> None:
-    writes, theme = filing.file_ideas(
-        themes(), "ta", add=["4-d", "1-a", "4-d"], remove=["2-b"], move=False
-    )
-    assert theme["ideas"] == ["1-a", "4-d"]
-    assert writes == [theme]
+    done = filing.file_ideas(themes(), "ta", add=["4-d", "1-a", "4-d"], remove=["2-b"], move=False)
+    assert done.answer["ideas"] == ["1-a", "4-d"]
+    assert done.write == [done.answer] and done.delete == ()
 
 
 def test_an_idea_in_another_theme_is_a_conflict_naming_it() -> None:
@@ -35,18 +33,24 @@ def test_an_idea_in_another_theme_is_a_conflict_naming_it() -> None:
 
 
 def test_moving_takes_the_idea_from_the_other_theme() -> None:
-    writes, theme = filing.file_ideas(themes(), "ta", add=["3-c"], remove=[], move=True)
-    assert theme["ideas"] == ["1-a", "2-b", "3-c"]
-    assert {w["id"]: w["ideas"] for w in writes} == {"tb": [], "ta": ["1-a", "2-b", "3-c"]}
+    done = filing.file_ideas(themes(), "ta", add=["3-c"], remove=[], move=True)
+    assert done.answer["ideas"] == ["1-a", "2-b", "3-c"]
+    assert {w["id"]: w["ideas"] for w in done.write} == {"tb": [], "ta": ["1-a", "2-b", "3-c"]}
 
 
 def test_a_theme_written_whole_is_checked_the_same_way() -> None:
     with pytest.raises(filing.FilingConflict):
         filing.replace_theme(themes(), {"id": "tn", "label": "x", "ideas": ["1-a"]}, move=False)
-    writes, _ = filing.replace_theme(
-        themes(), {"id": "tn", "label": "x", "ideas": ["1-a"]}, move=True
-    )
-    assert {w["id"]: w["ideas"] for w in writes} == {"ta": ["2-b"], "tn": ["1-a"]}
+    done = filing.replace_theme(themes(), {"id": "tn", "label": "x", "ideas": ["1-a"]}, move=True)
+    assert {w["id"]: w["ideas"] for w in done.write} == {"ta": ["2-b"], "tn": ["1-a"]}
+
+
+def test_deleting_a_theme() -> None:
+    done = filing.delete_theme(themes(), "tb")
+    assert done.delete == ("tb",) and done.write == [] and done.answer == {"deleted": "tb"}
+    with pytest.raises(PrachakhomError) as caught:
+        filing.delete_theme(themes(), "tz")
+    assert caught.value.code == Code.NOT_FOUND
 
 
 def test_unknown_theme_and_ideas() -> None:
@@ -61,7 +65,7 @@ def test_unknown_theme_and_ideas() -> None:
     assert caught.value.code == Code.BAD_MESSAGE
 
 
-@pytest.mark.parametrize("label", ["", "   ", None, 7, "x" * 201, {"th": " "}, {}, []])
+@pytest.mark.parametrize("label", ["", "   ", None, 7, "x" * 1001, {"th": " "}, {}, []])
 def test_bad_labels_are_refused(label: Any) -> None:
     with pytest.raises(PrachakhomError) as caught:
         filing.check_label(label)

@@ -63,6 +63,15 @@ export class Board {
     return changed;
   }
 
+  /** The `themes_changed` event: themes written (whole) and ids deleted, merged in order. */
+  applyChanges(written = [], deleted = []) {
+    const gone = new Set(deleted);
+    const byId = new Map(written.map((t) => [t.id, t]));
+    const next = this.themes.filter((t) => !gone.has(t.id)).map((t) => byId.get(t.id) || t);
+    for (const t of written) if (!this.themeById.has(t.id) && !gone.has(t.id)) next.push(t);
+    return this.setThemes(next);
+  }
+
   /** One theme as an answer gave it (created, or ideas added or removed). */
   putTheme(theme) {
     const others = this.themes.filter((t) => t.id !== theme.id).map((t) => ({ ...t, ideas: (t.ideas || []).filter((i) => !theme.ideas.includes(i)) }));

@@ -151,6 +151,18 @@ function onEvent(message) {
       if (!app.ideas.some((i) => i.id === message.idea.id)) app.ideas.push(message.idea);
       if (app.view.view === "ideas") render();
       break;
+    case "themes_changed": {
+      const gone = new Set(message.deleted || []);
+      const written = new Map((message.themes || []).map((x) => [x.id, x]));
+      const kept = app.themes.filter((x) => !gone.has(x.id)).map((x) => written.get(x.id) || x);
+      const known = new Set(kept.map((x) => x.id));
+      app.themes = [...kept, ...(message.themes || []).filter((x) => !known.has(x.id) && !gone.has(x.id))];
+      if (app.view.view === "themes") {
+        render();
+        scheduleThemes(THEMES_AFTER_MS);
+      }
+      break;
+    }
     case "themes":
       app.themes = message.themes;
       if (app.view.view === "themes") {

@@ -200,8 +200,9 @@ function onEvent(message) {
       scheduleSync();
       scheduleBoard(BOARD_AFTER_IDEAS_MS);
     }
-  } else if (message.event === "themes") {
-    refreshIdeas(board.setThemes(message.themes));
+  } else if (message.event === "themes_changed" || message.event === "themes") {
+    const changed = message.event === "themes" ? board.setThemes(message.themes) : board.applyChanges(message.themes, message.deleted);
+    refreshIdeas(changed);
     scheduleSync();
     app.panel.update();
     app.groupings.update();

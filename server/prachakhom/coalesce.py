@@ -26,6 +26,7 @@ class Coalesced:
         shared = self._next.get(key)
         if shared is None:
             shared = asyncio.ensure_future(self._after(key, self._running.get(key), job, args))
+            shared.add_done_callback(_retrieved)  # its callers may all have gone
             self._next[key] = shared
         return await asyncio.shield(shared)  # one caller leaving does not cancel the others
 
@@ -45,3 +46,8 @@ class Coalesced:
         finally:
             if self._running.get(key) is me:
                 del self._running[key]
+
+
+def _retrieved(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()

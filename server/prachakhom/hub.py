@@ -41,7 +41,8 @@ AUDIENCE: dict[str, frozenset[Role]] = {
     "question_closed": ALL,
     "plenary": ALL,
     "idea": frozenset({Role.ORGANISER, Role.THEME, Role.DISPLAY}),  # the plenary idea wall
-    "themes": frozenset({Role.ORGANISER, Role.THEME, Role.DISPLAY}),
+    "themes": frozenset({Role.ORGANISER, Role.THEME, Role.DISPLAY}),  # no longer sent
+    "themes_changed": frozenset({Role.ORGANISER, Role.THEME, Role.DISPLAY}),
     "suggestions": frozenset({Role.ORGANISER, Role.THEME}),  # the engine's, for the team
     "results": frozenset({Role.ORGANISER, Role.DISPLAY}),
 }

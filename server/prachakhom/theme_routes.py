@@ -20,6 +20,7 @@ from .errors import Code, PrachakhomError
 from .questions import parse_question
 from .routes import Json, api, body_of, require_role, services_of
 from .services import Services
+from .store.store import ThemeChange
 from .themes import filing, jobs
 
 TEAM = (Role.ORGANISER, Role.THEME)
@@ -75,7 +76,7 @@ async def save_theme(request: Request) -> Response:
     move = body.get("move") is True
     new = {"id": "t" + auth.new_code().lower(), "at": int(time.time() * 1000), "ideas": []}
 
-    def change(themes: filing.Themes) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    def change(themes: filing.Themes) -> ThemeChange:
         if theme_id is not None and theme_id not in themes:
             raise PrachakhomError(Code.NOT_FOUND, f"no such theme: {theme_id!r:.40}")
         theme = dict(themes[theme_id] if theme_id else new)
@@ -113,10 +114,7 @@ async def file_ideas(request: Request) -> Response:
 async def delete_theme(request: Request) -> Response:
     services, m = await _team(request)
     t = request.path_params["theme"]
-    if t not in {x["id"] for x in await services.store.themes(m)}:
-        raise PrachakhomError(Code.NOT_FOUND, f"no such theme: {t!r:.40}")
-    await services.store.save_theme(m, None, delete=t)
-    return Json({"deleted": t})
+    return Json(await services.store.update_themes(m, lambda ts: filing.delete_theme(ts, t)))
 
 
 @api

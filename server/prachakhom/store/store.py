@@ -111,7 +111,13 @@ def _flat_codes(codes: Any) -> list[str]:
     return []
 
 
-ThemeChange = tuple[list[dict[str, Any]], dict[str, Any]]  # themes to write, the answer
+@dataclass(frozen=True)
+class ThemeChange:
+    """What one change of the themes writes and deletes, and the caller's answer."""
+
+    write: list[dict[str, Any]]
+    answer: Any
+    delete: tuple[str, ...] = ()
 
 
 def _loads(raw: str | bytes | None) -> Any:
@@ -423,20 +429,24 @@ class Store:
 
     async def update_themes(
         self, meeting_id: str, change: Callable[[dict[str, dict[str, Any]]], ThemeChange]
-    ) -> dict[str, Any]:
-        """Apply `change` (pure: the themes by id -> what to write) in one optimistic
-        transaction on the themes hash, retried if someone else wrote it meanwhile, so
-        two people filing at the same moment both land. Pushes one `themes` event."""
+    ) -> Any:
+        """Apply `change` (pure: the themes by id -> what to write and delete) in one
+        optimistic transaction on the themes hash, retried if someone else wrote it
+        meanwhile, so two people filing at the same moment both land. Pushes one
+        `themes_changed` event with the themes written and the ids deleted (not the whole
+        list: at hall scale that is 100 KiB, and every change is kept in the ledger)."""
         key = keys.themes(meeting_id)
         for _ in range(50):
             try:
                 async with self.redis.pipeline(transaction=True) as pipe:
                     await pipe.watch(key)
                     current = {t["id"]: t for t in (orjson.loads(r) for r in await pipe.hvals(key))}
-                    write, result = change(current)  # may raise: nothing written
+                    done = change(current)  # may raise: nothing written
                     pipe.multi()
-                    for theme in write:
+                    for theme in done.write:
                         pipe.hset(key, theme["id"], orjson.dumps(theme))
+                    if done.delete:
+                        pipe.hdel(key, *done.delete)
                     await pipe.execute()
                 break
             except WatchError:
@@ -446,8 +456,11 @@ class Store:
         else:
             raise PrachakhomError(Code.UNAVAILABLE, "the themes are changing too fast; retry")
         # the event's own WAITAOF covers the write above: the AOF is one log, fsynced in order
-        await self.emit(meeting_id, {"event": "themes", "themes": await self.themes(meeting_id)})
-        return result
+        await self.emit(
+            meeting_id,
+            {"event": "themes_changed", "themes": done.write, "deleted": list(done.delete)},
+        )
+        return done.answer
 
     async def idea_vectors(self, meeting_id: str, ids: Sequence[str]) -> list[str | None]:
         """Kept vectors of these ideas (themes/encoder.py), None where not encoded yet."""
@@ -463,21 +476,6 @@ class Store:
         if not ids:
             return []
         return [_loads(r) for r in await self.redis.hmget(keys.ideas(meeting_id), list(ids))]
-
-    async def save_theme(
-        self, meeting_id: str, theme: dict[str, Any] | None, delete: str | None = None
-    ) -> int:
-        """Create, update or delete a theme; every screen then gets the whole list."""
-        pipe = self.redis.pipeline(transaction=True)
-        if theme is not None:
-            pipe.hset(keys.themes(meeting_id), theme["id"], orjson.dumps(theme))
-        if delete is not None:
-            pipe.hdel(keys.themes(meeting_id), delete)
-        await self._run(pipe)
-        seq, _ = await self.emit(
-            meeting_id, {"event": "themes", "themes": await self.themes(meeting_id)}
-        )
-        return seq
 
     async def current_seq(self, meeting_id: str) -> int:
         return int(await self.redis.get(keys.seq(meeting_id)) or 0)

@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import Code, PrachakhomError
+from ..questions import MAX_TEXT
+from ..store.store import ThemeChange
 
 Themes = dict[str, dict[str, Any]]
-LABEL_MOST = 200
+LABEL_MOST = MAX_TEXT
 
 
 class FilingConflict(PrachakhomError):
@@ -76,8 +78,8 @@ def file_ideas(
     remove: list[str],
     move: bool,
     label: str | dict[str, str] | None = None,
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """(themes to write, the theme after) for adding and removing ideas of one theme."""
+) -> ThemeChange:
+    """The themes to write, and the theme after, for adding and removing ideas of one."""
     if theme_id not in themes:
         raise PrachakhomError(Code.NOT_FOUND, f"no such theme: {theme_id!r:.40}")
     theme = dict(themes[theme_id])
@@ -90,17 +92,22 @@ def file_ideas(
     gone = set(remove)
     kept = [i for i in theme.get("ideas", []) if i not in gone]
     theme["ideas"] = list(dict.fromkeys([*kept, *(i for i in add if i not in gone)]))
-    return [*writes, theme], theme
+    return ThemeChange([*writes, theme], theme)
 
 
-def replace_theme(
-    themes: Themes, theme: dict[str, Any], *, move: bool
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """(themes to write, the theme) for a theme written whole (create or update)."""
+def replace_theme(themes: Themes, theme: dict[str, Any], *, move: bool) -> ThemeChange:
+    """The themes to write for a theme written whole (created or updated)."""
     taken = holders(themes, theme.get("ideas", []), but=theme["id"])
     if taken and not move:
         raise FilingConflict(taken, themes)
-    return [*_release(themes, taken), theme], theme
+    return ThemeChange([*_release(themes, taken), theme], theme)
+
+
+def delete_theme(themes: Themes, theme_id: str) -> ThemeChange:
+    """A theme deleted: its ideas are unfiled again."""
+    if theme_id not in themes:
+        raise PrachakhomError(Code.NOT_FOUND, f"no such theme: {theme_id!r:.40}")
+    return ThemeChange([], {"deleted": theme_id}, delete=(theme_id,))
 
 
 def holders(themes: Themes, ideas: list[str], *, but: str) -> dict[str, str]:
