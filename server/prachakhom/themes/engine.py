@@ -89,21 +89,22 @@ class Board:
         for ws in [*self.words, *(t.label_words for t in self.themes)]:
             for w in ws:
                 vocabulary.setdefault(w, len(vocabulary))
-        df = np.zeros(len(vocabulary), dtype=np.float32)
+        columns, counts, starts = [], [], [0]
         for ws in self.words:
-            for w in set(ws):
-                df[vocabulary[w]] += 1
+            for w, count in Counter(ws).items():
+                columns.append(vocabulary[w])
+                counts.append(count)
+            starts.append(len(columns))
+        cols = np.asarray(columns, dtype=np.int64)
+        df = np.bincount(cols, minlength=len(vocabulary)).astype(np.float32)
         idf = np.log((1 + len(self.words)) / (1 + df)) + 1
-        data, columns, starts = [], [], [0]
-        for ws in self.words:
-            counts = Counter(ws)
-            weights = np.array([c * idf[vocabulary[w]] for w, c in counts.items()])
-            norm = float(np.linalg.norm(weights)) if len(weights) else 1.0
-            data.extend((weights / max(norm, 1e-9)).tolist())
-            columns.extend(vocabulary[w] for w in counts)
-            starts.append(len(data))
+        weights = np.asarray(counts, dtype=np.float32) * idf[cols]
+        per_row = np.diff(starts)
+        squares = np.append(weights**2, np.float32(0))  # an empty last row still has a start
+        norms = np.sqrt(np.add.reduceat(squares, starts[:-1])) if self.words else squares[:0]
+        norms = np.where(per_row > 0, norms, 1.0)  # an empty row's "sum" is not its own
         rows = sparse.csr_matrix(
-            (np.asarray(data, dtype=np.float32), np.asarray(columns, dtype=np.int64), starts),
+            (weights / np.repeat(np.maximum(norms, 1e-9), per_row), cols, starts),
             shape=(len(self.words), len(vocabulary)),
         )
         return rows, vocabulary, idf
