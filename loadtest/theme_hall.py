@@ -228,7 +228,10 @@ class Hall:
         sim = self.sim
         export = loaded and self.opts.export
         reading = asyncio.create_task(self.export(q["id"])) if export else None
+        cpu0, started = sim.sampler.per_process("server"), now()
         await sim.question_round(q["id"], [q])
+        root = next(iter(self.target.server_pids()), None)
+        cpu = split_cpu(cpu0, sim.sampler.per_process("server"), (started, now()), root)
         if reading is not None:
             await reading
         burst = sim.bursts[-1]
@@ -242,6 +245,7 @@ class Hall:
                 "seconds": round(burst["t_acked"] - burst["t_start"], 3),
                 "window": (burst["t_start"], burst["t_acked"]),
                 "resources": sim.sampler.between(burst["t_start"], burst["t_acked"]),
+                "server_cpu": cpu,  # the whole round: opening to the screens' final tally
             }
         )
 
