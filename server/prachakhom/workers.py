@@ -277,12 +277,25 @@ NICENESS = 10  # a worker yields the CPU to the event loop when both want it
 
 def _init_worker(redis_url: str) -> None:
     global _loop, _redis_url
-    with contextlib.suppress(OSError):
-        os.nice(NICENESS)  # on a shared machine the hall's acks come before an export
+    _yield_cpu()
     os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
     _redis_url = redis_url
     _loop = asyncio.new_event_loop()
     asyncio.set_event_loop(_loop)
+
+
+def _yield_cpu() -> None:
+    """Every thread of this worker at a lower priority, so that on a shared machine the
+    hall's acks come before an export or an encoding. Linux keeps a niceness per thread,
+    and numpy's BLAS threads were started before this runs (on import), so each thread
+    is set, not just this one; threads started later inherit it from the one that
+    starts them."""
+    tasks = Path("/proc/self/task")
+    threads = [int(t.name) for t in tasks.iterdir()] if tasks.is_dir() else [0]
+    for thread in threads:
+        with contextlib.suppress(OSError):
+            if os.getpriority(os.PRIO_PROCESS, thread) < NICENESS:
+                os.setpriority(os.PRIO_PROCESS, thread, NICENESS)
 
 
 def on_worker_loop(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -290,6 +303,7 @@ def on_worker_loop(coroutine: Coroutine[Any, Any, T]) -> T:
     Redis connections)."""
     if _loop is None:
         raise RuntimeError("not in a worker process: call _init_worker(redis_url) first")
+    _yield_cpu()  # threads a library started since (a BLAS pool made on first use)
     return _loop.run_until_complete(coroutine)
 
 
