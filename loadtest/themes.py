@@ -317,7 +317,7 @@ def targets(body: dict[str, Any]) -> list[dict[str, Any]]:
         )
         row("hall: share of ideas with suggestions", "", ideas["suggested_share"])
         others = h.get("cpu_during_ideas", {}).get("others", {}).get("cpu_mean")
-        row("  others' CPU during the ideas, % of a core", "", others)
+        row("  others' CPU during the ideas, % of a core", "", _percent(others))
         cpu = h.get("server_cpu_split", {})
         if cpu:
             row(
@@ -337,8 +337,12 @@ def targets(body: dict[str, Any]) -> list[dict[str, Any]]:
             )
     for span, figures in body.get("machine", {}).get("cpu_percent_of_a_core", {}).items():
         others = figures.get("others", {}).get("cpu_mean")
-        row(f"  others' CPU during {span}, % of a core", "", others)
+        row(f"  others' CPU during {span}, % of a core", "", _percent(others))
     return rows
+
+
+def _percent(value: float | None) -> str | None:
+    return None if value is None else f"{value:.1f}"
 
 
 def summary(console: Console, body: dict[str, Any]) -> None:
