@@ -5,17 +5,20 @@ proposed groups, the themes wall, and bad input that changes nothing."""
 from __future__ import annotations
 
 import asyncio
+import copy
 from typing import Any
 
 import orjson
 import pytest
 import redis.asyncio as aredis
 
+from prachakhom import embedded
 from prachakhom.client import Api, ClientError
 from prachakhom.store import keys
 from prachakhom.themes import encoder
 
-from .conftest import Meeting, make_settings, run_server
+from .conftest import ADMIN, SMALL_MEETING, Meeting, make_settings, run_server
+from .wire import close_code, raw_socket, recv, send
 
 IDEAS = [
     ("รถพยาบาลมาถึงช้ามาก หมู่บ้านอยู่ไกลจากโรงพยาบาล", 1),
@@ -265,3 +268,26 @@ async def test_a_facilitator_never_gets_suggestions(meeting: Meeting) -> None:
             break
     await tablet.close()
     await screen.close()
+
+
+async def test_storage_down_is_unavailable_not_a_crash(tmp_path: Any) -> None:
+    """Redis gone: the theme team's calls answer 503 unavailable (retry), not a 500, and
+    a socket's welcome closes with 1013 (try again later) after an `unavailable` error."""
+    with embedded.running(tmp_path / "valkey") as own:
+        async with run_server(make_settings(own, tmp_path)) as server:
+            async with Api(server.base, ADMIN) as admin:
+                created = await admin.create_meeting(copy.deepcopy(SMALL_MEETING))
+                m = created["id"]
+                joined = await admin.join(created["codes"]["theme"])
+                embedded.stop(own)
+                with pytest.raises(ClientError) as caught:
+                    await admin.call("POST", f"/api/meetings/{m}/themes/tx/ideas", {"add": ["1-a"]})
+                assert (caught.value.status, caught.value.code) == (503, "unavailable")
+                with pytest.raises(ClientError) as caught:
+                    await admin.call("GET", f"/api/meetings/{m}/ideas")
+                assert caught.value.status == 503
+            async with raw_socket(server.ws) as ws:
+                await send(ws, {"type": "hello", "token": joined["token"]})
+                answer = await recv(ws)
+                assert answer["type"] == "error" and answer["code"] == "unavailable"
+                assert await close_code(ws) == 1013

@@ -297,9 +297,14 @@ class Hub:
             room = self.rooms[meeting.id] = Room(meeting)
             try:
                 await self._load(room)
+            except BaseException:  # not half a room for the next socket: it loads again
+                self.rooms.pop(meeting.id, None)
+                raise
             finally:
                 room.ready.set()
         await room.ready.wait()
+        if self.rooms.get(meeting.id) is not room:  # its load failed while this one waited
+            raise ConnectionError("the meeting could not be loaded from storage")
         room.add(client)
         return room
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import os
 import time
 from collections.abc import Awaitable, Callable
@@ -11,6 +12,7 @@ from typing import Any
 
 import orjson
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from redis.exceptions import RedisError
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -25,7 +27,9 @@ from .questions import check_text, parse_question
 from .report import formats, jobs
 from .results import read_breakdown, read_results, read_site
 from .services import UNAUTHORIZED, Services
+from .store.store import UNAVAILABLE
 
+log = logging.getLogger("prachakhom.routes")
 MAX_BODY = 256 * 1024
 CONNECTED_WITHIN_MS = 60_000  # a table not heard from for longer shows as not connected
 PLENARY_VIEWS = ("question", "participation", "ideas", "themes", "compare", "breakdown", "text")
@@ -99,6 +103,9 @@ def api(handler: Handler) -> Handler:
             return await handler(request)
         except PrachakhomError as exc:
             return error_response(exc)
+        except (RedisError, OSError):  # a read that waited out the pool, or Redis down
+            log.warning("%s: storage did not answer", handler.__name__, exc_info=True)
+            return error_response(UNAVAILABLE)
 
     wrapped.__name__ = handler.__name__
     return wrapped

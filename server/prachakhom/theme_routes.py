@@ -42,6 +42,13 @@ async def _object(request: Request, what: str) -> dict[str, Any]:
     return body
 
 
+async def _known_ideas(services: Services, m: str, value: Any, what: str = "ideas") -> list[str]:
+    """The ids asked for, checked to exist (read by id: a hall has thousands of ideas)."""
+    wanted = filing.idea_ids(value, None, what)
+    found = await services.store.ideas_named(m, wanted)
+    return filing.idea_ids(wanted, {i for i, f in zip(wanted, found, strict=True) if f}, what)
+
+
 @api
 async def ideas(request: Request) -> Response:
     services, m = await _team(request)
@@ -70,9 +77,8 @@ async def save_theme(request: Request) -> Response:
     theme_id = body.get("id")
     if theme_id is not None and not isinstance(theme_id, str):
         raise PrachakhomError(Code.BAD_MESSAGE, "a theme's id is a text")
-    known = {i["id"] for i in await services.store.ideas(m)}
     label = filing.check_label(body.get("label")) if "label" in body or not theme_id else None
-    chosen = filing.idea_ids(body["ideas"], known) if "ideas" in body else None
+    chosen = await _known_ideas(services, m, body["ideas"]) if "ideas" in body else None
     move = body.get("move") is True
     new = {"id": "t" + auth.new_code().lower(), "at": int(time.time() * 1000), "ideas": []}
 
@@ -96,9 +102,8 @@ async def file_ideas(request: Request) -> Response:
     services, m = await _team(request)
     theme_id = request.path_params["theme"]
     body = await _object(request, "the filing")
-    known = {i["id"] for i in await services.store.ideas(m)}
-    add = filing.idea_ids(body.get("add", []), known, "add")
-    remove = filing.idea_ids(body.get("remove", []), known, "remove")
+    add = await _known_ideas(services, m, body.get("add", []), "add")
+    remove = await _known_ideas(services, m, body.get("remove", []), "remove")
     label = filing.check_label(body["label"]) if "label" in body else None
     move = body.get("move") is True
     theme = await services.store.update_themes(
@@ -140,7 +145,11 @@ async def suggest_groups(request: Request) -> Response:
     body = await _object(request, "the request")
     chosen = None
     if "ideas" in body:
-        chosen = filing.idea_ids(body["ideas"], {i["id"] for i in await services.store.ideas(m)})
+        if isinstance(body["ideas"], list) and len(body["ideas"]) > GROUPS_MOST_IDEAS:
+            raise PrachakhomError(
+                Code.BAD_MESSAGE, f"at most {GROUPS_MOST_IDEAS} ideas can be grouped at once"
+            )
+        chosen = await _known_ideas(services, m, body["ideas"])
         if len(chosen) > GROUPS_MOST_IDEAS:
             raise PrachakhomError(
                 Code.BAD_MESSAGE, f"at most {GROUPS_MOST_IDEAS} ideas can be grouped at once"

@@ -19,6 +19,7 @@ from collections.abc import Coroutine
 from functools import partial
 from typing import Any
 
+from redis.exceptions import RedisError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from . import closecodes, protocol
@@ -35,7 +36,7 @@ from .ratelimit import TokenBucket
 from .services import Services
 from .state import welcome_state
 from .store import keys
-from .store.store import Cast, record
+from .store.store import UNAVAILABLE, Cast, record
 
 log = logging.getLogger(__name__)
 REPLAY_MOST = 1000
@@ -83,6 +84,9 @@ class Session:
             await self._send_direct(_error(exc))
             await self.ws.close(closecodes.UNAUTHORIZED)
             return
+        except (RedisError, OSError):
+            await self._storage_down()
+            return
         client = self.client = Client(
             principal,
             self.codec,
@@ -90,19 +94,32 @@ class Session:
             self._overflowed,
             self._send_frame,
         )
-        room = await self.services.hub.enter(self.meeting, client)
+        try:
+            room = await self.services.hub.enter(self.meeting, client)
+        except (RedisError, OSError):
+            await self._storage_down()
+            return
         CONNECTIONS_BY(principal.role.value).inc()
         presence, table = self.services.presence, principal.table
         if table is not None:
             presence.connected(principal.meeting, table)
         try:
-            welcome_seq = await self._welcome(room, principal, hello.resume_from)
+            try:
+                welcome_seq = await self._welcome(room, principal, hello.resume_from)
+            except (RedisError, OSError):  # the pool waited out, or Redis is down
+                await self._storage_down()
+                return
             await self._serve(welcome_seq)
         finally:
             self.services.hub.leave(client)
             CONNECTIONS_BY(principal.role.value).dec()
             if table is not None:
                 presence.disconnected(principal.meeting, table)
+
+    async def _storage_down(self) -> None:
+        """Redis did not answer while the welcome was read: say so; the client retries."""
+        await self._send_direct(_error(UNAVAILABLE))
+        await self.ws.close(closecodes.TRY_AGAIN_LATER)
 
     async def _await_hello(self) -> Hello | None:
         timeout = self.services.settings.hello_timeout

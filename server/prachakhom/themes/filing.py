@@ -16,6 +16,7 @@ from ..store.store import ThemeChange
 
 Themes = dict[str, dict[str, Any]]
 LABEL_MOST = MAX_TEXT
+IDS_MOST = 10_000
 
 
 class FilingConflict(PrachakhomError):
@@ -61,10 +62,13 @@ def label_text(label: Any) -> str:
     return str(label)
 
 
-def idea_ids(value: Any, known: set[str], what: str = "ideas") -> list[str]:
+def idea_ids(value: Any, known: set[str] | None, what: str = "ideas") -> list[str]:
+    """A list of idea ids, each once; each one known (unless `known` is None)."""
     if not isinstance(value, list) or not all(isinstance(i, str) for i in value):
         raise PrachakhomError(Code.BAD_MESSAGE, f"{what} must be a list of idea ids")
-    unknown = [i for i in value if i not in known]
+    if len(value) > IDS_MOST:
+        raise PrachakhomError(Code.BAD_MESSAGE, f"at most {IDS_MOST} idea ids at once")
+    unknown = [] if known is None else [i for i in value if i not in known]
     if unknown:
         raise PrachakhomError(Code.NOT_FOUND, f"no such idea: {unknown[0]!r:.60}")
     return list(dict.fromkeys(value))
