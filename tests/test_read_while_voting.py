@@ -5,15 +5,35 @@ tallies, and an export taken mid-vote passes `verify` like one taken after the c
 from __future__ import annotations
 
 import asyncio
+import copy
 import itertools
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import orjson
+import pytest
 
+from prachakhom import embedded
+from prachakhom.client import Api
 from prachakhom.report.verify import verify
 
-from .conftest import Meeting
+from .conftest import ADMIN, SMALL_MEETING, Meeting, make_settings, run_server
 
 ROUNDS = 12
+PACE = 0.01  # seconds between one tablet's ballots: a steady stream, not a flood
+
+
+@pytest.fixture
+async def streaming(valkey: embedded.Embedded, tmp_path: Path) -> AsyncIterator[Meeting]:
+    """The small meeting on a server whose per-socket rate limit the tablets stay under:
+    at the default (120 at once, then 30 a second) their ballots came in lumps half a
+    second apart (the client waits that long after `rate_limited`), and a dozen quick
+    audits could all fall between two lumps."""
+    settings = make_settings(valkey, tmp_path, rate_burst=1_000, rate_per_second=1_000)
+    async with run_server(settings) as server, Api(server.base, ADMIN) as admin:
+        created = await admin.create_meeting(copy.deepcopy(SMALL_MEETING))
+        async with Api(server.base, created["organiser"]) as organiser:
+            yield Meeting(created["id"], created["codes"], organiser, server)
 
 
 async def vote_until(meeting: Meeting, stop: asyncio.Event) -> int:
@@ -32,6 +52,7 @@ async def vote_until(meeting: Meeting, stop: asyncio.Event) -> int:
             ack = await tablet.cast("q1", next(answers), seat=seat)
             assert ack["status"] in ("counted", "replaced"), ack
             sent += 1
+            await asyncio.sleep(PACE)
 
     try:
         await asyncio.gather(*(one(i) for i in range(len(tablets))))
@@ -41,7 +62,8 @@ async def vote_until(meeting: Meeting, stop: asyncio.Event) -> int:
     return sent
 
 
-async def test_audit_and_export_taken_mid_vote_each_add_up(meeting: Meeting) -> None:
+async def test_audit_and_export_taken_mid_vote_each_add_up(streaming: Meeting) -> None:
+    meeting = streaming
     await meeting.organiser.open(meeting.id, "q1")
     stop = asyncio.Event()
     voting = asyncio.create_task(vote_until(meeting, stop))
