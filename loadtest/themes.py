@@ -1,3 +1,5 @@
+# Size: the command, its flags and its summary table; the work is in theme_data,
+# theme_desk, theme_replay, theme_baseline and theme_hall.
 """python -m loadtest.themes [FILE]: measure the theme engine (loadtest/README.md, "The
 theme engine").
 

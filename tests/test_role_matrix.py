@@ -1,3 +1,4 @@
+# Size: the table of every caller x every endpoint is the point of this file: one place.
 """Every caller x every HTTP endpoint, and every caller x every socket message type.
 
 The expected outcomes come from the permission table of docs/protocol.md ("Who may call

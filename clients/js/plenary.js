@@ -1,3 +1,5 @@
+// Size: one view module per plenary view (question, compare, themes wall…) is the split; it
+// waits for issue #16's one-shape step so the views read the server's declared types.
 // The plenary display (1920×1080 and up, read from the back of the hall): whatever the
 // organiser puts on it (question with live results, participation, ideas, themes,
 // pre/post comparison, a text), a join QR, high contrast, no scrolling.

@@ -1,3 +1,6 @@
+// Size: the rows, the list, filing, notices, groupings and the theme panel are already
+// modules of their own (themerows, vlist, filing, notices, groupings, themepanel); what is
+// left here is the wiring of the screen's state to the socket and the keys.
 // The theme team's workbench, for a hall's worth of ideas (1,000–3,000 a round) and 5–10
 // people filing at once:
 //

@@ -1,3 +1,5 @@
+# Size: one row per endpoint, written by hand until issue #16 generates the schemas from
+# the declared message types.
 """The HTTP API described for machines: an OpenAPI 3.1 document built from one row per
 endpoint, served at `GET /api/openapi.json`.
 

@@ -1,3 +1,4 @@
+# Size: one function per screen and size; a list of screenshots, read top to bottom.
 """Screenshots of every screen at its sizes, in the Thai UI, into docs/screens/.
 
     .venv/bin/python -m tests.browser.screens [folder]

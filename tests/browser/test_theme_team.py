@@ -1,3 +1,4 @@
+# Size: the theme team's scenarios, each a whole workflow in one browser session.
 """The theme team's workbench and the plenary's themes wall, in real Chromium against the
 real server (its engine included) and a real Valkey: two people filing at once, a hall's
 worth of ideas, suggestions as they come, and theme cards read from the back of a hall."""

@@ -1,3 +1,5 @@
+# Size: issue #16 splits the store by aggregate (ballots, meetings, events, ideas and
+# themes, vectors) with its wire packing apart; until then the Redis code stays in one place.
 """The only code that talks to Redis. Key schema: keys.py; scripts: scripts.py."""
 
 from __future__ import annotations
