@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test lint format bench clean setup chromium system
+.PHONY: run test lint format bench clean setup chromium system axe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,22 @@ chromium:
 	  $$SUDO apt-get update -qq && \
 	  $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-thai-tlwg >/dev/null; }
 
+## axe-core for the accessibility tests, pinned by tests/browser/package-lock.json (npm ci:
+## the exact version, no other package). Node.js and npm come from Debian when missing.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "Installing Debian's nodejs and npm for axe-core"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
+axe: $(AXE)
+
 ## Install what the tests need, then run them all (lint included).
-test: $(STAMP) system chromium
+test: $(STAMP) system chromium $(AXE)
 	$(BIN)/ruff check server tests loadtest
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
@@ -52,7 +66,7 @@ format: $(STAMP)
 	$(BIN)/ruff format server tests loadtest
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis tests/browser/node_modules
 
 ## The full load test (loadtest/README.md): 5,000 phones + 500 tablets + 20 screens on one
 ## server process, the echo/Redis ceiling, the books; results/<time>/. More: BENCH_ARGS=...
