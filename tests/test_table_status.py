@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from prachakhom.client import Api, Client, ClientError
-from prachakhom.presence import Presence
+from prachakhom.presence import PHONE, Presence
 
 from .conftest import ADMIN, SMALL_MEETING, Meeting, make_settings, run_server
 
@@ -53,6 +53,7 @@ async def test_tables_show_connected_last_seen_and_seats_voted(meeting: Meeting)
         "table": 1,
         "site": "north",
         "connected": False,
+        "phones": False,
         "last_seen": None,
         "voted": {"q1": 0, "q2": 0},
     }
@@ -74,8 +75,11 @@ async def test_tables_show_connected_last_seen_and_seats_voted(meeting: Meeting)
     await phone.cast("q2", ["y", "z"])
     found = await until(
         lambda: status(organiser, m),
-        lambda f: all(row(f, t)["connected"] for t in (1, 2, 3)),
+        lambda f: all(row(f, t)["connected"] for t in (1, 2)) and row(f, 3)["phones"],
     )
+    # a phone alone is not the table: its tablet is what "connected" means
+    assert (row(found, 3)["connected"], row(found, 3)["phones"]) == (False, True)
+    assert row(found, 3)["last_seen"] is not None
     assert {r["table"]: r["voted"] for r in found["tables"]} == {
         1: {"q1": 2, "q2": 1},
         2: {"q1": 3, "q2": 0},
@@ -93,23 +97,31 @@ async def test_tables_show_connected_last_seen_and_seats_voted(meeting: Meeting)
     gone = await until(lambda: status(organiser, m), lambda f: not row(f, 1)["connected"])
     assert row(gone, 1)["last_seen"] >= row(found, 1)["last_seen"]
     assert row(gone, 1)["voted"] == {"q1": 2}
-    # two devices of one table: the table stays connected until both are gone
-    second = await meeting.seat(2, 1)
+    # two tablets of one table: the table stays connected until both are gone; a phone of
+    # it does not keep it connected
+    second = await meeting.table(2)
+    seat_phone = await meeting.seat(2, 1)
     await hands.close()
     await asyncio.sleep(1.5)
     assert row(await status(organiser, m), 2)["connected"]
     await second.close()
-    await until(lambda: status(organiser, m), lambda f: not row(f, 2)["connected"])
+    left = await until(lambda: status(organiser, m), lambda f: not row(f, 2)["connected"])
+    assert row(left, 2)["phones"]
+    await seat_phone.close()
     await phone.close()
+    await until(lambda: status(organiser, m), lambda f: not row(f, 3)["phones"])
 
 
 async def test_a_table_not_heard_from_for_a_minute_is_not_connected(meeting: Meeting) -> None:
     store = meeting.server.services.store
     now = int(time.time() * 1000)
-    await store.mark_seen({meeting.id: {1: (now - 61_000, True), 2: (now - 5_000, True)}})
+    marks = {"1": (now - 61_000, True), "2": (now - 5_000, True), "3:phone": (now - 2_000, True)}
+    await store.mark_seen({meeting.id: marks})
     found = await status(meeting.organiser, meeting.id)
     assert (row(found, 1)["connected"], row(found, 1)["last_seen"]) == (False, now - 61_000)
     assert row(found, 2)["connected"] is True
+    assert (row(found, 3)["connected"], row(found, 3)["phones"]) == (False, True)
+    assert row(found, 3)["last_seen"] == now - 2_000
 
 
 async def test_table_status_is_shared_by_every_server_process(valkey: Any, tmp_path: Path) -> None:
@@ -157,10 +169,10 @@ async def test_only_the_organiser_sees_table_status(meeting: Meeting, admin: Api
 
 class FakeStore:
     def __init__(self) -> None:
-        self.writes: list[dict[str, dict[int, tuple[int, bool]]]] = []
+        self.writes: list[dict[str, dict[str, tuple[int, bool]]]] = []
         self.fail = False
 
-    async def mark_seen(self, marks: dict[str, dict[int, tuple[int, bool]]]) -> None:
+    async def mark_seen(self, marks: dict[str, dict[str, tuple[int, bool]]]) -> None:
         if self.fail:
             raise ConnectionError("redis is down")
         self.writes.append(marks)
@@ -174,7 +186,7 @@ async def test_presence_writes_at_most_once_per_table_per_throttle() -> None:
     presence.connected("m1", 2)
     assert store.writes == []  # nothing is written by the socket handlers themselves
     await presence.flush()
-    assert store.writes == [{"m1": {1: (1_000_000, True), 2: (1_000_000, True)}}]
+    assert store.writes == [{"m1": {"1": (1_000_000, True), "2": (1_000_000, True)}}]
 
     for i in range(100):  # a burst of ballots from table 1 within the throttle
         now[0] = 1000.0 + i * 0.04
@@ -184,7 +196,7 @@ async def test_presence_writes_at_most_once_per_table_per_throttle() -> None:
     presence.active("m1", 1)
     presence.active("m1", 1)
     assert await presence.flush() == 1
-    assert store.writes[-1] == {"m1": {1: (1_005_500, True)}}
+    assert store.writes[-1] == {"m1": {"1": (1_005_500, True)}}
 
     # a second socket of table 2 leaves: still connected; the last one: disconnected
     presence.connected("m1", 2)
@@ -194,7 +206,7 @@ async def test_presence_writes_at_most_once_per_table_per_throttle() -> None:
     now[0] = 1006.0
     presence.disconnected("m1", 2)
     await presence.flush()
-    assert store.writes[-1] == {"m1": {2: (1_006_000, False)}}
+    assert store.writes[-1] == {"m1": {"2": (1_006_000, False)}}
 
     # Redis down: the marks wait for the next flush, newer ones winning
     store.fail = True
@@ -203,12 +215,18 @@ async def test_presence_writes_at_most_once_per_table_per_throttle() -> None:
         await presence.flush()
     store.fail = False
     await presence.flush()
-    assert store.writes[-1] == {"m2": {7: (1_006_000, True)}}
+    assert store.writes[-1] == {"m2": {"7": (1_006_000, True)}}
 
     # the heartbeat marks every live table again, so a quiet tablet stays "seen"
     now[0] = 1030.0
     await presence.flush()
-    assert store.writes[-1] == {"m1": {1: (1_030_000, True)}, "m2": {7: (1_030_000, True)}}
+    assert store.writes[-1] == {"m1": {"1": (1_030_000, True)}, "m2": {"7": (1_030_000, True)}}
+
+    # a phone of a seat is marked apart from its table's tablet
+    now[0] = 1031.0
+    presence.connected("m1", 3, PHONE)
+    await presence.flush()
+    assert store.writes[-1] == {"m1": {"3:phone": (1_031_000, True)}}
 
 
 # --- what a display may read of the results API -------------------------------------------

@@ -242,10 +242,11 @@ SCHEMAS: dict[str, Schema] = {
         now=INT,
         tables=arr(
             obj(
-                ("table", "connected", "last_seen", "voted"),
+                ("table", "connected", "phones", "last_seen", "voted"),
                 table=INT,
                 site={"type": ["string", "null"]},
                 connected=BOOL,
+                phones=BOOL,
                 last_seen=NULLABLE_INT,
                 voted={"type": "object", "additionalProperties": INT},
             )

@@ -1,7 +1,10 @@
 """Which tables are connected and when each was last heard from, kept in Redis.
 
     hello / ballot / tally / idea / disconnect --> Presence (a dict in this process)
-    flush task (once a second) --> one pipeline: HSET pk:{m}:seen table {at, connected}
+    flush task (once a second) --> one pipeline: HSET pk:{m}:seen field {at, connected}
+
+A table's tablet and its seats' phones are marked apart (field "12" and "12:phone"): the
+table counts as connected only while its tablet is; phones alone are told as such.
 
 The socket handlers only touch a dict: the hot ballot path makes no Redis call for it.
 Writes are throttled to one per table per `throttle` seconds in a process (a change of
@@ -22,9 +25,16 @@ from .store.store import Store
 
 log = logging.getLogger(__name__)
 
-Key = tuple[str, int]  # (meeting, table)
+TABLET = "tablet"
+PHONE = "phone"
+Key = tuple[str, int, str]  # (meeting, table, TABLET or PHONE)
 
 _NEVER = float("-inf")
+
+
+def seen_field(table: int, device: str) -> str:
+    """The field of pk:{m}:seen for a table's tablet ("12") or its phones ("12:phone")."""
+    return str(table) if device == TABLET else f"{table}:{device}"
 
 
 class Presence:
@@ -49,20 +59,20 @@ class Presence:
 
     # --- called by the socket sessions (no I/O) ------------------------------------------
 
-    def connected(self, meeting: str, table: int) -> None:
-        key = (meeting, table)
+    def connected(self, meeting: str, table: int, device: str = TABLET) -> None:
+        key = (meeting, table, device)
         self.live[key] = self.live.get(key, 0) + 1
         self._mark(key, True)
 
-    def active(self, meeting: str, table: int) -> None:
+    def active(self, meeting: str, table: int, device: str = TABLET) -> None:
         """A ballot, tally or idea from the table: marked at most once per throttle."""
-        key = (meeting, table)
+        key = (meeting, table, device)
         now = self.clock()
         if now - self.written.get(key, _NEVER) >= self.throttle:
             self._mark(key, key in self.live, now)
 
-    def disconnected(self, meeting: str, table: int) -> None:
-        key = (meeting, table)
+    def disconnected(self, meeting: str, table: int, device: str = TABLET) -> None:
+        key = (meeting, table, device)
         left = self.live.get(key, 0) - 1
         if left > 0:
             self.live[key] = left
@@ -89,9 +99,9 @@ class Presence:
         if not self.pending:
             return 0
         batch, self.pending = self.pending, {}
-        by_meeting: dict[str, dict[int, tuple[int, bool]]] = {}
-        for (meeting, table), mark in batch.items():
-            by_meeting.setdefault(meeting, {})[table] = mark
+        by_meeting: dict[str, dict[str, tuple[int, bool]]] = {}
+        for (meeting, table, device), mark in batch.items():
+            by_meeting.setdefault(meeting, {})[seen_field(table, device)] = mark
         try:
             await self.store.mark_seen(by_meeting)
         except Exception:

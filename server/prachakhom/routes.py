@@ -23,6 +23,7 @@ from .auth import Principal, Role
 from .errors import Code, PrachakhomError
 from .meetings import BANGKOK
 from .methods import KINDS
+from .presence import PHONE, TABLET, seen_field
 from .questions import check_text, parse_question
 from .report import formats, jobs
 from .results import read_breakdown, read_results, read_site
@@ -289,14 +290,16 @@ async def tables(request: Request) -> Response:
     now = int(time.time() * 1000)
     rows = []
     for table in range(1, meeting.table_count + 1):
-        mark = seen.get(table)
-        at = mark["at"] if mark else None
+        tablet = seen.get(seen_field(table, TABLET))
+        phones = seen.get(seen_field(table, PHONE))
+        marks = [mark["at"] for mark in (tablet, phones) if mark]
         rows.append(
             {
                 "table": table,
                 "site": meeting.site_of(table),
-                "connected": bool(mark and mark["connected"] and now - at <= CONNECTED_WITHIN_MS),
-                "last_seen": at,
+                "connected": _live(tablet, now),
+                "phones": _live(phones, now),
+                "last_seen": max(marks) if marks else None,
                 "voted": {q: voted[q].get(table, 0) for q in open_questions},
             }
         )
@@ -309,6 +312,11 @@ async def tables(request: Request) -> Response:
             "tables": rows,
         }
     )
+
+
+def _live(mark: dict[str, Any] | None, now: int) -> bool:
+    """Connected, and heard from within the last minute."""
+    return bool(mark and mark["connected"] and now - mark["at"] <= CONNECTED_WITHIN_MS)
 
 
 @api
@@ -328,7 +336,8 @@ async def check_view(services: Services, meeting_id: str, body: Any) -> dict[str
     view: dict[str, Any] = {"view": name}
     if name == "question":
         await services.question(meeting_id, str(body.get("question")))
-        view |= {"question": body["question"], "reveal": body.get("reveal", True) is not False}
+        reveal = await _reveal(services, meeting_id, body, [body["question"]])
+        view |= {"question": body["question"], "reveal": reveal}
     elif name == "compare":
         for key in ("pre", "post"):
             await services.question(meeting_id, str(body.get(key)))
@@ -338,7 +347,7 @@ async def check_view(services: Services, meeting_id: str, body: Any) -> dict[str
         by = await services.question(meeting_id, str(body.get("by")))
         if by.kind != "demographic" or by.id == question.id:
             raise PrachakhomError(Code.BAD_MESSAGE, "by must name another, demographic question")
-        reveal = body.get("reveal", True) is not False
+        reveal = await _reveal(services, meeting_id, body, [question.id, by.id])
         view |= {"question": question.id, "by": by.id, "reveal": reveal}
     elif name == "text":
         try:
@@ -346,6 +355,18 @@ async def check_view(services: Services, meeting_id: str, body: Any) -> dict[str
         except PrachakhomError as exc:
             raise PrachakhomError(Code.BAD_MESSAGE, exc.message) from None
     return view
+
+
+async def _reveal(
+    services: Services, meeting_id: str, body: dict[str, Any], shown: list[str]
+) -> bool:
+    """`reveal` as given; left out, the results show at once only when no question the
+    view shows is open: live standings reach the hall only when the organiser says so."""
+    given = body.get("reveal")
+    if given is not None:
+        return given is not False
+    states = await services.store.states(meeting_id)
+    return not any(states.get(q) == "open" for q in shown)
 
 
 @api

@@ -31,6 +31,7 @@ from .meetings import Meeting
 from .methods import kind_named
 from .metrics import BALLOTS, CONNECTIONS_BY, ERRORS
 from .origins import origin_allowed
+from .presence import PHONE, TABLET
 from .protocol import BallotMsg, Hello, IdeaMsg, PingMsg, TableTallyMsg
 from .ratelimit import TokenBucket
 from .services import Services
@@ -101,8 +102,9 @@ class Session:
             return
         CONNECTIONS_BY(principal.role.value).inc()
         presence, table = self.services.presence, principal.table
+        device = TABLET if principal.role == Role.FACILITATOR else PHONE
         if table is not None:
-            presence.connected(principal.meeting, table)
+            presence.connected(principal.meeting, table, device)
         try:
             try:
                 welcome_seq = await self._welcome(room, principal, hello.resume_from)
@@ -114,7 +116,7 @@ class Session:
             self.services.hub.leave(client)
             CONNECTIONS_BY(principal.role.value).dec()
             if table is not None:
-                presence.disconnected(principal.meeting, table)
+                presence.disconnected(principal.meeting, table, device)
 
     async def _storage_down(self) -> None:
         """Redis did not answer while the welcome was read: say so; the client retries."""
@@ -258,7 +260,8 @@ class Session:
     async def handle(self, message: protocol.ClientMessage) -> None:
         who = self.client.principal if self.client is not None else None
         if who is not None and who.table is not None and not isinstance(message, PingMsg):
-            self.services.presence.active(who.meeting, who.table)  # a dict write, no I/O
+            device = TABLET if who.role == Role.FACILITATOR else PHONE
+            self.services.presence.active(who.meeting, who.table, device)  # a dict write, no I/O
         if isinstance(message, BallotMsg):
             await self.on_ballot(message)
         elif isinstance(message, TableTallyMsg):

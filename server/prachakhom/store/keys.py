@@ -33,8 +33,9 @@ Per meeting (prefix pk:{m}:)
                                           voter's current ballot
     q:<q>:ids                    hash     ballot id -> first outcome (counted | replaced)
     q:<q>:tables                 hash     table -> voters counted from it (deleted at 0)
-    seen                         hash     table -> JSON {at: ms, connected: bool}: when a
-                                          socket of the table was last heard from
+    seen                         hash     table -> JSON {at: ms, connected: bool}: when the
+                                          table's tablet was last heard from; field
+                                          "<table>:phone" likewise for its seats' phones
                                           (presence.py; written at most once a second)
 
 A voter is `<table>:<seat>` for a seat ballot and `table:<table>` for a show of hands.

@@ -620,23 +620,25 @@ class Store:
 
     # --- table presence (presence.py) ------------------------------------------------
 
-    async def mark_seen(self, marks: dict[str, dict[int, tuple[int, bool]]]) -> None:
-        """Record tables as seen: meeting -> table -> (at in ms, connected). One round trip."""
+    async def mark_seen(self, marks: dict[str, dict[str, tuple[int, bool]]]) -> None:
+        """Record tables as seen: meeting -> field ("12" a tablet, "12:phone" its phones)
+        -> (at in ms, connected). One round trip."""
         pipe = self.redis.pipeline(transaction=False)
         for meeting_id, tables in marks.items():
             pipe.hset(
                 keys.seen(meeting_id),
                 mapping={
-                    str(table): orjson.dumps({"at": at, "connected": connected})
-                    for table, (at, connected) in tables.items()
+                    field: orjson.dumps({"at": at, "connected": connected})
+                    for field, (at, connected) in tables.items()
                 },
             )
         await pipe.execute()
 
-    async def seen(self, meeting_id: str) -> dict[int, dict[str, Any]]:
-        """table -> {at, connected}, for the tables ever seen."""
+    async def seen(self, meeting_id: str) -> dict[str, dict[str, Any]]:
+        """field ("12" a tablet, "12:phone" its phones) -> {at, connected}, for the
+        devices ever seen."""
         raw = await self.redis.hgetall(keys.seen(meeting_id))
-        return {int(t): orjson.loads(v) for t, v in raw.items()}
+        return {f: orjson.loads(v) for f, v in raw.items()}
 
     async def ledger(self, meeting_id: str, until: str = "+") -> list[tuple[str, dict[str, str]]]:
         """The whole ledger in order, up to and with the entry `until` (for the audit and
