@@ -238,7 +238,11 @@ CALLS: dict[tuple[str, str], tuple[Builder, int]] = {
     ("POST", f"{M}/questions/{{question}}/close"): (built(_close), 200),
     RESULTS: (fixed("GET", "/api/meetings/{m}/questions/q1/results"), 200),
     ("PUT", f"{M}/plenary"): (
-        fixed("PUT", "/api/meetings/{m}/plenary", {"view": "question", "question": "q1"}),
+        fixed(
+            "PUT",
+            "/api/meetings/{m}/plenary",
+            {"view": "question", "question": "q1", "reveal": True},  # open: reveal is explicit
+        ),
         200,
     ),
     ("GET", f"{M}/tables"): (fixed("GET", "/api/meetings/{m}/tables"), 200),
