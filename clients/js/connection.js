@@ -9,6 +9,8 @@
 // the server answers `duplicate` and never counts it twice). A reload or a restart of the
 // tablet loses nothing that was not acked: the next page load sends it again.
 
+import { setTimeZone } from "./i18n.js";
+
 export const SUBPROTOCOL = "prachakhom.v1.json";
 const KEPT_TYPES = new Set(["ballot", "table_tally", "idea"]);
 const RETRY_CODES = new Set(["unavailable", "rate_limited"]);
@@ -228,6 +230,7 @@ export class Connection {
     switch (message.type) {
       case "welcome":
         this.welcomed = true;
+        setTimeZone(message.state?.meeting?.time_zone);
         this.delay = 300;
         this.lastSeq = Math.max(this.lastSeq ?? 0, message.seq ?? 0);
         this.setStatus("online");

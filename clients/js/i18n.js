@@ -78,18 +78,57 @@ export function fmtPercent(share, digits = 0) {
   return fmtNumber(share, { style: "percent", maximumFractionDigits: digits });
 }
 
-/** Dates in Thai use the Buddhist Era (พ.ศ.), e.g. 21 พฤศจิกายน 2569. */
+// Times are the meeting's, never the device's: a tablet or a laptop set to another zone
+// still shows the hall's clock, as the exports do (the meeting's `time_zone`, an IANA name).
+const ZONE_KEY = "pk.time_zone";
+let zone = validZone(localStorage.getItem(ZONE_KEY)) || "Asia/Bangkok";
+
+function validZone(name) {
+  if (typeof name !== "string" || !name) return null;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return name;
+  } catch {
+    return null;
+  }
+}
+
+/** The meeting's time zone (from GET meeting or the welcome's state.meeting). */
+export function setTimeZone(name) {
+  const valid = validZone(name);
+  if (!valid || valid === zone) return;
+  zone = valid;
+  localStorage.setItem(ZONE_KEY, zone);
+}
+
+export function timeZone() {
+  return zone;
+}
+
+/** Does this device keep another clock than the meeting? Then times say their zone. */
+function foreignDevice() {
+  const own = new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const at = Date.UTC(2026, 0, 1);
+  const offset = (tz) => new Intl.DateTimeFormat("en-US", { timeZone: tz, hour: "numeric", hourCycle: "h23", minute: "numeric" }).format(at);
+  return own !== zone && offset(own) !== offset(zone);
+}
+
+/** Dates in Thai use the Buddhist Era (พ.ศ.), e.g. 21 พฤศจิกายน 2569; in the meeting's zone. */
 export function fmtDate(date, withTime = false) {
   const d = date instanceof Date ? date : new Date(date);
-  const options = { day: "numeric", month: "long", year: "numeric" };
-  if (withTime) Object.assign(options, { hour: "2-digit", minute: "2-digit" });
+  const options = { day: "numeric", month: "long", year: "numeric", timeZone: zone };
+  if (withTime) Object.assign(options, { hour: "2-digit", minute: "2-digit" }, foreignDevice() ? { timeZoneName: "short" } : {});
   const tag = lang === "th" ? "th-TH-u-ca-buddhist" : "en-GB";
   return new Intl.DateTimeFormat(tag, options).format(d);
 }
 
+/** Hours and minutes in the meeting's zone; named (e.g. "GMT+7") on a device whose own
+ * clock differs, so nobody reads a time as their own when it is the hall's. */
 export function fmtTime(date) {
   const d = date instanceof Date ? date : new Date(date);
-  return new Intl.DateTimeFormat(locale(), { hour: "2-digit", minute: "2-digit" }).format(d);
+  const options = { hour: "2-digit", minute: "2-digit", timeZone: zone };
+  if (foreignDevice()) options.timeZoneName = "short";
+  return new Intl.DateTimeFormat(locale(), options).format(d);
 }
 
 /** A protocol error code as a sentence for a person (English message as a last resort). */

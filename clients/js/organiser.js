@@ -5,7 +5,7 @@
 import { api, ApiError, qrImage, joinUrl, fetchFile, saveBlob } from "./api.js";
 import { Connection } from "./connection.js";
 import { $, h, clear, toast } from "./dom.js";
-import { t, pick, errorText, fmtNumber, fmtPercent, fmtTime, applyI18n, currentLang } from "./i18n.js";
+import { t, pick, errorText, fmtNumber, fmtPercent, fmtTime, applyI18n, currentLang, setTimeZone } from "./i18n.js";
 import { fragment, savedSession, saveSession, forgetSession, sessionLost } from "./session.js";
 import { startPage, statusBar } from "./ui.js";
 import { ResultsView, participationText } from "./results.js";
@@ -83,6 +83,7 @@ async function refresh(draw = true) {
   try {
     const m = await call("GET", `/api/meetings/${app.session.meeting}`);
     app.meeting = m;
+    setTimeZone(m.time_zone);
     app.questions = m.questions;
     app.codes = m.codes;
     app.plenary = m.plenary || app.plenary;

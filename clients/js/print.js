@@ -3,7 +3,7 @@
 
 import { api, qrImage, joinUrl } from "./api.js";
 import { $, h, clear } from "./dom.js";
-import { t, pick, fmtDate, errorText } from "./i18n.js";
+import { t, pick, fmtDate, errorText, setTimeZone } from "./i18n.js";
 import { savedSession } from "./session.js";
 import { startPage } from "./ui.js";
 
@@ -19,6 +19,7 @@ async function main() {
   }
   try {
     meeting = await api("GET", `/api/meetings/${session.meeting}`, { token: session.token });
+    setTimeZone(meeting.time_zone);
   } catch (err) {
     clear($("#main")).append(h("p", { class: "form-error" }, errorText(err.code, err.detail)));
     return;

@@ -9,7 +9,8 @@ from typing import Any
 from .errors import Code, PrachakhomError
 from .questions import Text, check_id, check_text
 
-BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")  # meetings' days (no DST)
+TIME_ZONE = "Asia/Bangkok"  # every meeting's clock: screens, receipts and exports alike
+BANGKOK = dt.timezone(dt.timedelta(hours=7), TIME_ZONE)  # meetings' days (no DST)
 MAX_TABLES = 2000
 MAX_SEATS = 50
 LANGUAGES = ("th", "en")
@@ -54,6 +55,11 @@ class Meeting:
             if table in site.tables:
                 return site.id
         return None
+
+    def public(self) -> dict[str, Any]:
+        """What clients read: the stored form plus the meeting's time zone (an IANA
+        name), so that every screen shows times as the exports do."""
+        return self.to_dict() | {"time_zone": TIME_ZONE}
 
     def to_dict(self) -> dict[str, Any]:
         return {

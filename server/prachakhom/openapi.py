@@ -88,6 +88,7 @@ SCHEMAS: dict[str, Schema] = {
         seat_codes=BOOL,
         date={"type": "string", "format": "date"},
         retain_until={"type": "string", "format": "date"},
+        time_zone={"type": "string", "description": "IANA name, e.g. Asia/Bangkok"},
     ),
     "MeetingInput": {
         "description": "A meeting and optionally its agenda; the scenario file's shape "

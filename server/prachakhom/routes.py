@@ -141,7 +141,7 @@ async def get_meeting(request: Request) -> Response:
     services = services_of(request)
     meeting = await services.meeting(m)
     questions = await services.store.questions(m)
-    body: dict[str, Any] = meeting.to_dict() | {
+    body: dict[str, Any] = meeting.public() | {
         "questions": [
             q.to_dict() | {"state": state}
             for q, state in questions

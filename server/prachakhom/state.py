@@ -21,7 +21,7 @@ async def welcome_state(store: Store, room: Room, principal: Principal) -> dict[
         if state == "open" or principal.role == Role.ORGANISER
     ]
     state: dict[str, Any] = {
-        "meeting": meeting.to_dict(),
+        "meeting": meeting.public(),
         "questions": questions,
         "plenary": room.plenary,
     }
