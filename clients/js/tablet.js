@@ -1,7 +1,9 @@
 // The facilitator's tablet: the table's seats, a ballot for each seat in turn, a quick
 // show of hands, table ideas, and the outbox (pending count and connection always shown).
 // Each acknowledged ballot's receipt code is shown small beside its seat, for the voter
-// to note down.
+// to note down. A whole seat's ballot fits the screen (1024×768, 1280×800, 768×1024)
+// without scrolling: the page never scrolls, the seats and the ballot are panels of their
+// own, and the save button sits at the ballot's foot (clients/css/tablet.css).
 
 import { Connection, Outbox, tokenKey } from "./connection.js";
 import { $, h, clear, uuid, toast } from "./dom.js";
@@ -167,7 +169,7 @@ function render() {
   const main = clear($("#main"));
   main.append(
     h("section", { class: "open-now", "aria-labelledby": "open-now-title" },
-      h("h2", { id: "open-now-title", class: "section-title" }, t("tablet.open_now")),
+      h("h2", { id: "open-now-title", class: "sr-only" }, t("tablet.open_now")),
       h("div", { id: "question-tabs", class: "question-tabs", role: "tablist" }),
       h("p", { id: "plenary-note", class: "plenary-note hidden" })),
     h("nav", { class: "modes", role: "tablist", "aria-label": t("tablet.modes") },
@@ -200,7 +202,7 @@ function drawTabs() {
   for (const q of app.questions.values()) {
     const b = h(
       "button",
-      { type: "button", role: "tab", class: "question-tab", "data-question": q.id, "aria-selected": String(q.id === app.current) },
+      { type: "button", role: "tab", class: "question-tab", "data-question": q.id, "aria-selected": String(q.id === app.current), title: pick(q.prompt) },
       h("span", { class: "kind-chip" }, kindName(q.kind)),
       h("span", { class: "question-tab-text" }, pick(q.prompt)),
     );
@@ -211,6 +213,7 @@ function drawTabs() {
     });
     tabs.append(b);
   }
+  tabs.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: "nearest", inline: "nearest" });
 }
 
 function drawPlenaryNote() {
@@ -239,9 +242,12 @@ function drawWorkspace() {
 function drawVote(space, q) {
   space.append(
     h("div", { class: "seats-panel card" },
-      h("h2", { class: "section-title" }, t("tablet.seats")),
+      h("div", { class: "seats-head" },
+        h("h2", { class: "section-title" }, t("tablet.seats")),
+        h("p", { id: "seat-summary", class: "seat-summary", "aria-live": "polite" },
+          h("span", { id: "seat-voted", class: "seat-count" }),
+          h("span", { id: "seat-pending", class: "seat-count seat-count-pending" }))),
       h("div", { id: "seats", class: "seats", role: "group", "aria-label": t("tablet.seats") }),
-      h("p", { id: "seat-summary", class: "counter" }),
       h("ul", { class: "legend" },
         h("li", {}, h("span", { class: "dot dot-voted" }), t("tablet.legend_voted")),
         h("li", {}, h("span", { class: "dot dot-pending" }), t("tablet.legend_pending")),
@@ -257,35 +263,45 @@ function drawSeats() {
   const box = $("#seats");
   if (!box) return;
   const q = app.current;
-  clear(box);
-  let done = 0;
-  for (let s = 1; s <= seatsCount(); s++) {
-    const status = seatStatus(q, s);
-    if (status !== "todo") done += 1;
-    const b = h(
-      "button",
-      {
-        type: "button",
-        class: `seat seat-${status}`,
-        "data-seat": String(s),
-        "data-status": status,
-        "aria-pressed": String(s === app.seat),
-        "aria-label": `${t("tablet.seat_n", { n: s })}: ${t(`tablet.status_${status}`)}`,
-      },
-      h("span", { class: "seat-number" }, String(s)),
-      h("span", { class: "seat-mark", "aria-hidden": "true" }, status === "voted" ? "✓" : status === "pending" ? "…" : ""),
-    );
-    b.addEventListener("click", () => {
-      app.seat = s;
-      app.draft = null;
-      drawSeats();
-      drawBallot(app.questions.get(app.current));
-    });
-    box.append(b);
+  const n = seatsCount();
+  // the buttons stay (a keyboard's focus on a seat survives an ack); only their state changes
+  if (box.childElementCount !== n || box.dataset.question !== q) {
+    clear(box).append(...Array.from({ length: n }, (_, i) => seatButton(i + 1)));
+    box.dataset.question = q;
   }
+  const count = { voted: 0, pending: 0, todo: 0 };
+  for (const b of box.children) {
+    const s = Number(b.dataset.seat);
+    const status = seatStatus(q, s);
+    count[status] += 1;
+    b.className = `seat seat-${status}`;
+    b.dataset.status = status;
+    b.setAttribute("aria-pressed", String(s === app.seat));
+    b.setAttribute("aria-label", `${t("tablet.seat_n", { n: s })}: ${t(`tablet.status_${status}`)}`);
+    b.querySelector(".seat-mark").textContent = status === "voted" ? "✓" : status === "pending" ? "…" : "";
+  }
+  // voted = acknowledged by the server; a ballot still in the outbox is only pending
   const summary = $("#seat-summary");
-  if (summary) summary.textContent = t("tablet.voted_of", { n: done, seats: seatsCount() });
+  if (summary) {
+    summary.dataset.voted = String(count.voted);
+    summary.dataset.pending = String(count.pending);
+    $("#seat-voted").textContent = t("tablet.voted_of", { n: count.voted, seats: n });
+    $("#seat-pending").textContent = count.pending ? t("tablet.pending_n", { n: count.pending }) : "";
+  }
   drawSeatReceipts();
+}
+
+function seatButton(s) {
+  const b = h("button", { type: "button", class: "seat", "data-seat": String(s) },
+    h("span", { class: "seat-number" }, String(s)),
+    h("span", { class: "seat-mark", "aria-hidden": "true" }));
+  b.addEventListener("click", () => {
+    app.seat = s;
+    app.draft = null;
+    drawSeats();
+    drawBallot(app.questions.get(app.current));
+  });
+  return b;
 }
 
 // --- receipts: one code per acknowledged ballot, for the voter to note --------------------
@@ -360,14 +376,15 @@ function drawBallot(q) {
   const status = seatStatus(q.id, app.seat);
   const form = h(
     "form",
-    { class: "ballot-form", id: "ballot-form" },
-    h("p", { class: "last-receipt hidden", id: "last-receipt", role: "status" }),
+    { class: "ballot-form", id: "ballot-form", "data-question": q.id, "data-kind": q.kind, "data-seat": String(app.seat), "aria-labelledby": "ballot-seat ballot-prompt" },
     h("div", { class: "ballot-head" },
-      h("span", { class: "seat-badge" }, t("tablet.seat_n", { n: app.seat })),
+      h("span", { class: "seat-badge", id: "ballot-seat" }, t("tablet.seat_n", { n: app.seat })),
+      h("h3", { class: "prompt", id: "ballot-prompt" }, pick(q.prompt))),
+    h("div", { class: "ballot-meta" },
       status === "voted" ? h("span", { class: "pill pill-online" }, t("tablet.already_voted")) : null,
       status === "pending" ? h("span", { class: "pill pill-warn" }, t("tablet.status_pending")) : null,
-      h("span", { class: "seat-receipt hidden", id: "ballot-receipt" })),
-    h("h3", { class: "prompt" }, pick(q.prompt)),
+      h("span", { class: "seat-receipt hidden", id: "ballot-receipt" }),
+      h("p", { class: "last-receipt hidden", id: "last-receipt", role: "status" })),
     control.el,
     h("div", { class: "form-actions" }, submit),
   );
@@ -375,12 +392,15 @@ function drawBallot(q) {
     event.preventDefault();
     const answer = control.value();
     if (answer === null) return;
+    const byKeyboard = form.contains(document.activeElement) && document.activeElement.matches(":focus-visible");
     app.conn.send({ type: "ballot", id: uuid(), question: q.id, answer, seat: app.seat });
     app.draft = null;
     app.seat = nextSeat(q.id, app.seat);
     drawSeats();
     drawBallot(q);
-    if (panel.getBoundingClientRect().top < 0) panel.scrollIntoView({ block: "start" });
+    // the next seat's ballot from its head; the page itself never scrolls (tabs stay in view)
+    panel.scrollTop = 0;
+    if (byKeyboard) panel.querySelector(".choices button:not(:disabled), .scale button")?.focus({ preventScroll: true });
   });
   clear(panel).append(form);
   drawBallotReceipt();
