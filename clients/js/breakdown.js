@@ -106,23 +106,27 @@ export class BreakdownMatrix {
     });
     this.grid = grid;
     this.rowCount = rowCount;
-    grid.append(h("div", { class: "bd-corner", role: "columnheader" }));
+    // ARIA rows around the cells (a table needs them); display: contents keeps each cell
+    // placed on the grid itself
+    const rows = Array.from({ length: rowCount + 1 }, () => h("div", { role: "row", style: { display: "contents" } }));
+    grid.append(...rows);
+    rows[0].append(h("div", { class: "bd-corner", role: "columnheader" }));
     m.columns.forEach((c, i) => {
       const n = h("span", { class: "bd-n" });
       this.heads.set(c.id, n);
-      grid.append(
+      rows[0].append(
         h("div", { class: `bd-head ${c.everyone ? "is-everyone" : ""} ${c.suppressed ? "is-suppressed" : ""}`, role: "columnheader", "data-group": c.id, style: { gridColumn: String(i + 2), gridRow: "1" } },
           h("span", { class: "bd-group" }, c.label), n),
       );
     });
     m.rows.forEach((r, j) => {
-      grid.append(h("div", { class: "bd-option", role: "rowheader", "data-option": r.id, style: { gridColumn: "1", gridRow: String(j + 2) } }, h("span", {}, r.label)));
+      rows[j + 1].append(h("div", { class: "bd-option", role: "rowheader", "data-option": r.id, style: { gridColumn: "1", gridRow: String(j + 2) } }, h("span", {}, r.label)));
     });
-    if (m.scale) grid.append(h("div", { class: "bd-option bd-mean-label", role: "rowheader", style: { gridColumn: "1", gridRow: String(rowCount + 1) } }, h("span", {}, t("plenary.mean"))));
+    if (m.scale) rows[rowCount].append(h("div", { class: "bd-option bd-mean-label", role: "rowheader", style: { gridColumn: "1", gridRow: String(rowCount + 1) } }, h("span", {}, t("plenary.mean"))));
     m.columns.forEach((c, i) => {
       const column = String(i + 2);
       if (c.suppressed) {
-        grid.append(
+        rows[1].append(
           h("div", { class: "bd-suppressed", role: "cell", "data-group": c.id, style: { gridColumn: column, gridRow: `2 / span ${rowCount}` } },
             h("span", {}, t("plenary.too_few"))),
         );
@@ -134,12 +138,12 @@ export class BreakdownMatrix {
         const el = h("div", { class: `bd-cell ${c.everyone ? "is-everyone" : ""}`, role: "cell", "data-group": c.id, "data-option": r.id, style: { gridColumn: column, gridRow: String(j + 2) } },
           h("span", { class: "bd-track" }, fill), pct);
         this.cells.set(`${c.id}|${r.id}`, { el, fill, pct });
-        grid.append(el);
+        rows[j + 1].append(el);
       });
       if (m.scale) {
         const mean = h("span", { class: "bd-mean" });
         this.means.set(c.id, mean);
-        grid.append(h("div", { class: `bd-cell bd-mean-cell ${c.everyone ? "is-everyone" : ""}`, role: "cell", "data-group": c.id, style: { gridColumn: column, gridRow: String(rowCount + 1) } }, mean));
+        rows[rowCount].append(h("div", { class: `bd-cell bd-mean-cell ${c.everyone ? "is-everyone" : ""}`, role: "cell", "data-group": c.id, style: { gridColumn: column, gridRow: String(rowCount + 1) } }, mean));
       }
     });
     clear(this.mount).append(grid);

@@ -26,14 +26,11 @@ function optionButton(option, extra = {}) {
 
 function single(question, previous, onChange) {
   let chosen = typeof previous === "string" ? previous : null;
-  const buttons = question.options.map((o) => optionButton(o, { role: "radio" }));
-  const el = h("div", { class: "choices", role: "radiogroup" }, buttons);
+  // radios say "checked", never "pressed" (ARIA allows only aria-checked on a radio)
+  const buttons = question.options.map((o) => optionButton(o, { role: "radio", "aria-pressed": null, "aria-checked": "false" }));
+  const el = h("div", { class: "choices", role: "radiogroup", "aria-label": pick(question.prompt) }, buttons);
   const draw = () => {
-    for (const b of buttons) {
-      const on = b.dataset.option === chosen;
-      b.setAttribute("aria-pressed", String(on));
-      b.setAttribute("aria-checked", String(on));
-    }
+    for (const b of buttons) b.setAttribute("aria-checked", String(b.dataset.option === chosen));
   };
   for (const b of buttons) {
     b.addEventListener("click", () => {
@@ -79,7 +76,7 @@ function ranked(question, previous, onChange) {
     h(
       "button",
       { type: "button", class: "choice choice-ranked", "data-option": o.id, "aria-pressed": "false" },
-      h("span", { class: "rank-badge", "aria-hidden": "true" }),
+      h("span", { class: "rank-badge" }),
       h("span", { class: "choice-label" }, pick(o.label)),
     ),
   );
@@ -96,8 +93,10 @@ function ranked(question, previous, onChange) {
     for (const b of buttons) {
       const place = order.indexOf(b.dataset.option);
       b.setAttribute("aria-pressed", String(place >= 0));
-      b.querySelector(".rank-badge").textContent = place >= 0 ? String(place + 1) : "";
-      b.setAttribute("aria-label", place >= 0 ? `${t("control.rank_n", { n: place + 1 })}: ${pick(question.options.find((o) => o.id === b.dataset.option).label)}` : pick(question.options.find((o) => o.id === b.dataset.option).label));
+      // the place is read out with the label ("อันดับ 1 ..."): the name holds the visible text
+      const badge = b.querySelector(".rank-badge");
+      badge.replaceChildren();
+      if (place >= 0) badge.append(h("span", { class: "sr-only" }, `${t("control.rank_n", { n: place + 1 })} `), h("span", { "aria-hidden": "true" }, fmtNumber(place + 1)));
       b.disabled = place < 0 && order.length >= most;
     }
     counter.textContent = t("control.ranked_of", { n: order.length, most });
@@ -186,7 +185,7 @@ function scale(question, previous, onChange) {
   const buttons = values.map((v) =>
     h(
       "button",
-      { type: "button", class: "scale-button", "data-value": String(v), "aria-pressed": "false", role: "radio", "aria-label": labels[String(v)] ? `${v} ${pick(labels[String(v)])}` : String(v) },
+      { type: "button", class: "scale-button", "data-value": String(v), "aria-checked": "false", role: "radio", "aria-label": labels[String(v)] ? `${fmtNumber(v)} ${pick(labels[String(v)])}` : null },
       fmtNumber(v),
     ),
   );
@@ -200,16 +199,12 @@ function scale(question, previous, onChange) {
   const el = h(
     "div",
     { class: "scale" },
-    h("div", { class: `scale-row ${values.length > 7 ? "scale-many" : ""}`, role: "radiogroup" }, buttons),
+    h("div", { class: `scale-row ${values.length > 7 ? "scale-many" : ""}`, role: "radiogroup", "aria-label": pick(question.prompt) }, buttons),
     ends,
     middle.length ? h("ul", { class: "scale-legend" }, middle.map((v) => h("li", {}, `${v}: ${pick(labels[String(v)])}`))) : null,
   );
   const draw = () => {
-    for (const b of buttons) {
-      const on = Number(b.dataset.value) === chosen;
-      b.setAttribute("aria-pressed", String(on));
-      b.setAttribute("aria-checked", String(on));
-    }
+    for (const b of buttons) b.setAttribute("aria-checked", String(Number(b.dataset.value) === chosen));
   };
   for (const b of buttons) {
     b.addEventListener("click", () => {

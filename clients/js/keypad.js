@@ -8,6 +8,7 @@ import { $, h, clear, uuid, toast } from "./dom.js";
 import { t, pick, errorText, fmtTime } from "./i18n.js";
 import { obtainSession, sessionLost } from "./session.js";
 import { startPage, statusBar } from "./ui.js";
+import { bindTextSize } from "./textsize.js";
 import { answerControl } from "./controls.js";
 import { ReceiptBook, checkReceipt, normaliseReceipt, verdictLine } from "./receipts.js";
 
@@ -28,6 +29,7 @@ const app = {
 
 async function main() {
   await startPage();
+  bindTextSize(document);
   app.session = await obtainSession("participant", $("#main"), { titleKey: "keypad.title" });
   app.outbox = new Outbox(app.session.token);
   const { meeting, table, seat } = app.session;
@@ -124,7 +126,7 @@ function aboutYou(about) {
   const choice = localStorage.getItem(consentKey());
   const choose = (value) => {
     localStorage.setItem(consentKey(), value);
-    main();
+    render(); // not main(): that started the page again (a second socket, every listener twice)
   };
   const out = [h("h2", { class: "section-title" }, t("keypad.about_you"))];
   if (choice === "yes") {

@@ -134,7 +134,7 @@ function drawSetup(error) {
   $("#tabs").classList.add("hidden");
   const adminToken = h("input", { id: "admin-token", type: "password", autocomplete: "off", class: "input" });
   adminToken.value = sessionStorage.getItem("pk.admin") || "";
-  const file = h("input", { id: "scenario-file", type: "file", accept: "application/json,.json", class: "input" });
+  const file = h("input", { id: "scenario-file", type: "file", accept: "application/json,.json", class: "input", "aria-label": t("organiser.from_file") });
   const title = h("input", { id: "new-title", class: "input" });
   const tables = h("input", { id: "new-tables", type: "number", min: "1", max: "2000", value: "10", class: "input input-short" });
   const seats = h("input", { id: "new-seats", type: "number", min: "1", max: "50", value: "10", class: "input input-short" });
@@ -399,7 +399,7 @@ function addQuestionForm() {
 }
 
 function importQuestionsForm() {
-  const file = h("input", { id: "questions-file", type: "file", accept: "application/json,.json", class: "input" });
+  const file = h("input", { id: "questions-file", type: "file", accept: "application/json,.json", class: "input", "aria-label": t("organiser.import_questions") });
   const message = h("p", { class: "form-error", role: "alert" });
   const form = h(
     "form",

@@ -193,7 +193,7 @@ async def test_participant_changes_their_vote(pages: Pages, meeting: Meeting) ->
     await online(keypad)
     await keypad.wait_for_selector(
         '.question-card[data-question="q1"][data-status="counted"] '
-        '.choice[data-option="b"][aria-pressed="true"]'
+        '.choice[data-option="b"][aria-checked="true"]'
     )
 
 
