@@ -10,6 +10,7 @@ import { $, h, clear, uuid, toast } from "./dom.js";
 import { t, pick, errorText, fmtTime } from "./i18n.js";
 import { obtainSession, forgetSession, sessionLost } from "./session.js";
 import { startPage, statusBar, emptyNote } from "./ui.js";
+import { bindTextSize } from "./textsize.js";
 import { answerControl, handsControl, kindName } from "./controls.js";
 
 const HANDS_KINDS = new Set(["single", "multiple"]);
@@ -35,6 +36,7 @@ const app = {
 
 async function main() {
   await startPage();
+  bindTextSize(document);
   const mount = $("#main");
   app.session = await obtainSession("facilitator", mount, { titleKey: "tablet.title" });
   app.outbox = new Outbox(app.session.token);
