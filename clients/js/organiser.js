@@ -5,11 +5,13 @@
 import { api, ApiError, qrImage, joinUrl, fetchFile, saveBlob } from "./api.js";
 import { Connection } from "./connection.js";
 import { $, h, clear, toast } from "./dom.js";
-import { t, pick, errorText, fmtNumber, fmtPercent, fmtTime, applyI18n, currentLang, setTimeZone } from "./i18n.js";
+import { t, pick, errorText, fmtNumber, fmtPercent, fmtTime, applyI18n, setTimeZone } from "./i18n.js";
 import { fragment, savedSession, saveSession, forgetSession, sessionLost } from "./session.js";
 import { startPage, statusBar } from "./ui.js";
 import { ResultsView, participationText } from "./results.js";
 import { kindName } from "./controls.js";
+import { drawTablesTab as drawTablesTabInto } from "./tables.js";
+import { revealResults, plenaryPreview } from "./reveal.js";
 
 const TABS = ["agenda", "plenary", "results", "tables", "codes", "exports"];
 const TABLES_POLL_MS = 3000;
@@ -279,11 +281,13 @@ function drawAgendaRows() {
     }
     const shown = plenaryShows(q.id);
     const hiddenNow = shown && app.plenary.reveal === false;
-    actions.append(button("organiser.show", shown && !hiddenNow ? "btn-on" : "btn-secondary", () => act(t("organiser.on_screen"), () => call("PUT", `/api/meetings/${m}/plenary`, { view: "question", question: q.id, reveal: true })), { "data-action": "show" }));
-    if (hiddenNow) {
-      actions.append(button("organiser.reveal", "btn-primary", () => act(t("organiser.revealed"), () => call("PUT", `/api/meetings/${m}/plenary`, { view: "question", question: q.id, reveal: true })), { "data-action": "reveal" }));
-    } else {
-      actions.append(button("organiser.show_hidden", "btn-secondary", () => act(t("organiser.on_screen"), () => call("PUT", `/api/meetings/${m}/plenary`, { view: "question", question: q.id, reveal: false })), { "data-action": "show-hidden" }));
+    // on screen: an open question shows participation only; its results need a reveal
+    const onScreen = app.plenary.view === "question" && app.plenary.question === q.id;
+    actions.append(button(q.state === "open" ? "organiser.show_hidden" : "organiser.show", onScreen ? "btn-on" : "btn-secondary", () => act(t("organiser.on_screen"), () => call("PUT", `/api/meetings/${m}/plenary`, { view: "question", question: q.id })), { "data-action": "show", "aria-pressed": String(onScreen) }));
+    if (onScreen && hiddenNow) {
+      actions.append(button("organiser.reveal", "btn-primary", () => revealShown(), { "data-action": "reveal" }));
+    } else if (onScreen && q.state === "open") {
+      actions.append(button("organiser.hide_results", "btn-secondary", () => act(t("organiser.hidden_now"), () => call("PUT", `/api/meetings/${m}/plenary`, { ...app.plenary, seq: undefined, reveal: false })), { "data-action": "hide" }));
     }
     actions.append(button("organiser.results", "btn-ghost", () => {
       app.selected = q.id;
@@ -299,6 +303,19 @@ function drawAgendaRows() {
         h("td", { class: "num" }, r ? `${fmtNumber(r.voters)} / ${fmtNumber(r.eligible)}` : "–"),
         h("td", {}, actions)),
     );
+  }
+}
+
+/** Reveal the results of what is on show: asks first when the question is open. */
+async function revealShown() {
+  const v = app.plenary;
+  const question = app.questions.find((x) => x.id === v.question);
+  const by = v.by ? app.questions.find((x) => x.id === v.by) : null;
+  try {
+    const done = await revealResults({ call, meeting: app.session.meeting, view: v, question, by, results: app.results[v.question] });
+    if (done) toast(t("organiser.revealed"), "ok", 2000);
+  } catch (err) {
+    toast(errorText(err.code, err.detail), "error", 6000);
   }
 }
 
@@ -460,10 +477,15 @@ function drawPlenaryTab(main) {
   const pre = h("select", { id: "compare-pre", class: "input" }, comparable.map((q) => h("option", { value: q.id, selected: paired?.pair_of === q.id }, `${q.id} · ${pick(q.prompt)}`)));
   const post = h("select", { id: "compare-post", class: "input" }, comparable.map((q) => h("option", { value: q.id, selected: paired?.id === q.id }, `${q.id} · ${pick(q.prompt)}`)));
   main.append(
-    h("section", { class: "card" },
-      h("h2", {}, t("organiser.plenary_now")),
-      h("p", { class: "big-note", id: "plenary-now" }, describeView(app.plenary)),
-      h("p", {}, h("a", { href: "/app/plenary.html", target: "_blank", rel: "noopener" }, t("organiser.open_plenary")))),
+    h("section", { class: "card plenary-now-card" },
+      h("div", { class: "plenary-now-text" },
+        h("h2", {}, t("organiser.plenary_now")),
+        h("p", { class: "big-note", id: "plenary-now" }, describeView(app.plenary)),
+        revealControl(),
+        h("p", {}, h("a", { href: "/app/plenary.html", target: "_blank", rel: "noopener" }, t("organiser.open_plenary")))),
+      app.codes?.display
+        ? h("figure", { class: "plenary-preview" }, plenaryPreview(app.codes.display), h("figcaption", { class: "hint" }, t("reveal.preview_caption")))
+        : null),
     h("section", { class: "card" },
       h("h2", {}, t("organiser.plenary_choose")),
       h("div", { class: "actions actions-wrap" },
@@ -482,6 +504,25 @@ function drawPlenaryTab(main) {
       comparable.length >= 2 && app.meeting?.sites?.length ? h("p", { class: "hint" }, t("organiser.compare_sites_hint")) : null),
     breakdownPlenaryForm(put),
   );
+}
+
+/** What the hall sees of the results on show, and the one control that changes it. */
+function revealControl() {
+  const v = app.plenary || {};
+  if (v.view !== "question" && v.view !== "breakdown") return null;
+  const question = app.questions.find((x) => x.id === v.question);
+  const open = question?.state === "open" || app.questions.find((x) => x.id === v.by)?.state === "open";
+  const box = h("div", { class: "reveal-control", id: "reveal-control", "data-reveal": String(v.reveal !== false) });
+  if (v.reveal === false) {
+    box.append(
+      h("p", { class: "reveal-state is-hidden" }, t(open ? "organiser.results_hidden_open" : "organiser.results_hidden")),
+      button("organiser.reveal", "btn-primary btn-xl", () => revealShown(), { "data-action": "reveal", id: "plenary-reveal" }));
+  } else {
+    box.append(
+      h("p", { class: "reveal-state is-shown" }, t(open ? "organiser.results_live" : "organiser.results_shown")),
+      button("organiser.hide_results", "btn-secondary", () => act(t("organiser.hidden_now"), () => call("PUT", `/api/meetings/${app.session.meeting}/plenary`, { ...v, seq: undefined, reveal: false })), { "data-action": "hide", id: "plenary-hide" }));
+  }
+  return box;
 }
 
 /** The plenary's "results by group" view: a question, grouped by a demographic question. */
@@ -723,89 +764,10 @@ function representativeness(r, q) {
 }
 
 // tables: who is connected, and how many seats of each table voted on each open question
+// (tables.js: a filter for the tables that need help, tiles updated in place)
 
 function drawTablesTab(main) {
-  main.append(
-    h("section", { class: "card", id: "tables-card" },
-      h("div", { class: "card-head" }, h("h2", {}, t("tables.title")), h("span", { class: "big-note", id: "tables-summary" })),
-      h("p", { class: "hint" }, t("tables.hint")),
-      h("ul", { class: "tables-questions", id: "tables-questions" }),
-      h("div", { id: "table-grid", "aria-live": "off" })),
-  );
-  fetchTables();
-  app.poll = setInterval(fetchTables, TABLES_POLL_MS);
-}
-
-async function fetchTables() {
-  try {
-    const found = await call("GET", `/api/meetings/${app.session.meeting}/tables`);
-    if (app.tab === "tables") drawTables(found);
-  } catch (err) {
-    toast(errorText(err.code, err.detail), "error");
-  }
-}
-
-function seenText(found, row) {
-  if (row.last_seen === null || row.last_seen === undefined) return t("tables.never");
-  const seconds = Math.max(0, Math.round((found.now - row.last_seen) / 1000));
-  if (seconds < 15) return t("tables.seen", { when: t("tables.just_now") });
-  const format = new Intl.RelativeTimeFormat(currentLang() === "th" ? "th-TH" : "en-GB", { numeric: "auto" });
-  const when = seconds < 3600 ? format.format(-Math.round(seconds / 60) || -1, "minute") : format.format(-Math.round(seconds / 3600), "hour");
-  return t("tables.seen", { when });
-}
-
-function drawTables(found) {
-  const grid = $("#table-grid");
-  if (!grid) return;
-  const rows = found.tables || [];
-  const connected = rows.filter((r) => r.connected).length;
-  $("#tables-summary").textContent = t("tables.connected_of", { n: connected, total: rows.length });
-  const questions = clear($("#tables-questions"));
-  if (!found.questions.length) questions.append(h("li", { class: "hint" }, t("tables.no_open")));
-  for (const q of found.questions) {
-    const voted = rows.reduce((sum, r) => sum + (r.voted[q] || 0), 0);
-    const prompt = pick(app.questions.find((x) => x.id === q)?.prompt) || q;
-    questions.append(
-      h("li", { "data-question": q, "data-voted": String(voted) },
-        h("span", { class: "q-id" }, q), " ", h("span", { class: "q-prompt" }, prompt), " · ",
-        h("strong", {}, t("tables.voted_of", { n: voted, total: rows.length * found.seats }))));
-  }
-  const sites = app.meeting?.sites || [];
-  const groups = sites.length
-    ? [...sites.map((s) => ({ id: s.id, name: pick(s.name), rows: rows.filter((r) => r.site === s.id) })),
-       { id: "", name: t("tables.no_site"), rows: rows.filter((r) => !r.site) }]
-    : [{ id: "", name: "", rows }];
-  clear(grid);
-  for (const group of groups) {
-    if (!group.rows.length) continue;
-    const online = group.rows.filter((r) => r.connected).length;
-    grid.append(
-      h("section", { class: "tables-site", "data-site": group.id },
-        group.name ? h("h3", {}, group.name, " ", h("span", { class: "group-n" }, t("tables.connected_of", { n: online, total: group.rows.length }))) : null,
-        h("ol", { class: "table-grid" }, group.rows.map((r) => tableTile(found, r)))));
-  }
-}
-
-function tableTile(found, r) {
-  const seen = seenText(found, r);
-  const state = t(r.connected ? "tables.connected" : "tables.offline");
-  return h("li", {
-    class: `table-tile ${r.connected ? "is-connected" : "is-offline"}`,
-    "data-table": String(r.table),
-    "data-connected": String(r.connected),
-    title: `${t("tables.table_n", { n: r.table })} · ${state} · ${seen}`,
-  },
-    h("span", { class: "tile-n" }, fmtNumber(r.table)),
-    h("span", { class: "tile-state" }, state),
-    found.questions.map((q) => {
-      const n = r.voted[q] || 0;
-      const done = n >= found.seats;
-      return h("span", { class: `tile-q ${done ? "is-done" : ""}`, "data-question": q, "data-voted": String(n) },
-        h("span", { class: "tile-q-id" }, q),
-        h("span", { class: "tile-q-n" }, `${fmtNumber(n)}/${fmtNumber(found.seats)}`),
-        h("span", { class: "tile-bar" }, h("span", { class: "tile-fill", style: { width: `${Math.min(1, n / found.seats) * 100}%` } })));
-    }),
-    h("span", { class: "tile-seen" }, seen));
+  app.poll = drawTablesTabInto(main, { call, meeting: () => app.meeting, questions: () => app.questions, shown: () => app.tab === "tables" });
 }
 
 // exports and the audit

@@ -55,8 +55,17 @@ const app = {
 };
 
 /** `#site=<id>` in the address: remembered for this screen (`#site=` for all halls). */
+// `#…&preview=1`: the organiser console's live copy of what the hall sees (all halls); it
+// leaves this browser's remembered hall alone.
+const PREVIEW = new URLSearchParams(location.hash.replace(/^#/, "")).get("preview") === "1";
+
 function siteFromFragment() {
   const params = new URLSearchParams(location.hash.replace(/^#/, ""));
+  if (PREVIEW) {
+    app.site = "";
+    document.body.classList.add("pl-preview");
+    return;
+  }
   if (!params.has("site")) return;
   setSite(params.get("site") || "");
   if (!params.has("code")) history.replaceState(null, "", location.pathname + location.search);

@@ -213,7 +213,7 @@ async def shoot_all(s: Shooter, org: Api, m: str, codes: dict[str, Any], token: 
     await online(plenary)
     await plenary.wait_for_selector(".join-panel img.qr[src]")
     await s.shot(plenary, "plenary-participation")
-    await org.plenary(m, {"view": "question", "question": "priorities"})
+    await org.plenary(m, {"view": "question", "question": "priorities", "reveal": True})
     await plenary.wait_for_selector('.bar-row[data-rank="1"]')
     await s.shot(plenary, "plenary-ranked-live")
     await org.plenary(m, {"view": "question", "question": "priorities", "reveal": False})
@@ -240,7 +240,7 @@ async def shoot_all(s: Shooter, org: Api, m: str, codes: dict[str, Any], token: 
     await org.plenary(m, {"view": "text", "text": "พักรับประทานอาหารกลางวัน กลับมาพร้อมกันเวลา 13.00 น."})
     await plenary.wait_for_selector("#pl-text")
     await s.shot(plenary, "plenary-text")
-    await org.plenary(m, {"view": "question", "question": "priorities"})
+    await org.plenary(m, {"view": "question", "question": "priorities", "reveal": True})
     hall = await s.page(f"/app/plenary.html#code={codes['display']}&site=chiangkham", PLENARY)
     await online(hall)
     await hall.wait_for_selector('#pl-site-results .bar-row[data-rank="1"]')
@@ -254,7 +254,7 @@ async def shoot_all(s: Shooter, org: Api, m: str, codes: dict[str, Any], token: 
         ("iap2", "sector", "plenary-breakdown"),
         ("priorities", "district", "plenary-breakdown-district"),
     ):
-        await org.plenary(m, {"view": "breakdown", "question": q, "by": by})
+        await org.plenary(m, {"view": "breakdown", "question": q, "by": by, "reveal": True})
         await plenary.wait_for_selector(f'#pl-breakdown[data-by="{by}"] .bd-cell[data-share]')
         if by == "district":  # Phu Sang has two people: too few to show
             await plenary.wait_for_selector('.bd-suppressed[data-group="phusang"]')

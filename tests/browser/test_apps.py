@@ -53,7 +53,7 @@ async def test_facilitator_ballots_reach_the_plenary_and_the_final_ranking(
 ) -> None:
     m = meeting.id
     await meeting.organiser.open(m, "q1")
-    await meeting.organiser.plenary(m, {"view": "question", "question": "q1"})
+    await meeting.organiser.plenary(m, {"view": "question", "question": "q1", "reveal": True})
     plenary = await pages.open(f"/app/plenary.html#code={meeting.codes['display']}", PLENARY)
     await online(plenary)
     await plenary.wait_for_selector('.bar-row[data-option="a"]')

@@ -26,6 +26,11 @@ async def test_the_plenary_shows_results_by_group(pages: Pages, meeting: Meeting
     await console.select_option("#breakdown-by", "sector")
     await console.click('[data-view="breakdown"]')
     await console.wait_for_selector('#plenary-now:has-text("แยกผลตามกลุ่ม")')
+    # both questions are open: the groups go up only through the reveal and its confirmation
+    await plenary.wait_for_selector("#pl-breakdown .results-hidden")
+    await console.click("#plenary-reveal")
+    await console.click("#reveal-confirm")
+    await console.wait_for_selector('#reveal-control[data-reveal="true"]')
 
     # everyone, then one column per group; the small groups say so and show nothing
     await plenary.wait_for_function(SHARE, arg=["pub", "a", 0.6])
@@ -54,7 +59,8 @@ async def test_the_plenary_shows_results_by_group(pages: Pages, meeting: Meeting
     await plenary.wait_for_selector("#pl-breakdown .results-hidden")
     assert await plenary.locator(".bd-cell").count() == 0
 
-    await meeting.organiser.plenary(m, {"view": "breakdown", "question": "q1", "by": "sector"})
+    view = {"view": "breakdown", "question": "q1", "by": "sector", "reveal": True}
+    await meeting.organiser.plenary(m, view)
     await plenary.wait_for_selector('.bd-suppressed[data-group="civ"]')
     await plenary.click("[data-lang-switch]")
     await plenary.wait_for_selector('.bd-suppressed[data-group="civ"]:has-text("Too few to show")')
