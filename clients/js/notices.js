@@ -37,6 +37,7 @@ export class Notices {
     item.append(row);
     this.box.append(item);
     while (this.box.children.length > KEEP) this.box.firstElementChild.remove();
+    this.box.scrollTop = this.box.scrollHeight; // the newest in view; older ones a scroll up
     const life = ms ?? (actions.length ? null : kind === "error" ? 8000 : 3500);
     if (life) setTimeout(() => item.remove(), life);
     return item;
