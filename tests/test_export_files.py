@@ -26,6 +26,7 @@ from .forum import IDEAS, Forum
 BOM = b"\xef\xbb\xbf"
 CSV_FILES = [
     "summary.csv",
+    "involvement.csv",
     "results.csv",
     "breakdowns.csv",
     "sites.csv",
@@ -87,11 +88,13 @@ async def test_xlsx_has_a_sheet_per_question_holding_the_documents_results(
     fixed = ["breakdowns", "sites", "ideas", "themes", "ledger"]
     assert book.sheetnames == [
         tables.label("summary", "th"),
+        tables.label("involvement", "th"),
         *(f"{i}. {q}" for i, q in enumerate(ids, start=1)),
         *(tables.label(name, "th") for name in fixed),
     ]
     for sheet in book.worksheets:
         top = 4 if sheet.title[0].isdigit() else 1  # a question's prompt and facts above
+        top = 3 if sheet.title == tables.label("involvement", "th") else top  # a title line
         assert sheet.freeze_panes == f"A{top + 1}", sheet.title
         assert all(cell.font.b for cell in sheet[top] if cell.value), sheet.title
     for i, item in enumerate(exported["questions"], start=1):

@@ -42,6 +42,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", f"{M}/questions"): ORG,
     ("POST", f"{M}/questions/{{question}}/open"): ORG,
     ("POST", f"{M}/questions/{{question}}/close"): ORG,
+    ("PUT", f"{M}/questions/{{question}}/iap2"): ORG,
     ("GET", f"{M}/questions/{{question}}/results"): ORG,  # a display: site= only, below
     ("PUT", f"{M}/plenary"): ORG,
     ("GET", f"{M}/tables"): ORG,
@@ -196,6 +197,11 @@ async def _add(w: World) -> Request:
     return "POST", f"/api/meetings/{w.a}/questions", {"id": w.fresh("n-"), **QUESTION}, None
 
 
+async def _mark_level(w: World) -> Request:
+    path = f"/api/meetings/{w.a}/questions/{await _new_question(w, 'draft')}/iap2"
+    return "PUT", path, {"level": "involve"}, None
+
+
 async def _delete_theme(w: World) -> Request:
     return "DELETE", f"/api/meetings/{w.a}/themes/{await _new_theme(w)}", None, None
 
@@ -236,6 +242,7 @@ CALLS: dict[tuple[str, str], tuple[Builder, int]] = {
     ("POST", f"{M}/questions"): (built(_add), 201),
     ("POST", f"{M}/questions/{{question}}/open"): (built(_open), 200),
     ("POST", f"{M}/questions/{{question}}/close"): (built(_close), 200),
+    ("PUT", f"{M}/questions/{{question}}/iap2"): (built(_mark_level), 200),
     RESULTS: (fixed("GET", "/api/meetings/{m}/questions/q1/results"), 200),
     ("PUT", f"{M}/plenary"): (
         fixed(

@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from .agenda import agenda_routes
 from .assets import asset_routes
 from .coalesce import Coalesced
 from .gctune import tuned_gc
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     app_routes: list[BaseRoute] = [
         *routes,
+        *agenda_routes,
         *theme_routes,
         *asset_routes,
         WebSocketRoute("/ws", websocket_endpoint),

@@ -100,6 +100,10 @@ class Api:
     async def close(self, m: str, q: str) -> Any:
         return await self.call("POST", f"/api/meetings/{m}/questions/{q}/close")
 
+    async def set_iap2_level(self, m: str, q: str, level: str | None) -> Any:
+        """Mark a question's level on the IAP2 spectrum (None: not set)."""
+        return await self.call("PUT", f"/api/meetings/{m}/questions/{q}/iap2", {"level": level})
+
     async def results(self, m: str, q: str, **params: Any) -> Any:
         return await self.call("GET", f"/api/meetings/{m}/questions/{q}/results", params=params)
 

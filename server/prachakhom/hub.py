@@ -39,6 +39,7 @@ ALL = frozenset(Role)
 # ideas of others; results reach screens and the organiser only.
 AUDIENCE: dict[str, frozenset[Role]] = {
     "question_added": frozenset({Role.ORGANISER}),  # drafts stay with the organisers
+    "question_updated": frozenset({Role.ORGANISER}),  # its IAP2 level marked (agenda.py)
     "question_opened": ALL,
     "question_closed": ALL,
     "plenary": ALL,
@@ -273,6 +274,10 @@ class Room:
             question = parse_question(data)
             self.questions[question.id] = (question, state)
             self.sent_versions.pop(question.id, None)
+        elif event == "question_updated":  # the same question, newly marked: state kept
+            question = parse_question(body["question"])
+            _, state = self.questions.get(question.id, (question, "draft"))
+            self.questions[question.id] = (question, state)
         elif event == "plenary":
             self.plenary = body["view"]
             for q in plenary_questions(self.plenary):

@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 
 from . import __version__
 from .errors import Code
+from .iap2 import LEVELS
 
 Schema = dict[str, Any]
 ANYONE = "anyone"
@@ -51,6 +52,11 @@ ANY_OBJECT: Schema = {"type": "object"}
 NULLABLE_INT: Schema = {"type": ["integer", "null"]}
 QUESTION_STATE: Schema = {"type": "string", "enum": ["draft", "open", "closed"]}
 KINDS = ["single", "multiple", "ranked", "points", "scale", "budget", "demographic"]
+IAP2_LEVEL: Schema = {
+    "type": "string",
+    "enum": list(LEVELS),
+    "description": "the question's level on the IAP2 spectrum of public participation",
+}
 
 SCHEMAS: dict[str, Schema] = {
     "Error": obj(
@@ -123,6 +129,7 @@ SCHEMAS: dict[str, Schema] = {
             "prompt": ref("Text"),
             "options": {**arr(ref("Option")), "minItems": 1, "maxItems": 64},
             "pair_of": STR,
+            "iap2_level": IAP2_LEVEL,
         },
     },
     "Question": obj(
@@ -132,6 +139,7 @@ SCHEMAS: dict[str, Schema] = {
         prompt=ref("Text"),
         options=arr(ref("Option")),
         pair_of=STR,
+        iap2_level=IAP2_LEVEL,
         state=QUESTION_STATE,
     ),
     "StateChange": {
@@ -437,6 +445,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "POST", f"{M}/questions/{{question}}/close", "Close an open question", ORGANISER,
         answer=ref("StateChange"), errors=(*MEETING, 409),
         note="closing a closed question answers 200 with seq null; closing a draft is 409",
+    ),
+    Endpoint(
+        "PUT", f"{M}/questions/{{question}}/iap2", "Mark a question's IAP2 level", ORGANISER,
+        answer=ref("StateChange"),
+        body=obj(("level",), level={"anyOf": [IAP2_LEVEL, {"type": "null"}]}),
+        errors=(400, *MEETING),
+        note="null clears the level; seq is null when the level was already that",
     ),
     Endpoint(
         "GET", f"{M}/questions/{{question}}/results", "A question's results",

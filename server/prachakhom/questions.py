@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from . import iap2
 from .errors import invalid_question
 
 Text = str | dict[str, str]
@@ -68,6 +69,7 @@ class Question:
     options: tuple[Option, ...] = ()
     settings: Mapping[str, Any] = field(default_factory=dict)
     pair_of: str | None = None
+    iap2_level: str | None = None  # the organiser's mark on the IAP2 spectrum (iap2.py)
 
     @cached_property
     def option_ids(self) -> tuple[str, ...]:
@@ -87,10 +89,20 @@ class Question:
         out.update(self.settings)
         if self.pair_of:
             out["pair_of"] = self.pair_of
+        if self.iap2_level:
+            out["iap2_level"] = self.iap2_level
         return out
 
 
-_COMMON = {"id", "kind", "prompt", "options", "pair_of", "state"}
+_COMMON = {"id", "kind", "prompt", "options", "pair_of", "iap2_level", "state"}
+
+
+def check_iap2_level(value: Any) -> str | None:
+    """A level of the IAP2 spectrum, or None (not set). Raises invalid_question."""
+    why = iap2.problem(value)
+    if why is not None:
+        raise invalid_question(why)
+    return value  # type: ignore[no-any-return]
 
 
 def parse_question(data: Any) -> Question:
@@ -115,6 +127,7 @@ def parse_question(data: Any) -> Question:
         options=options,
         settings=settings,
         pair_of=check_id(pair_of, "pair_of") if pair_of is not None else None,
+        iap2_level=check_iap2_level(data.get("iap2_level")),
     )
     kind.check_question(question)
     return question

@@ -212,7 +212,7 @@ def _state_change(state: str) -> Handler:
         m, q = request.path_params["meeting"], request.path_params["question"]
         await require_role(request, m, Role.ORGANISER)
         services = services_of(request)
-        question = await services.question(m, q)
+        question = await services.fresh_question(m, q)  # its IAP2 level as marked now
         seq, why = await services.store.set_question_state(m, question, state)
         if why == "not_open":
             raise PrachakhomError(Code.CONFLICT, "only an open question can be closed")

@@ -1,6 +1,7 @@
 """What the routes and the socket handler share in one process, and its caches.
 
-Meetings and questions are fixed once created, so each process caches them; tokens too
+Meetings and questions are fixed once created (but for a question's IAP2 level, which
+`fresh_question` reads anew), so each process caches them; tokens too
 (a token's principal never changes). Question *states* are never cached for voting: the
 ballot script checks them in Redis.
 """
@@ -55,14 +56,19 @@ class Services:
 
     async def question(self, meeting_id: str, question_id: str) -> Question:
         question = self._questions.get((meeting_id, question_id))
+        return question or await self.fresh_question(meeting_id, question_id)
+
+    async def fresh_question(self, meeting_id: str, question_id: str) -> Question:
+        """The question as stored now, cached again. Its definition is fixed, but its
+        IAP2 level may be marked later (agenda.py), maybe by another process: what is
+        sent to clients comes from here, the cached copy only validates and counts."""
+        question = await self.store.question(meeting_id, question_id)
         if question is None:
-            question = await self.store.question(meeting_id, question_id)
-            if question is None:
-                raise PrachakhomError(
-                    Code.NOT_FOUND, f"there is no question {question_id!r:.40} in this meeting"
-                )
-            if len(self._questions) < CACHE_MOST:
-                self._questions[(meeting_id, question_id)] = question
+            raise PrachakhomError(
+                Code.NOT_FOUND, f"there is no question {question_id!r:.40} in this meeting"
+            )
+        if len(self._questions) < CACHE_MOST:
+            self._questions[(meeting_id, question_id)] = question
         return question
 
     def forget(self, meeting_id: str) -> None:

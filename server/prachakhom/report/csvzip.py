@@ -22,6 +22,7 @@ from .tables import Cell, Table
 
 FILES: tuple[Callable[[dict[str, Any], str], Table], ...] = (
     tables.summary,
+    tables.involvement,
     tables.results,
     tables.breakdowns,
     tables.sites,

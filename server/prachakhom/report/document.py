@@ -20,6 +20,7 @@ import orjson
 
 from .. import __version__
 from ..errors import Code, PrachakhomError
+from ..iap2 import involvement
 from ..ledger import RawEntry, publish, recount
 from ..meetings import BANGKOK, Meeting
 from ..methods import kind_named
@@ -161,11 +162,18 @@ def compose(
         "min_group": min_group,
         "attendance": _attendance(meeting, records),
         "questions": out_questions,
+        "involvement": involvement((q.id, q.iap2_level) for q, _ in questions),
         "ideas": ideas,
         "themes": _themes(themes, ideas),
         "ledger": {"entries": entries, "count": len(entries), "digest": digest},
         "audit": {"ok": all(r["match"] for r in audit), "questions": audit},
     }
+
+
+def involvement_of(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document's questions by IAP2 level, from their definitions: the same for a
+    file saved before the document had its `involvement` part."""
+    return involvement((q["id"], q["definition"].get("iap2_level")) for q in doc["questions"])
 
 
 def _tally(records: Records) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..iap2 import NAMES
 from ..questions import Text, text_in
 from . import thaidate
 
@@ -32,6 +33,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "generated": ("จัดทำเมื่อ {when} ด้วย {generator}", "Generated {when} by {generator}"),
     "contents": ("สารบัญ", "Contents"),
+    # how far people were involved (iap2.py has the levels' names)
+    "involvement": (
+        "ระดับการมีส่วนร่วมของประชาชน (IAP2)",
+        "How far people were involved (IAP2 spectrum)",
+    ),
+    "involvement_level": ("ระดับ", "Level"),
+    "involvement_count": ("จำนวนคำถาม", "Questions"),
+    "involvement_questions": ("คำถาม", "Which questions"),
+    "involvement_not_set": ("ไม่ได้กำหนดระดับ", "No level marked"),
+    "involvement_about": (
+        "ระดับตามกรอบการมีส่วนร่วมของประชาชนของสมาคมระหว่างประเทศเพื่อการมีส่วนร่วมของประชาชน"
+        " (IAP2) เรียงจากน้อยไปมาก ตามที่ผู้จัดกำหนดให้แต่ละคำถาม",
+        "The levels of the IAP2 spectrum of public participation, from least to most, as"
+        " the organiser marked each question.",
+    ),
+    "involvement_none": (
+        "ผู้จัดไม่ได้กำหนดระดับการมีส่วนร่วมให้คำถามใด",
+        "The organiser marked no question with a level of participation.",
+    ),
+    "iap2_kicker": ("ระดับการมีส่วนร่วม: {level}", "Participation: {level}"),
+    **{f"iap2.{level}": names for level, names in NAMES.items()},
     "themes_and_ledger": ("ประเด็นจากโต๊ะ และบันทึกการลงคะแนน", "Themes and the ledger"),
     "page": ("หน้า", "Page"),
     "of": ("จาก", "of"),

@@ -4,7 +4,8 @@
 read, only its count and digest); `render` draws a chart per question and lets
 WeasyPrint lay it out. Pango shapes and breaks the Thai text; the charts come shaped
 by matplotlib, as 200 dpi images (see charts.py for why not SVG). Layout: a title page
-with attendance and contents, a page or more per question, then themes and the ledger.
+with attendance and contents, a page on how far people were involved (the questions by
+IAP2 level), a page or more per question, then themes and the ledger.
 Tables have fixed column widths: an automatic table layout cost more than half the time.
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 
 from ..assets import fonts_dir
 from . import charts
+from .document import involvement_of
 from .formats import Progress
 from .labels import Words, words_for
 
@@ -69,7 +71,7 @@ def fetcher(pictures: dict[str, bytes]) -> Any:
 
 def compose(doc: dict[str, Any], words: Words, with_charts: bool = True) -> str:
     """The whole report as HTML; each question's chart is the image chart:<question id>."""
-    sections = [cover(doc, words)]
+    sections = [cover(doc, words), involvement_section(doc, words)]
     for n, question in enumerate(doc["questions"], start=1):
         sections.append(question_section(n, question, doc, words, with_charts))
     sections.append(closing(doc, words))
@@ -215,8 +217,45 @@ def attendance_table(doc: dict[str, Any], words: Words) -> str:
     return table([words(k) for k in keys], rows, (28, 10, 17, 17, 14, 14), range(1, 6), foot)
 
 
+def involvement_section(doc: dict[str, Any], words: Words) -> str:
+    """How far people were involved, a page of its own: each IAP2 level, how many
+    questions, and which."""
+    found = involvement_of(doc)
+    heading = el("h2", esc(words("involvement")), id="involvement")
+    if not any(level["questions"] for level in found["levels"]):
+        return el("section", heading + para(words("involvement_none"), "muted"), "involvement")
+    titles = {
+        q["id"]: f"{n}. {words.text(q['definition']['prompt'])}"
+        for n, q in enumerate(doc["questions"], start=1)
+    }
+    lines = [
+        (f"{words.number(level['step'])}. {words('iap2.' + level['level'])}", level["questions"])
+        for level in found["levels"]
+    ]
+    if found["not_set"]:
+        lines.append((words("involvement_not_set"), found["not_set"]))
+    rows = "".join(
+        el(
+            "tr",
+            el("th", esc(name)) + el("td", esc(words.number(len(ids))), "n")
+            + el("td", "<br>".join(esc(titles[i]) for i in ids) or "–"),
+            "" if ids else "off",
+        )
+        for name, ids in lines
+    )  # fmt: skip
+    head = (
+        el("th", esc(words("involvement_level"))) + el("th", esc(words("involvement_count")), "n")
+        + el("th", esc(words("involvement_questions")))
+    )  # fmt: skip
+    cols = "".join(f'<col style="width:{w}%">' for w in (26, 15, 59))
+    shown = el("table", el("colgroup", cols) + el("thead", el("tr", head)) + el("tbody", rows))
+    about = para(words("involvement_about"), "muted")
+    return el("section", heading + about + shown, "involvement")
+
+
 def contents(doc: dict[str, Any], words: Words) -> str:
-    items = [
+    items = [el("li", el("a", esc(words("involvement")), href="#involvement"))]
+    items += [
         el("li", el("a", esc(f"{n}. {words.text(q['definition']['prompt'])}"), href=f"#q{n}"))
         for n, q in enumerate(doc["questions"], start=1)
     ]
@@ -232,6 +271,9 @@ def question_section(
 ) -> str:
     results = question["results"]
     kicker = f"{words('question_n', n=n)} · {words('kind.' + question['kind'])}"
+    level = question["definition"].get("iap2_level")
+    if level:
+        kicker += " · " + words("iap2_kicker", level=words(f"iap2.{level}"))
     parts = [
         para(kicker, "kicker"),
         el("h2", esc(words.text(question["definition"]["prompt"])), id=f"q{n}"),

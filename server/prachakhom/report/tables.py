@@ -15,8 +15,9 @@ from typing import Any
 
 import orjson
 
+from .. import iap2
 from ..questions import text_in
-from .document import BANGKOK
+from .document import BANGKOK, involvement_of
 
 Cell = str | int | float | None
 Row = dict[str, Cell]
@@ -33,6 +34,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "ideas": ("ความคิดเห็น", "Ideas"),
     "themes": ("ประเด็น", "Themes"),
     "ledger": ("สมุดบันทึก", "Ledger"),
+    "involvement": ("ระดับการมีส่วนร่วม", "Involvement"),
     # columns
     "item": ("รายการ", "Item"),
     "value": ("ค่า", "Value"),
@@ -86,6 +88,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "event": ("เหตุการณ์ (JSON)", "Event (JSON)"),
     "prev": ("แฮชก่อนหน้า", "Previous hash"),
     "hash": ("แฮช", "Hash"),
+    "step": ("ลำดับขั้น", "Step"),
+    "iap2_level": ("ระดับ (IAP2)", "Level (IAP2)"),
+    "level_name": ("ชื่อระดับ", "Level name"),
+    "question_count": ("จำนวนคำถาม", "Questions"),
+    "question_ids": ("รหัสคำถาม", "Question IDs"),
+    "question_titles": ("คำถาม", "Which questions"),
     # summary items
     "meeting": ("เวที", "Meeting"),
     "meeting_id": ("รหัสเวที", "Meeting ID"),
@@ -114,6 +122,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "suppressed": ("ซ่อน: น้อยกว่า {n} คน", "hidden: fewer than {n} voters"),
     "yes": ("ใช่", "yes"),
     "no": ("ไม่ใช่", "no"),
+    "not_set": ("ไม่ได้กำหนดระดับ", "No level marked"),
+    "involvement_title": (
+        "ระดับการมีส่วนร่วมของประชาชนตามกรอบของ IAP2 ที่ผู้จัดกำหนดให้แต่ละคำถาม",
+        "How far people were involved: the IAP2 level the organiser marked on each question",
+    ),
     # methods
     "count": ("นับคะแนน", "count"),
     "borda": ("บอร์ดา", "Borda"),
@@ -131,6 +144,7 @@ STYLES: dict[str, str] = {
     "cost": "money",
     "text": "wrap",
     "idea_texts": "wrap",
+    "question_titles": "wrap",
     "answer": "json",
     "contribution": "json",
     "event": "json",
@@ -163,6 +177,9 @@ SCORED_KEYS = ("rank", "option", "label", "score", "share", "mean", "median")
 BREAKDOWN_KEYS = ("question", "attribute", "group", "group_label", "shown", "voters", *SCORED_KEYS)
 SITE_KEYS = ("question", "site", "site_name", "eligible", "voters", "tables_reporting")
 IDEA_KEYS = ("id", "round", "table", "site_name", "at", "text", "theme")
+INVOLVEMENT_KEYS = (
+    "step", "iap2_level", "level_name", "question_count", "question_ids", "question_titles",
+)  # fmt: skip
 THEME_KEYS = ("id", "theme", "idea_count", "table_count", "at", "idea_texts")
 LEDGER_KEYS = (
     "n",
@@ -281,6 +298,36 @@ def summary(doc: Doc, language: str) -> Table:
     return make_table("summary", label("summary", language), ("item", "value"), rows, language)
 
 
+# --- how far people were involved -------------------------------------------------
+
+
+def involvement(doc: Doc, language: str) -> Table:
+    """One row per level of the IAP2 spectrum, least to most, and one for questions with
+    no level: how many questions, their ids, and their prompts (one a line)."""
+    found = involvement_of(doc)
+    prompts = {q["id"]: text_in(q["definition"]["prompt"], language) for q in doc["questions"]}
+
+    def row(step: int | None, level: str | None, name: str, ids: list[str]) -> Row:
+        return {
+            "step": step,
+            "iap2_level": level,
+            "level_name": name,
+            "question_count": len(ids),
+            "question_ids": ", ".join(ids),
+            "question_titles": "\n".join(prompts[i] for i in ids),
+        }
+
+    rows = [
+        row(lv["step"], lv["level"], iap2.name(lv["level"], language), lv["questions"])
+        for lv in found["levels"]
+    ]
+    if found["not_set"]:
+        rows.append(row(None, None, label("not_set", language), found["not_set"]))
+    title = (label("involvement_title", language),)
+    name = label("involvement", language)
+    return make_table("involvement", name, INVOLVEMENT_KEYS, rows, language, title)
+
+
 # --- results --------------------------------------------------------------------------
 
 
@@ -369,6 +416,9 @@ def _title(item: dict[str, Any], language: str) -> tuple[str, ...]:
         fact("voters", f"{results['voters']:,} / {results['eligible']:,}"),
         fact("status", item["state"]),
     ]
+    level = item["definition"].get("iap2_level")
+    if level:
+        facts.append(fact("iap2_level", iap2.name(level, language)))
     if "spent" in results:
         facts.append(fact("spent", f"{results['spent']:,} / {results['budget']:,}"))
     compare = results.get("compare")

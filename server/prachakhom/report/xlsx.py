@@ -1,5 +1,5 @@
-"""The XLSX export: a Summary sheet, a sheet per question, then Breakdowns, Sites, Ideas,
-Themes and the Ledger, laid out from `tables`.
+"""The XLSX export: a Summary sheet, how far people were involved (IAP2), a sheet per
+question, then Breakdowns, Sites, Ideas, Themes and the Ledger, laid out from `tables`.
 
 Written in xlsxwriter's constant-memory mode, row by row, so a ledger of tens of
 thousands of entries stays fast and small in memory. Text is always written as text
@@ -52,6 +52,7 @@ Write = Callable[[int, int, Any], object]
 def render(doc: dict[str, Any], language: str, progress: Progress) -> bytes:
     sheets = [
         tables.summary(doc, language),
+        tables.involvement(doc, language),
         *(tables.question(item, language) for item in doc["questions"]),
         tables.breakdowns(doc, language),
         tables.sites(doc, language),
