@@ -1,10 +1,12 @@
 // Pieces every app shows: the connection state and the outbox count (aria-live), the
-// language switch, and the page start (strings loaded, fonts ready).
+// language switch, and the page start (the offline shell registered, strings loaded).
 
 import { $, h } from "./dom.js";
 import { t, initI18n, bindLangSwitch } from "./i18n.js";
+import { registerShell } from "./offline.js";
 
 export async function startPage() {
+  registerShell();
   await initI18n();
   bindLangSwitch(document);
   window.addEventListener("langchange", () => bindLangSwitchText());

@@ -23,6 +23,7 @@ from .receipts import Receipts
 from .routes import routes
 from .services import Services
 from .settings import Settings
+from .shell import shell_routes
 from .store.store import Store
 from .suggester import Suggester
 from .theme_routes import theme_routes
@@ -110,5 +111,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     static = clients_dir()
     if static is not None:
         app_routes.append(Route("/", lambda request: RedirectResponse("/app/")))
+        app_routes += shell_routes(static)  # before the mount: /app/sw.js is made here
         app_routes.append(Mount("/app", StaticFiles(directory=static, html=True), name="app"))
     return Starlette(routes=app_routes, lifespan=lifespan)
