@@ -53,6 +53,7 @@ export function has(key) {
 }
 
 function formatValue(value) {
+  if (value === null || value === undefined) return "–"; // never "null" on a screen
   return typeof value === "number" ? fmtNumber(value) : String(value);
 }
 

@@ -207,7 +207,7 @@ function drawStatus(q) {
     state = outcome === "replaced" ? "replaced" : "counted";
     box.append(
       h("p", { class: "status-line status-ok" }, h("span", { class: "tick", "aria-hidden": "true" }, "✓"), " ", t(state === "replaced" ? "keypad.replaced" : "keypad.counted")),
-      receiptBlock(app.receipts.latest(q)),
+      receiptBlock(app.receipts.latest(q)) ?? h("p", { class: "receipt-missing hint" }, t("receipt.not_here")),
       h("p", { class: "hint" }, t("keypad.can_change")),
     );
   } else if (changed) {
@@ -303,7 +303,9 @@ function drawReceipts() {
   const items = app.receipts.list();
   $("#receipts-title").textContent = `${t("receipt.mine")} (${items.length})`;
   clear(list);
-  if (!items.length) list.append(h("li", { class: "empty" }, t("receipt.none")));
+  const elsewhere = Object.keys(app.mine).filter((q) => !app.receipts.latest(q)).length;
+  if (elsewhere) list.append(h("li", { class: "receipt-missing hint" }, t("receipt.elsewhere", { n: elsewhere })));
+  else if (!items.length) list.append(h("li", { class: "empty" }, t("receipt.none")));
   for (const r of items) list.append(h("li", { class: "receipt-item" }, receiptBlock(r, { withPrompt: true })));
 }
 
@@ -314,7 +316,7 @@ function drawTyped() {
   const typed = app.typed;
   if (!typed) return;
   const prompt = typed.found?.question && (app.questions.get(typed.found.question)?.prompt || app.receipts.list().find((r) => r.question === typed.found.question)?.prompt);
-  box.append(verdictLine(typed.found), prompt ? h("p", { class: "hint" }, t("receipt.for_question", { prompt: pick(prompt) })) : null);
+  box.append(verdictLine(typed.found), prompt ? h("p", { class: "hint" }, t("receipt.for_question", { prompt: pick(prompt) })) : "");
 }
 
 main();
