@@ -85,7 +85,7 @@ async def main(opts: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         server = embedded.start(Path(tmp), fsync_always=opts.durability == "fsync")
         redis = connect_redis(server.url)
-        store = Store(redis, durable=opts.durability == "fsync")
+        store = Store(redis, durability=opts.durability)
         try:
             head = ("case", "kind", "batch", "EVALSHA µs", "Valkey CPU µs", "client CPU µs")
             print("{:<8} {:<7} {:>5}  {:>10}  {:>13}  {:>13}".format(*head))

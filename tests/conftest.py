@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import os
 import socket
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ import pytest
 import redis as sync_redis
 import uvicorn
 
-from prachakhom import embedded
+from prachakhom import embedded, localcluster
 from prachakhom.app import create_app
 from prachakhom.client import Api, Client, ws_url
 from prachakhom.demo import scenario, scenario_body
@@ -26,8 +27,40 @@ from prachakhom.settings import Settings
 ADMIN = "test-admin-token-0123456789abcdef"
 
 
+# PRACHAKHOM_TEST_STORE=cluster runs the tests against a local 3 + 3 Valkey Cluster
+# instead of one embedded Valkey (the Makefile does so for the end-to-end tests).
+ON_CLUSTER = os.environ.get("PRACHAKHOM_TEST_STORE", "") == "cluster"
+
+
+@dataclass(frozen=True)
+class ClusterStore:
+    """A local cluster in the shape of embedded.Embedded, for the fixtures below."""
+
+    cluster: localcluster.LocalCluster
+
+    @property
+    def url(self) -> str:
+        return self.cluster.url
+
+    tcp_url = url
+
+    @property
+    def port(self) -> int:
+        return self.cluster.nodes[0].port
+
+    def flush(self) -> None:
+        for node, role in localcluster.roles(self.cluster).items():
+            if role == "master":
+                with sync_redis.Redis(port=node) as r:
+                    r.flushall()
+
+
 @pytest.fixture(scope="session")
-def valkey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[embedded.Embedded]:
+def valkey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    if ON_CLUSTER:
+        with localcluster.running(tmp_path_factory.mktemp("cluster")) as cluster:
+            yield ClusterStore(cluster)
+        return
     with embedded.running(tmp_path_factory.mktemp("valkey")) as server:
         yield server
 
@@ -37,6 +70,9 @@ def flush(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if "valkey" in request.fixturenames:
         server = request.getfixturevalue("valkey")
+        if isinstance(server, ClusterStore):
+            server.flush()
+            return
         with sync_redis.Redis(port=server.port) as r:
             r.flushall()
 

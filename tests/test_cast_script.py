@@ -96,7 +96,7 @@ class Model:
 
 async def check(url: str, drawn: list[dict[str, Any]], cuts: list[int]) -> None:
     redis = connect_redis(url)
-    store = Store(redis, durable=False)
+    store = Store(redis, durability="os")
     m = f"cast{next(_meetings)}"
     try:
         await redis.hset(
@@ -146,7 +146,7 @@ def test_any_batches_leave_what_one_by_one_would(
 
 async def test_the_script_is_loaded_again_after_a_flush(valkey: embedded.Embedded) -> None:
     redis = connect_redis(valkey.url)
-    store = Store(redis, durable=True)
+    store = Store(redis, durability="fsync")
     try:
         await redis.hset(keys.question_state("flush"), "q", "open")
         one = Cast("flush", "q", "b1", "1:1", 1, 1, record("a", {"a": 1}, 1, 1))
@@ -165,7 +165,7 @@ async def test_records_are_read_again_only_when_the_version_moves(
 ) -> None:
     """Screens ask for a comparison every tick: the records are kept per tally version."""
     redis = connect_redis(valkey.url)
-    store = Store(redis, durable=False)
+    store = Store(redis, durability="os")
     try:
         await redis.hset(keys.question_state("kept"), "q", "open")
         cast = [
@@ -196,7 +196,7 @@ async def follow(url: str, batches: list[list[dict[str, Any]]]) -> None:
     """Kept records brought up to date from the ledger equal the stored ones after every
     batch: whatever else the ledger holds, and when the tail is longer than is read."""
     redis = connect_redis(url)
-    store = Store(redis, durable=False)
+    store = Store(redis, durability="os")
     m = f"follow{next(_meetings)}"
     try:
         await redis.hset(

@@ -104,7 +104,7 @@ async def test_the_pool_answers_as_a_build_here_would_and_leaves_no_file(
     before = await outcomes(server, "export"), await outcomes(server, "audit")
     doc = orjson.loads(await forum.organiser.export(forum.id, "json"))
     audit = await forum.organiser.audit(forum.id)
-    store = Store(connect_redis(valkey.url), durable=False)
+    store = Store(connect_redis(valkey.url), durability="os")
     try:
         here = await document.build(
             store,

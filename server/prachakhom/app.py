@@ -7,7 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
@@ -24,6 +24,7 @@ from .routes import routes
 from .services import Services
 from .settings import Settings
 from .shell import shell_routes
+from .store.shards import client_for, connect, with_seeds
 from .store.store import Store
 from .suggester import Suggester
 from .theme_routes import theme_routes
@@ -33,7 +34,6 @@ from .writer import BallotWriter
 from .ws import websocket_endpoint
 
 log = logging.getLogger("prachakhom")
-POOL_SIZE = 64
 
 
 def clients_dir() -> Path | None:
@@ -45,26 +45,17 @@ def clients_dir() -> Path | None:
     return None
 
 
-def connect_redis(url: str) -> Redis:
-    """A bounded, blocking pool: bursts wait for a connection instead of failing."""
-    pool = BlockingConnectionPool.from_url(
-        url,
-        decode_responses=True,
-        max_connections=POOL_SIZE,
-        timeout=10,
-        health_check_interval=30,
-    )
-    return Redis.from_pool(pool)  # the client owns the pool: aclose() closes it
-
-
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        redis = connect_redis(settings.redis_url)
+        shards = await connect(settings.redis_url)
         store = Store(
-            redis, durable=settings.durability == "fsync", events_kept=settings.events_kept
+            shards,
+            durability=settings.durability,
+            events_kept=settings.events_kept,
+            failover_wait=settings.failover_wait,
         )
         await store.check_durability()
         hub = Hub(store, tick_hz=settings.tick_hz)
@@ -75,7 +66,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
         presence = Presence(store)
         pool = WorkerPool(
-            settings.redis_url, processes=settings.heavy_workers, capacity=settings.heavy_queue
+            with_seeds(settings.redis_url, shards),
+            processes=settings.heavy_workers,
+            capacity=settings.heavy_queue,
         )
         app.state.services = Services(
             settings,
@@ -91,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
         warm = warm_encoder if settings.warm_workers else None
         async with (
+            shards.running(),
             pool.running(warm=warm),
             app.state.services.suggester.running(),
             writer.running(),
@@ -99,7 +93,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ):
             with tuned_gc():
                 yield
-        await redis.aclose()
+        await shards.aclose()
 
     app_routes: list[BaseRoute] = [
         *routes,
@@ -114,3 +108,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app_routes += shell_routes(static)  # before the mount: /app/sw.js is made here
         app_routes.append(Mount("/app", StaticFiles(directory=static, html=True), name="app"))
     return Starlette(routes=app_routes, lifespan=lifespan)
+
+
+def connect_redis(url: str) -> Redis:
+    """A client of one Redis (tools and tests; the server itself uses store.shards)."""
+    return client_for(url)

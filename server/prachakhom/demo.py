@@ -14,10 +14,10 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
-from .app import connect_redis
 from .provisioning import create_meeting
 from .questions import text_in
 from .settings import Settings
+from .store.shards import connect
 from .store.store import Store
 
 SCENARIO = "phayao-health-forum.json"
@@ -35,16 +35,16 @@ def scenario_body(data: dict[str, Any]) -> dict[str, Any]:
 
 async def load_demo(settings: Settings) -> dict[str, Any]:
     saved = settings.data_dir / "demo.json"
-    redis = connect_redis(settings.redis_url)
+    shards = await connect(settings.redis_url)
     try:
-        store = Store(redis, durable=settings.durability == "fsync")
+        store = Store(shards, durability=settings.durability)
         if saved.exists():
             loaded = orjson.loads(saved.read_bytes())
             if await store.meeting(loaded["id"]) is not None:
                 return loaded  # type: ignore[no-any-return]
         created = await create_meeting(store, scenario_body(scenario()))
     finally:
-        await redis.aclose()
+        await shards.aclose()
     saved.write_bytes(orjson.dumps(created, option=orjson.OPT_INDENT_2))
     saved.chmod(0o600)
     return created

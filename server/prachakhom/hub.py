@@ -25,12 +25,13 @@ from redis.exceptions import RedisError
 
 from . import protocol
 from .auth import Principal, Role
+from .errors import PrachakhomError
 from .meetings import Meeting
 from .metrics import RESULTS_PUSHED, SLOW_CONSUMERS
 from .questions import Question, parse_question
 from .results import hidden, read_results
-from .store import keys
-from .store.store import Store
+from .store.channels import Channels
+from .store.store import Store, impatient
 
 log = logging.getLogger(__name__)
 
@@ -239,6 +240,8 @@ class Room:
         self.plenary: dict[str, Any] = {"view": "participation"}
         self.sent_versions: dict[str, int] = {}
         self.ready = asyncio.Event()
+        self.held: dict[int, dict[str, Any]] = {}  # events heard past a gap, by seq
+        self.catching_up = False
 
     @property
     def open_questions(self) -> list[str]:
@@ -294,6 +297,8 @@ class Hub:
         self.store = store
         self.tick_hz = tick_hz
         self.rooms: dict[str, Room] = {}
+        self.channels = Channels(store.shards, self.on_message, self._resync)
+        self._catching: set[asyncio.Task[None]] = set()
 
     # --- rooms -----------------------------------------------------------------------
 
@@ -309,6 +314,7 @@ class Hub:
                 raise
             finally:
                 room.ready.set()
+            self.channels.listen_to(meeting.id)
         await room.ready.wait()
         if self.rooms.get(meeting.id) is not room:  # its load failed while this one waited
             raise ConnectionError("the meeting could not be loaded from storage")
@@ -322,6 +328,7 @@ class Hub:
         room.discard(client)
         if not room.clients:
             del self.rooms[room.meeting.id]
+            self.channels.stop_listening(room.meeting.id)
 
     async def _load(self, room: Room) -> None:
         m = room.meeting.id
@@ -332,50 +339,68 @@ class Hub:
 
     # --- control events from Redis pub/sub ---------------------------------------------
 
-    def on_message(self, channel: str, data: str) -> None:
-        meeting = channel.removeprefix("pk:ev:")
+    def on_message(self, meeting: str, data: str) -> None:
+        """An event heard on the meeting's channel. Seqs are consecutive per meeting: one
+        heard past a gap (missed while subscribing, or while a primary failed over) is
+        held until the gap is read from the kept events."""
         room = self.rooms.get(meeting)
         if room is None:
             return
         seq_text, _, payload = data.partition(" ")
-        seq, body = int(seq_text), orjson.loads(payload)
+        seq = int(seq_text)
         if seq <= room.last_seq:
             return
+        body = orjson.loads(payload)
+        if seq > room.last_seq + 1 or room.catching_up:
+            room.held[seq] = body
+            self._catch_up_soon(room)
+            return
+        self._apply(room, seq, body)
+
+    def _apply(self, room: Room, seq: int, body: dict[str, Any]) -> None:
         room.apply(seq, body)
         frames = Frames({"type": "event", "seq": seq, **body})
         room.broadcast(frames, body["event"], control_seq=seq)
 
-    async def listen(self) -> None:
-        """The process's one pub/sub connection; reconnects by itself if Redis drops."""
-        while True:
-            pubsub = self.store.redis.pubsub(ignore_subscribe_messages=True)
-            try:
-                await pubsub.psubscribe(keys.CHANNEL_PATTERN)
-                await self._resync()
-                async for message in pubsub.listen():
-                    if message["type"] == "pmessage":
-                        self.on_message(message["channel"], message["data"])
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.warning("pub/sub connection lost; reconnecting", exc_info=True)
-                await asyncio.sleep(0.5)
-            finally:
-                with contextlib.suppress(Exception):
-                    await pubsub.aclose()
+    def _catch_up_soon(self, room: Room) -> None:
+        if not room.catching_up:
+            room.catching_up = True
+            task = asyncio.create_task(self._catch_up(room))
+            self._catching.add(task)
+            task.add_done_callback(self._catching.discard)
 
-    async def _resync(self) -> None:
-        """After (re)subscribing, replay what the rooms may have missed meanwhile."""
-        for room in list(self.rooms.values()):
-            events = await self.store.events_after(room.meeting.id, room.last_seq, 10000)
-            if events is None:
-                await self._load(room)
-                continue
+    async def _catch_up(self, room: Room) -> None:
+        """Replay the kept events after the room's last seq, then what was held."""
+        try:
+            for attempt in range(50):
+                try:
+                    events = await self.store.events_after(room.meeting.id, room.last_seq, 10000)
+                    if events is None:  # too far behind: load the room anew
+                        await self._load(room)
+                        events = []
+                    break
+                except Exception:
+                    await asyncio.sleep(min(0.1 * (attempt + 1), 1.0))
+            else:
+                return
             for event in events:
-                self.on_message(
-                    keys.channel(room.meeting.id),
-                    f"{event.seq} {orjson.dumps(event.body).decode()}",
-                )
+                if event.seq > room.last_seq:
+                    self._apply(room, event.seq, event.body)
+            for seq in sorted(room.held):
+                if seq == room.last_seq + 1:
+                    self._apply(room, seq, room.held[seq])
+            room.held = {s: b for s, b in room.held.items() if s > room.last_seq}
+        finally:
+            room.catching_up = False
+        if room.held:  # still a gap: go again
+            self._catch_up_soon(room)
+
+    async def _resync(self, meetings: list[str]) -> None:
+        """After (re)subscribing, read what these rooms may have missed meanwhile."""
+        for meeting in meetings:
+            room = self.rooms.get(meeting)
+            if room is not None:
+                self._catch_up_soon(room)
 
     # --- the ticker ----------------------------------------------------------------------
 
@@ -393,14 +418,19 @@ class Hub:
             await asyncio.sleep(max(0.0, period - elapsed))
 
     async def tick(self) -> None:
-        for room in list(self.rooms.values()):
-            if room.has_screens():
-                try:
-                    await self._tick_room(room)
-                except (asyncio.CancelledError, RedisError):
-                    raise
-                except Exception:  # one meeting's bad data must not stall the others
-                    log.exception("results tick failed for meeting %s", room.meeting.id)
+        """One round over the rooms. A meeting whose shard is failing over or lost is
+        skipped this round (at once, not waited for): the others carry on."""
+        with impatient():
+            for room in list(self.rooms.values()):
+                if room.has_screens():
+                    try:
+                        await self._tick_room(room)
+                    except asyncio.CancelledError:
+                        raise
+                    except (RedisError, OSError, PrachakhomError):
+                        self.store.shards.suspect()
+                    except Exception:  # one meeting's bad data must not stall the others
+                        log.exception("results tick failed for meeting %s", room.meeting.id)
 
     async def _tick_room(self, room: Room) -> None:
         watched = room.watched()
@@ -447,7 +477,7 @@ class Hub:
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[Hub]:
-        tasks = [asyncio.create_task(self.listen()), asyncio.create_task(self.tick_forever())]
+        tasks = [asyncio.create_task(self.channels.run()), asyncio.create_task(self.tick_forever())]
         try:
             yield self
         finally:

@@ -354,7 +354,18 @@ SCHEMAS: dict[str, Schema] = {
     "Health": obj(
         ("ok", "redis", "time"),
         ok=BOOL,
-        redis={"enum": ["ok", "down"]},
+        redis={"enum": ["ok", "degraded", "down"]},
+        store=obj(
+            ("state", "mode", "durability"),
+            state={"enum": ["ok", "degraded", "down"]},
+            mode={"enum": ["single", "cluster"]},
+            durability={"enum": ["auto", "replica", "fsync", "os"]},
+            replica_waits_short=INT,
+            shards={"type": "array", "items": {"type": "object"}},
+            slots_served=INT,
+            map_reads=INT,
+            moves=INT,
+        ),
         time=NUM,
         workers=obj(
             ("processes", "alive", "busy", "queued", "capacity", "restarts", "last_crash"),

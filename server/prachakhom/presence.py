@@ -21,7 +21,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 
-from .store.store import Store
+from .store.store import Store, impatient
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,8 @@ class Presence:
         for (meeting, table, device), mark in batch.items():
             by_meeting.setdefault(meeting, {})[seen_field(table, device)] = mark
         try:
-            await self.store.mark_seen(by_meeting)
+            with impatient():  # best effort: never waits out a failover
+                await self.store.mark_seen(by_meeting)
         except Exception:
             for key, mark in batch.items():
                 self.pending.setdefault(key, mark)  # a newer mark wins

@@ -467,11 +467,13 @@ async def audit(request: Request) -> Response:
 
 async def healthz(request: Request) -> Response:
     services = services_of(request)
-    ok = await services.store.ping()
+    store = await services.store.health()
+    ok = store["state"] != "down"
     return Json(
         {
             "ok": ok,
-            "redis": "ok" if ok else "down",
+            "redis": store["state"],
+            "store": store,
             "time": time.time(),
             "workers": services.pool.status(),
         },

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-Durability = Literal["fsync", "os"]
+Durability = Literal["auto", "replica", "fsync", "os"]
+DURABILITIES = ("auto", "replica", "fsync", "os")
 
 
 def _doc(text: str, env: str) -> Any:
@@ -71,13 +72,26 @@ class Settings:
         ),
     )
     durability: Durability = field(
-        default="fsync",
+        default="auto",
         metadata=_doc(
-            "When a ballot is acknowledged. 'fsync': only after the batch is fsynced to the AOF "
-            "(WAITAOF; survives a crash of the server, of Redis and a power cut). 'os': once Redis "
-            "has written it to the OS (survives a crash of either process, but a power cut can "
-            "lose about the last second of acknowledged ballots).",
+            "When a ballot is acknowledged (docs/durability.md). 'auto': once the batch is "
+            "fsynced to the primary's AOF and, where its shard has a replica online, to a "
+            "replica's AOF too (WAITAOF 1 1: survives the loss of the Redis host); with no "
+            "replica, as 'fsync'. 'replica': always both; refused while a shard has no replica. "
+            "'fsync': the primary's AOF only (survives a crash of the server, of Redis and a "
+            "power cut, not the loss of the Redis host's disk). 'os': once Redis has written "
+            "it to the OS (survives a crash of either process, but a power cut can lose about "
+            "the last second of acknowledged ballots).",
             "PRACHAKHOM_DURABILITY",
+        ),
+    )
+    failover_wait: float = field(
+        default=20.0,
+        metadata=_doc(
+            "On a cluster: seconds a batch of ballots is retried while its shard fails over "
+            "(the primary gone, its replica not yet promoted) before the tablets are told "
+            "'unavailable' (their outboxes then send again).",
+            "PRACHAKHOM_FAILOVER_WAIT",
         ),
     )
     max_frame: int = field(
@@ -243,8 +257,10 @@ class Settings:
         return settings
 
     def check(self) -> None:
-        if self.durability not in ("fsync", "os"):
-            raise ValueError(f"durability must be 'fsync' or 'os', not {self.durability!r}")
+        if self.durability not in DURABILITIES:
+            raise ValueError(
+                f"durability must be one of {', '.join(DURABILITIES)}, not {self.durability!r}"
+            )
         if self.workers < 1:
             raise ValueError("workers must be at least 1")
         if self.max_frame < 256:

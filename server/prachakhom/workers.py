@@ -282,6 +282,12 @@ def _init_worker(redis_url: str) -> None:
     _redis_url = redis_url
     _loop = asyncio.new_event_loop()
     asyncio.set_event_loop(_loop)
+    global _store
+    from .store.shards import connect
+    from .store.store import Store
+
+    # reads only: a worker's writes (kept vectors) are derived data, made durable by none
+    _store = Store(_loop.run_until_complete(connect(redis_url)), durability="os")
 
 
 def _yield_cpu() -> None:
@@ -309,10 +315,6 @@ def on_worker_loop(coroutine: Coroutine[Any, Any, T]) -> T:
 
 def worker_store() -> Any:
     """This worker's Store on the server's Redis (made on first use, then kept)."""
-    global _store
-    from .app import connect_redis  # the same pool settings as the server's
-    from .store.store import Store
-
     if _store is None:
-        _store = Store(connect_redis(_redis_url), durable=False)
+        raise RuntimeError("not in a worker process: call _init_worker(redis_url) first")
     return _store

@@ -128,11 +128,13 @@ def tables(meeting: str, question: str) -> str:
 
 
 def channel(meeting: str) -> str:
-    """Pub/sub channel of a meeting's control events ("<seq> <json>")."""
-    return f"pk:ev:{meeting}"
+    """Sharded pub/sub channel of a meeting's control events ("<seq> <json>"), in the
+    meeting's slot (SPUBLISH from its scripts, SSUBSCRIBE where it is served)."""
+    return f"pk:ev:{{{meeting}}}"
 
 
-CHANNEL_PATTERN = "pk:ev:*"
+def meeting_of_channel(channel: str) -> str:
+    return channel.removeprefix("pk:ev:{").removesuffix("}")
 
 
 def seat_voter(table: int, seat: int) -> str:

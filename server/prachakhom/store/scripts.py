@@ -202,6 +202,17 @@ end
 local seq = redis.call('INCR', P .. 'seq')
 redis.call('XADD', P .. 'events', 'MAXLEN', '~', kept, '*', 'seq', seq, 'e', event)
 if to_ledger then redis.call('XADD', KEYS[1], '*', 'type', kind, 'seq', seq, 'e', event) end
-redis.call('PUBLISH', channel, seq .. ' ' .. event)
+redis.call('SPUBLISH', channel, seq .. ' ' .. event)
 return {seq, ''}
+"""
+
+# Claim a meeting's join codes, all or none: KEYS[1] = the codes hash (global: a slot of
+# its own on a cluster, so this is one step apart from the meeting's own keys).
+# ARGV = code, principal JSON, code, principal JSON, ... Returns 1, or 0 if one is taken.
+CLAIM_CODES = r"""
+for i = 1, #ARGV, 2 do
+  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then return 0 end
+end
+for i = 1, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+return 1
 """

