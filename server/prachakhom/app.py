@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from .agenda import agenda_routes
 from .assets import asset_routes
@@ -21,6 +22,7 @@ from .hub import Hub
 from .presence import Presence
 from .receipts import Receipts
 from .routes import routes
+from .security import SecurityHeaders
 from .services import Services
 from .settings import Settings
 from .shell import shell_routes
@@ -32,6 +34,14 @@ from .themes.jobs import warm_encoder
 from .workers import WorkerPool
 from .writer import BallotWriter
 from .ws import websocket_endpoint
+
+
+class App(Starlette):
+    """The app, with the security headers outermost: on its error pages (500) too."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
+
 
 log = logging.getLogger("prachakhom")
 
@@ -107,7 +117,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app_routes.append(Route("/", lambda request: RedirectResponse("/app/")))
         app_routes += shell_routes(static)  # before the mount: /app/sw.js is made here
         app_routes.append(Mount("/app", StaticFiles(directory=static, html=True), name="app"))
-    return Starlette(routes=app_routes, lifespan=lifespan)
+    return App(routes=app_routes, lifespan=lifespan)
 
 
 def connect_redis(url: str) -> Redis:

@@ -548,7 +548,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("GET", "/healthz", "Redis answers", (ANYONE,), answer=ref("Health"),
              errors=(503,)),
     Endpoint("GET", "/metrics", "Prometheus metrics of this process", (ANYONE,),
-             media=("text/plain",)),
+             media=("text/plain",), errors=(401, 403),
+             note="limited by the settings metrics_allow_from (403) and metrics_token "
+             "(401: send it as a bearer token)"),
     Endpoint("GET", "/api/openapi.json", "This document", (ANYONE,), answer=ANY_OBJECT),
     Endpoint(
         "GET", "/api/qr.svg", "A QR code of a URL of this server or one short word", (ANYONE,),

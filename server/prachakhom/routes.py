@@ -27,6 +27,7 @@ from .presence import PHONE, TABLET, seen_field
 from .questions import check_text, parse_question
 from .report import formats, jobs
 from .results import read_breakdown, read_results, read_site
+from .security import metrics_refusal
 from .services import UNAUTHORIZED, Services
 from .store.store import UNAVAILABLE
 
@@ -482,6 +483,11 @@ async def healthz(request: Request) -> Response:
 
 
 async def metrics(request: Request) -> Response:
+    settings = services_of(request).settings
+    refused = metrics_refusal(request, settings.metrics_allow_from, settings.metrics_token)
+    if refused is not None:
+        status, code, message = refused
+        return Json({"error": {"code": code, "message": message}}, status_code=status)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 

@@ -212,6 +212,24 @@ class Settings:
             "PRACHAKHOM_FORWARDED_ALLOW_IPS",
         ),
     )
+    metrics_allow_from: str = field(
+        default="",
+        metadata=_doc(
+            "Client addresses or networks (comma-separated, e.g. 127.0.0.1,::1,10.0.0.0/8) "
+            "that may read GET /metrics; others get 403. Empty: any address (the metrics hold "
+            "counts, never a ballot or a code).",
+            "PRACHAKHOM_METRICS_ALLOW_FROM",
+        ),
+    )
+    metrics_token: str = field(
+        default="",
+        metadata=_doc(
+            "A bearer token GET /metrics must carry (Prometheus: `authorization` / "
+            "`bearer_token`); a request without it gets 401. Empty: none needed. With "
+            "metrics_allow_from set too, both apply.",
+            "PRACHAKHOM_METRICS_TOKEN",
+        ),
+    )
     min_group: int = field(
         default=5,
         metadata=_doc(
@@ -267,6 +285,12 @@ class Settings:
             raise ValueError("max_frame must be at least 256 bytes")
         if self.writer_lanes < 1 or self.max_batch < 1:
             raise ValueError("writer_lanes and max_batch must be at least 1")
+        from .security import networks  # settings.py stays free of the web layer's imports
+
+        try:
+            networks(self.metrics_allow_from)
+        except ValueError as exc:
+            raise ValueError(f"metrics_allow_from: {exc}") from None
 
     def to_env(self) -> dict[str, str]:
         """The environment that rebuilds these settings in a worker process."""
