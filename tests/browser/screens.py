@@ -279,8 +279,21 @@ async def shoot_all(s: Shooter, org: Api, m: str, codes: dict[str, Any], token: 
         await tablet.click('.seat[data-seat="4"]')
         await tablet.click('#ballot .choice[data-option="access"]')
         await tablet.click('#ballot .choice[data-option="ems1669"]')
-        await tablet.evaluate("window.scrollTo(0, 0)")
         await s.shot(tablet, "tablet-vote")
+        if viewport is TABLET_LANDSCAPE:  # a budget ballot fits too; and the large-text mode
+            await org.open(m, "budget")
+            await tablet.click('.question-tab[data-question="budget"]')
+            for option in ("ambulance", "vhv"):
+                await tablet.click(f'#ballot .choice[data-option="{option}"]')
+            await s.shot(tablet, "tablet-budget")
+            await tablet.click('.question-tab[data-question="priorities"]')
+            await tablet.click('.seat[data-seat="4"]')
+            await tablet.click("[data-text-size]")
+            for option in ("access", "ems1669"):
+                await tablet.click(f'#ballot .choice[data-option="{option}"]')
+            await s.shot(tablet, "tablet-large")
+            await tablet.click("[data-text-size]")
+            await org.close(m, "budget")
         if viewport is TABLET_PORTRAIT:  # this tablet's own ballots, for its receipts
             for seat, answer in ((4, ["access", "ems1669"]), (5, ["cpr"])):
                 await tablet.click(f'.seat[data-seat="{seat}"]')
@@ -292,9 +305,7 @@ async def shoot_all(s: Shooter, org: Api, m: str, codes: dict[str, Any], token: 
         shown = 2 if viewport is TABLET_LANDSCAPE else 4
         await tablet.click(f'.seat[data-seat="{shown}"]')
         await tablet.wait_for_selector("#ballot-receipt:not(.hidden)")
-        await tablet.evaluate("window.scrollTo(0, 0)")
-        if viewport is TABLET_LANDSCAPE:  # the seats panel sticks, and scrolls inside
-            await tablet.evaluate("window.scrollTo(0, 212)")
+        if viewport is TABLET_LANDSCAPE:  # the page stays; the seats panel scrolls inside
             await tablet.evaluate("document.querySelector('.seats-panel').scrollTop = 1e4")
         await s.shot(tablet, "tablet-receipts")
         await tablet.click('[data-mode="hands"]')
@@ -383,6 +394,11 @@ async def shoot_all(s: Shooter, org: Api, m: str, codes: dict[str, Any], token: 
                 await card.locator(f'.choice[data-option="{option}"]').click()
         await keypad.evaluate("window.scrollTo(0, 0)")
         await s.shot(keypad, name)
+        if q == "budget":  # the large-text mode, as someone with low vision sets it
+            await keypad.click("[data-text-size]")
+            await card.evaluate("(el) => el.scrollIntoView()")  # its head under the top bar
+            await s.shot(keypad, "keypad-large")
+            await keypad.click("[data-text-size]")
         await org.close(m, q)
 
     # --- the organiser ------------------------------------------------------------------------
