@@ -11,6 +11,7 @@ import { startPage, statusBar } from "./ui.js";
 import { bindTextSize } from "./textsize.js";
 import { answerControl } from "./controls.js";
 import { ReceiptBook, checkReceipt, normaliseReceipt, verdictLine } from "./receipts.js";
+import { lastKnown } from "./offline.js";
 
 const app = {
   session: null,
@@ -34,6 +35,7 @@ async function main() {
   app.outbox = new Outbox(app.session.token);
   const { meeting, table, seat } = app.session;
   app.receipts = new ReceiptBook(`pk.receipts.${meeting}.${table}.${seat}`);
+  app.last = lastKnown("keypad", app.session.token);
   app.conn = new Connection({
     token: app.session.token,
     outbox: app.outbox,
@@ -48,24 +50,38 @@ async function main() {
   app.outbox.onChange(() => app.meeting && drawStatuses());
   window.addEventListener("langchange", render);
   clear($("#main")).append(h("p", { class: "empty" }, t("conn.connecting")));
+  const last = app.last.load(); // shown until the welcome: the server may be out of reach
+  if (last?.meeting) applyState(last);
   app.conn.start();
 }
 
 function onWelcome(welcome) {
   const state = welcome.state;
+  applyState({ meeting: state.meeting, questions: state.questions.filter((q) => q.state === "open"), mine: state.my_ballots });
+  remember();
+}
+
+function applyState(state) {
   app.meeting = state.meeting;
-  app.questions = new Map(state.questions.filter((q) => q.state === "open").map((q) => [q.id, q]));
-  app.mine = { ...(state.my_ballots || {}) };
+  app.questions = new Map((state.questions || []).map((q) => [q.id, q]));
+  app.mine = { ...(state.mine || {}) };
   render();
+}
+
+/** The state to show after a reload with no server: the open questions and my answers. */
+function remember() {
+  app.last.save({ meeting: app.meeting, questions: [...app.questions.values()], mine: app.mine });
 }
 
 function onEvent(message) {
   if (message.event === "question_opened") {
     app.questions.set(message.question.id, message.question);
     render();
+    remember();
   } else if (message.event === "question_closed") {
     if (app.questions.delete(message.question.id)) toast(t("keypad.closed", { prompt: pick(message.question.prompt) }));
     render();
+    remember();
   }
 }
 
@@ -75,6 +91,7 @@ function onAck(ack, sent) {
   app.mine[sent.question] = sent.answer;
   app.outcome[sent.question] = status === "replaced" ? "replaced" : "counted";
   delete app.drafts[sent.question];
+  remember();
   const prompt = app.questions.get(sent.question)?.prompt ?? sent.question;
   if (ack.receipt && app.receipts.add({ question: sent.question, prompt, receipt: ack.receipt, status })) {
     for (const r of app.receipts.list()) if (r.question === sent.question) delete app.checks[r.receipt];
@@ -150,8 +167,14 @@ function aboutYou(about) {
   return out;
 }
 
+/** The answer of this question's ballot still in the outbox (sent offline), if any. */
+function queued(q) {
+  const waiting = app.outbox.messages().filter((m) => m.type === "ballot" && m.question === q);
+  return waiting.length ? waiting[waiting.length - 1].answer : undefined;
+}
+
 function questionCard(q) {
-  const previous = q.id in app.drafts ? app.drafts[q.id] : app.mine[q.id];
+  const previous = q.id in app.drafts ? app.drafts[q.id] : (queued(q.id) ?? app.mine[q.id]);
   const submit = h("button", { type: "submit", class: "btn btn-primary btn-xl submit" });
   const control = answerControl(q, previous ?? null, () => {
     app.drafts[q.id] = control.value();

@@ -23,6 +23,7 @@ import { startPage, statusBar } from "./ui.js";
 import { ResultsView, participationText, compareView } from "./results.js";
 import { BreakdownMatrix, breakdownNote } from "./breakdown.js";
 import { fitWords } from "./words.js";
+import { lastKnown } from "./offline.js";
 
 const IDEAS_ON_WALL = 12;
 const SITE_KEY = "pk.plenary.site";
@@ -30,6 +31,8 @@ const SITE_EVERY_MS = 1000;
 const THEMES_ON_WALL = 12;
 const THEMES_AFTER_MS = 1000; // the wall reads the themes' tables and quotes again this long after a change
 const BREAKDOWN_EVERY_MS = 2000;
+const REMEMBER_EVERY_MS = 2000; // the last known state is written at most this often
+const IDEAS_KEPT = 50;
 
 const app = {
   session: null,
@@ -86,10 +89,12 @@ async function main() {
   await startPage();
   siteFromFragment();
   app.session = await obtainSession("display", $("#main"), { titleKey: "plenary.title" });
+  app.last = lastKnown("plenary", app.session.token);
   app.conn = new Connection({
     token: app.session.token,
     onWelcome,
     onEvent,
+    onStatus: drawReconnecting,
     onError: () => {},
     onFatal: () => {
       forgetSession("display");
@@ -101,12 +106,61 @@ async function main() {
     app.drawn = null;
     drawSitePicker();
     render();
+    drawReconnecting();
   });
   window.addEventListener("resize", () => {
     app.drawn = null;
     render();
   });
+  restore();
   app.conn.start();
+}
+
+// --- the last known state: shown after a reload while the server is out of reach ----------
+
+function restore() {
+  const last = app.last.load();
+  if (!last?.meeting) return;
+  app.meeting = last.meeting;
+  app.view = last.view || { view: "participation" };
+  for (const q of last.questions || []) app.questions.set(q.id, q);
+  app.results = last.results || {};
+  app.ideas = last.ideas || [];
+  app.themes = last.themes || [];
+  drawSitePicker();
+  render();
+  drawReconnecting();
+}
+
+function remember() {
+  if (app.rememberTimer) return;
+  app.rememberTimer = setTimeout(() => {
+    app.rememberTimer = null;
+    const results = Object.fromEntries(Object.entries(app.results).filter(([q]) => shows(q)));
+    app.last.save({
+      meeting: app.meeting,
+      view: app.view,
+      questions: [...app.questions.values()],
+      results,
+      ideas: app.ideas.slice(-IDEAS_KEPT),
+      themes: app.themes,
+    });
+  }, REMEMBER_EVERY_MS);
+}
+
+/** A clear mark over the stage whenever the screen is not live: what it shows may be old. */
+function drawReconnecting() {
+  const live = app.conn?.status === "online";
+  let mark = $("#pl-reconnecting");
+  if (live || !app.meeting) {
+    mark?.remove();
+    return;
+  }
+  if (!mark) {
+    mark = h("div", { id: "pl-reconnecting", class: "pl-reconnecting", role: "status", "aria-live": "polite" });
+    $("#stage").append(mark);
+  }
+  mark.textContent = t("plenary.reconnecting");
 }
 
 async function onWelcome(welcome) {
@@ -120,6 +174,7 @@ async function onWelcome(welcome) {
   app.drawn = null;
   drawSitePicker();
   render();
+  remember();
   if (app.view.view === "themes") scheduleThemes(0);
   try {
     const meeting = await api("GET", `/api/meetings/${app.meeting.id}`, { token: app.session.token });
@@ -138,6 +193,7 @@ function dedupe(ideas) {
 }
 
 function onEvent(message) {
+  remember();
   switch (message.event) {
     case "plenary":
       app.view = message.view;

@@ -12,8 +12,10 @@ import { obtainSession, forgetSession, sessionLost } from "./session.js";
 import { startPage, statusBar, emptyNote } from "./ui.js";
 import { bindTextSize } from "./textsize.js";
 import { answerControl, handsControl, kindName } from "./controls.js";
+import { lastKnown } from "./offline.js";
 
 const HANDS_KINDS = new Set(["single", "multiple"]);
+const REMEMBERED = new Set(["question_opened", "question_closed", "plenary"]); // events that change what is kept
 
 const app = {
   session: null,
@@ -40,6 +42,7 @@ async function main() {
   const mount = $("#main");
   app.session = await obtainSession("facilitator", mount, { titleKey: "tablet.title" });
   app.outbox = new Outbox(app.session.token);
+  app.last = lastKnown("tablet", app.session.token);
   app.ideasKey = `pk.ideas.${tokenKey(app.session.token)}`;
   try {
     app.ideas = JSON.parse(localStorage.getItem(app.ideasKey) || "[]");
@@ -71,6 +74,8 @@ async function main() {
   $("#leave").addEventListener("click", leave);
   window.addEventListener("langchange", render);
   renderWaiting();
+  const last = app.last.load(); // shown until the welcome: the server may be out of reach
+  if (last?.meeting) applyState(last);
   app.conn.start();
 }
 
@@ -89,13 +94,24 @@ function renderWaiting() {
 
 function onWelcome(welcome) {
   const state = welcome.state;
+  applyState({ ...state, questions: state.questions.filter((q) => q.state === "open") });
+  remember();
+}
+
+function applyState(state) {
   app.meeting = state.meeting;
-  app.plenary = state.plenary;
-  app.questions = new Map(state.questions.filter((q) => q.state === "open").map((q) => [q.id, q]));
+  app.plenary = state.plenary ?? null;
+  app.questions = new Map((state.questions || []).map((q) => [q.id, q]));
   app.voted = {};
   for (const [q, seats] of Object.entries(state.voted || {})) app.voted[q] = new Set(seats);
   if (!app.questions.has(app.current)) app.current = firstQuestion();
   render();
+}
+
+/** The state to show after a reload with no server: the open questions and the seats done. */
+function remember() {
+  const voted = Object.fromEntries(Object.entries(app.voted).map(([q, seats]) => [q, [...seats]]));
+  app.last.save({ meeting: app.meeting, plenary: app.plenary, questions: [...app.questions.values()], voted });
 }
 
 function firstQuestion() {
@@ -120,6 +136,7 @@ function onEvent(message) {
     app.plenary = message.view;
     drawPlenaryNote();
   }
+  if (REMEMBERED.has(message.event)) remember();
 }
 
 function onAck(ack, sent) {
@@ -127,6 +144,7 @@ function onAck(ack, sent) {
   if (sent.type === "ballot") {
     (app.voted[sent.question] ??= new Set()).add(sent.seat);
     if (ack.receipt) keepReceipt(sent.question, sent.seat, ack.receipt);
+    remember();
     drawSeats();
     drawBallotReceipt();
   } else if (sent.type === "table_tally") {
