@@ -6,7 +6,7 @@
 Starts an embedded Valkey and a server, loads the demo forum (Phayao), fills it with
 ballots and ideas through the Python client, then drives real Chromium through each
 screen. Not a test (pytest does not collect it): run it after changing the apps and look
-at the pictures.
+at the pictures. Then screens_offline.py shoots the apps with their server stopped.
 """
 
 from __future__ import annotations
@@ -525,3 +525,6 @@ if __name__ == "__main__":
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
     folder.mkdir(parents=True, exist_ok=True)
     asyncio.run(main(folder))
+    from .screens_offline import main as offline
+
+    asyncio.run(offline(folder))  # the server stopped: its own server, stopped midway
