@@ -136,8 +136,14 @@ class Pages:
     errors: list[str] = field(default_factory=list)
     void_text: list[str] = field(default_factory=list)  # "null" & co. that any page showed
 
-    async def device(self, viewport: dict[str, int]) -> Any:
-        context = await self.browser.new_context(viewport=viewport, locale="th-TH")
+    async def device(self, viewport: dict[str, int], enforce_csp: bool = False) -> Any:
+        """A new device. The server's Content-Security-Policy forbids eval, and Playwright
+        evaluates a wait_for_function *expression* string with eval in the page: so a
+        context bypasses the policy unless `enforce_csp` (test_security.py enforces it on
+        every app, with function-form waits only)."""
+        context = await self.browser.new_context(
+            viewport=viewport, locale="th-TH", bypass_csp=not enforce_csp
+        )
         context.set_default_timeout(10_000)
         await context.add_init_script(WATCH_VOID_TEXT)
         self.contexts.append(context)

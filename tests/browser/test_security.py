@@ -32,7 +32,7 @@ class Watched:
         self.opened: list[Any] = []
 
     async def open(self, path: str, viewport: dict[str, int], context: Any = None) -> Any:
-        context = context or await self.pages.device(viewport)
+        context = context or await self.pages.device(viewport, enforce_csp=True)
         await context.add_init_script(WATCH)
         page = await context.new_page()
         self.pages.watch(page)
@@ -94,7 +94,7 @@ async def test_no_app_breaks_the_policy_in_its_main_states(pages: Pages, meeting
     await online(theme)
     await theme.wait_for_selector(".idea-row")
 
-    context = await pages.device(DESKTOP)
+    context = await pages.device(DESKTOP, enforce_csp=True)
     console = await watched.open(
         f"/app/organiser.html#token={organiser_token(meeting)}", DESKTOP, context
     )
