@@ -72,6 +72,15 @@ def test_involvement_lists_every_level_in_order_and_what_is_not_set() -> None:
     assert iap2.name("involve", "en") == "Involve"
 
 
+def test_the_apps_name_the_levels_as_the_reports_do() -> None:
+    clients = Path(__file__).parent.parent / "clients" / "i18n"
+    for language, column in (("th", 0), ("en", 1)):
+        catalogue = orjson.loads((clients / f"{language}.json").read_bytes())
+        for level, names in iap2.NAMES.items():
+            assert catalogue[f"iap2.{level}"] == names[column], (language, level)
+            assert catalogue[f"iap2.about_{level}"], (language, level)
+
+
 # --- over HTTP --------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ import { fragment, savedSession, saveSession, forgetSession, sessionLost } from 
 import { startPage, statusBar } from "./ui.js";
 import { ResultsView, participationText } from "./results.js";
 import { kindName } from "./controls.js";
+import { levelSelect } from "./iap2.js";
 import { drawTablesTab as drawTablesTabInto } from "./tables.js";
 import { revealResults, plenaryPreview } from "./reveal.js";
 
@@ -115,6 +116,11 @@ function onEvent(message) {
   if (message.event === "results") {
     app.results[message.results.question] = message.results;
     if (app.tab === "results" && message.results.question === app.selected && !app.method) drawResults();
+    drawAgendaRows();
+  } else if (message.event === "question_updated") {
+    // its IAP2 level marked: the event has the definition, the state stays as it is
+    const i = app.questions.findIndex((x) => x.id === message.question.id);
+    if (i >= 0) app.questions[i] = { ...message.question, state: app.questions[i].state };
     drawAgendaRows();
   } else if (["question_added", "question_opened", "question_closed"].includes(message.event)) {
     const q = message.question;
@@ -257,8 +263,9 @@ function drawAgendaTab(main) {
     h("section", { class: "card" },
       h("div", { class: "card-head" }, h("h2", {}, t("organiser.agenda")), h("span", { class: "hint" }, t("organiser.agenda_hint"))),
       h("table", { class: "agenda", id: "agenda" },
-        h("thead", {}, h("tr", {}, ["organiser.col_question", "organiser.col_kind", "organiser.col_state", "organiser.col_votes", "organiser.col_actions"].map((k) => h("th", { scope: "col" }, t(k))))),
-        h("tbody", { id: "agenda-rows" }))),
+        h("thead", {}, h("tr", {}, ["organiser.col_question", "organiser.col_kind", "organiser.col_level", "organiser.col_state", "organiser.col_votes", "organiser.col_actions"].map((k) => h("th", { scope: "col" }, t(k))))),
+        h("tbody", { id: "agenda-rows" })),
+      h("p", { class: "hint level-hint" }, t("organiser.level_hint"))),
     addQuestionForm(),
     importQuestionsForm(),
   );
@@ -268,8 +275,13 @@ function drawAgendaTab(main) {
 function drawAgendaRows() {
   const body = $("#agenda-rows");
   if (!body) return;
+  if (body.contains(document.activeElement) && document.activeElement.matches("select")) {
+    app.agendaStale = true; // redrawn when the level is chosen: a redraw would close the list
+    return;
+  }
+  app.agendaStale = false;
   clear(body);
-  if (!app.questions.length) body.append(h("tr", {}, h("td", { colspan: "5", class: "empty" }, t("organiser.no_questions"))));
+  if (!app.questions.length) body.append(h("tr", {}, h("td", { colspan: "6", class: "empty" }, t("organiser.no_questions"))));
   for (const q of app.questions) {
     const r = app.results[q.id];
     const actions = h("div", { class: "actions" });
@@ -299,11 +311,32 @@ function drawAgendaRows() {
       h("tr", { "data-question": q.id, "data-state": q.state },
         h("td", {}, h("span", { class: "q-id" }, q.id), " ", h("span", { class: "q-prompt" }, pick(q.prompt)), shown ? h("span", { class: "badge badge-screen" }, t(hiddenNow ? "organiser.on_screen_hidden" : "organiser.on_screen_short")) : null),
         h("td", {}, kindName(q.kind)),
+        h("td", {}, levelCell(q)),
         h("td", {}, stateBadge(q.state)),
         h("td", { class: "num" }, r ? `${fmtNumber(r.voters)} / ${fmtNumber(r.eligible)}` : "–"),
         h("td", {}, actions)),
     );
   }
+}
+
+/** The question's IAP2 level, changed where it stands (PUT …/iap2; "" clears it). */
+function levelCell(q) {
+  const select = levelSelect({ "data-action": "level", "aria-label": t("organiser.level_of", { id: q.id }) }, q.iap2_level || "");
+  select.addEventListener("change", async () => {
+    try {
+      const marked = await call("PUT", `/api/meetings/${app.session.meeting}/questions/${q.id}/iap2`, { level: select.value || null });
+      const i = app.questions.findIndex((x) => x.id === q.id);
+      if (i >= 0) app.questions[i] = { ...marked, state: app.questions[i].state };
+      toast(t("organiser.level_saved"), "ok", 2000);
+    } catch (err) {
+      select.value = q.iap2_level || "";
+      toast(errorText(err.code, err.detail), "error", 6000);
+    }
+  });
+  select.addEventListener("blur", () => {
+    if (app.agendaStale) drawAgendaRows();
+  });
+  return select;
 }
 
 /** Reveal the results of what is on show: asks first when the question is open. */
@@ -332,6 +365,7 @@ function addQuestionForm() {
   const setting = h("input", { id: "q-setting", class: "input input-short", type: "number", min: "1" });
   const setting2 = h("input", { id: "q-setting2", class: "input input-short", type: "number" });
   const method = h("select", { id: "q-method", class: "input input-short" }, RANKED_METHODS.map((mth) => h("option", { value: mth }, t(`results.method_name_${mth}`))));
+  const level = levelSelect({ id: "q-level" });
   const settingLabel = h("label", { for: "q-setting" });
   const setting2Label = h("label", { for: "q-setting2" });
   const settingField = h("div", { class: "field" }, settingLabel, setting);
@@ -363,6 +397,7 @@ function addQuestionForm() {
     h("div", { class: "form-grid" },
       h("div", { class: "field" }, h("label", { for: "q-kind" }, t("organiser.kind")), kind),
       h("div", { class: "field" }, h("label", { for: "q-id" }, t("organiser.q_id")), id),
+      h("div", { class: "field" }, h("label", { for: "q-level" }, t("organiser.col_level")), level),
       h("div", { class: "field field-wide" }, h("label", { for: "q-prompt-th" }, t("organiser.prompt_th")), promptTh),
       h("div", { class: "field field-wide" }, h("label", { for: "q-prompt-en" }, t("organiser.prompt_en")), promptEn),
       settingField, setting2Field, methodField, optionsField),
@@ -402,6 +437,7 @@ function addQuestionForm() {
       q.max = Number(setting2.value);
     }
     if (k === "demographic") q.attribute = setting.value.trim() || "group";
+    if (level.value) q.iap2_level = level.value;
     try {
       await call("POST", `/api/meetings/${app.session.meeting}/questions`, q);
       toast(t("organiser.added"), "ok");
