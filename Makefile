@@ -54,9 +54,15 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 axe: $(AXE)
 
 ## Install what the tests need, then run them all (lint included).
+## The end-to-end tests of the vote path, screens, ideas and exports, run again against a
+## local Valkey Cluster (3 primaries, 1 replica each) instead of the single embedded Valkey.
+CLUSTER_TESTS ?= tests/test_vote_path.py tests/test_resume.py tests/test_results_api.py \
+	tests/test_export_json.py tests/test_theme_api.py tests/browser/test_apps.py
+
 test: $(STAMP) system chromium $(AXE)
 	$(BIN)/ruff check server tests loadtest
 	$(BIN)/pytest -q $(PYTEST_ARGS)
+	PRACHAKHOM_TEST_STORE=cluster $(BIN)/pytest -q $(CLUSTER_TESTS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check server tests loadtest

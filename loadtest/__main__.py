@@ -56,10 +56,18 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--workers", type=int, default=1, help="server processes (our own server)")
     p.add_argument(
+        "--cluster",
+        type=int,
+        default=0,
+        metavar="N",
+        help="our own server on a local Valkey Cluster of N primaries, a replica each",
+    )
+    p.add_argument(
         "--durability",
-        choices=["fsync", "os"],
+        choices=["auto", "replica", "fsync", "os"],
         default="fsync",
-        help="our own server's durability (default fsync)",
+        help="our own server's durability (default fsync; auto with --cluster waits for a "
+        "replica's fsync too)",
     )
     p.add_argument(
         "--msgpack",

@@ -308,24 +308,45 @@ def this_process() -> list[int]:
 
 
 async def commandstats(redis_url: str) -> dict[str, dict[str, float]]:
-    """INFO commandstats: {command: {calls, usec}}; {} when Redis cannot be asked."""
-    from redis.asyncio import Redis
+    """INFO commandstats: {command: {calls, usec}}, summed over a cluster's primaries;
+    {} when Redis cannot be asked."""
+    out: dict[str, dict[str, float]] = {}
+    for stats in (await commandstats_by_shard(redis_url)).values():
+        for command, figures in stats.items():
+            into = out.setdefault(command, {"calls": 0.0, "usec": 0.0})
+            into["calls"] += figures["calls"]
+            into["usec"] += figures["usec"]
+    return out
 
-    client = Redis.from_url(redis_url)
+
+async def commandstats_by_shard(redis_url: str) -> dict[str, dict[str, dict[str, float]]]:
+    """INFO commandstats of each primary (one, on a plain server): {address: {command:
+    {calls, usec}}}."""
+    from prachakhom.store.shards import connect
+
     try:
-        info = await client.info("commandstats")
+        shards = await connect(redis_url)
     except Exception:
         return {}
-    finally:
-        await client.aclose()
-    out = {}
-    for key, value in info.items():
-        if key.startswith("cmdstat_") and isinstance(value, dict):
-            out[key.removeprefix("cmdstat_")] = {
-                "calls": float(value.get("calls", 0)),
-                "usec": float(value.get("usec", 0)),
+    found: dict[str, dict[str, dict[str, float]]] = {}
+    try:
+        described = shards.describe().get("shards") or [{"primary": "single"}]
+        for shard, client in zip(described, shards.clients(), strict=False):
+            try:
+                info = await client.info("commandstats")
+            except Exception:
+                continue
+            found[shard["primary"]] = {
+                key.removeprefix("cmdstat_"): {
+                    "calls": float(value.get("calls", 0)),
+                    "usec": float(value.get("usec", 0)),
+                }
+                for key, value in info.items()
+                if key.startswith("cmdstat_") and isinstance(value, dict)
             }
-    return out
+    finally:
+        await shards.aclose()
+    return found
 
 
 def stats_delta(

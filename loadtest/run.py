@@ -37,6 +37,8 @@ from .metrics import (
     ProcessSampler,
     Recorder,
     commandstats,
+    commandstats_by_shard,
+    stats_delta,
     this_process,
     usec_per,
 )
@@ -58,6 +60,7 @@ class Options:
     tablet_seats: int = 1
     workers: int = 1
     durability: str = "fsync"
+    cluster: int = 0  # our own server on a local cluster of this many primaries
     msgpack: float = 0.5
     burst_seconds: float = 2.0
     changes: float = 0.10
@@ -147,6 +150,7 @@ class Run(Figures):
             async with self.organiser:
                 await self.join_and_connect()
                 stats0, metrics0 = await self._redis_stats(), await self._server_metrics()
+                shards0 = await self._redis_shards()
                 t_votes, cpu_votes = now(), self.sampler.cpu_snapshot()
                 if self.demographics:
                     await self.question_round("demographics", self.demographics)
@@ -156,6 +160,7 @@ class Run(Figures):
                 t_done, cpu_done = now(), self.sampler.cpu_snapshot()
                 self.cpu_voting = (cpu_votes, cpu_done)
                 stats1, metrics1 = await self._redis_stats(), await self._server_metrics()
+                self.shard_figures(shards0, await self._redis_shards())
                 await self.resolve_unanswered()
                 self.rec.mark("books")
                 ledger = await self.read_ledger()
@@ -575,6 +580,28 @@ class Run(Figures):
                 f"p99 {shown} ms · {errors} errors"
             )
 
+    async def _redis_shards(self) -> dict[str, dict[str, dict[str, float]]]:
+        if not self.target.redis_url:
+            return {}
+        return await commandstats_by_shard(self.target.redis_url)
+
+    def shard_figures(self, before: dict[str, Any], after: dict[str, Any]) -> None:
+        """Per primary: the ballot scripts' calls and Redis time while voting. A meeting
+        lives in one slot, so one primary carries a meeting's whole load."""
+        rows = []
+        for address, stats in after.items():
+            delta = stats_delta(before.get(address, {}), stats)
+            evalsha = delta.get("evalsha", {"calls": 0, "usec": 0})
+            rows.append(
+                {
+                    "primary": address,
+                    "evalsha_calls": int(evalsha["calls"]),
+                    "evalsha_usec": int(evalsha["usec"]),
+                    "commands_usec": int(sum(v["usec"] for v in delta.values())),
+                }
+            )
+        self.out["redis_shards"] = rows
+
     async def _redis_stats(self) -> dict[str, dict[str, float]]:
         return await commandstats(self.target.redis_url) if self.target.redis_url else {}
 
@@ -596,22 +623,14 @@ class Run(Figures):
     async def read_ledger(self) -> list[tuple[str, dict[str, Any]]] | None:
         if not self.target.redis_url:
             return None
-        from redis.asyncio import Redis
+        from prachakhom.store.shards import connect
+        from prachakhom.store.store import Store
 
-        from prachakhom.store import keys
-
-        client = Redis.from_url(self.target.redis_url, decode_responses=True)
-        entries: list[tuple[str, dict[str, Any]]] = []
+        shards = await connect(self.target.redis_url)  # a cluster: the meeting's primary
         try:
-            cursor = "-"
-            while True:
-                batch = await client.xrange(keys.ledger(self.meeting_id), min=cursor, count=5000)
-                if not batch:
-                    return entries
-                entries.extend(batch)
-                cursor = "(" + batch[-1][0]
+            return await Store(shards, durability="os").ledger(self.meeting_id)
         finally:
-            await client.aclose()
+            await shards.aclose()
 
 
 async def run(
@@ -635,7 +654,7 @@ async def run(
                 target = await stack.enter_async_context(
                     targets_module.own_server(
                         workers=opts.workers, durability=opts.durability,
-                        log_path=out / "server.log",
+                        log_path=out / "server.log", cluster=opts.cluster,
                     )
                 )  # fmt: skip
         started = time.strftime("%Y-%m-%dT%H:%M:%S%z")

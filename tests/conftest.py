@@ -55,6 +55,15 @@ class ClusterStore:
                     r.flushall()
 
 
+def sync_client(valkey: Any) -> Any:
+    """A blocking client for a test's own look at the data (cluster-aware on a cluster)."""
+    if isinstance(valkey, ClusterStore):
+        from redis.cluster import RedisCluster
+
+        return RedisCluster(host="127.0.0.1", port=valkey.port, decode_responses=True)
+    return sync_redis.Redis(port=valkey.port, decode_responses=True)
+
+
 @pytest.fixture(scope="session")
 def valkey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     if ON_CLUSTER:

@@ -10,13 +10,20 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import redis as sync_redis
 
 from prachakhom.client import Api, Client
 from prachakhom.embedded import Embedded
 from prachakhom.store import keys
 
-from .conftest import ADMIN, SMALL_MEETING, Meeting, Running, make_settings, run_server
+from .conftest import (
+    ADMIN,
+    SMALL_MEETING,
+    Meeting,
+    Running,
+    make_settings,
+    run_server,
+    sync_client,
+)
 from .wire import snapshot, until
 
 CONTROL = ("question_opened", "question_closed", "plenary", "idea", "themes_changed")
@@ -109,7 +116,7 @@ async def test_resume_too_old_gets_a_fresh_state(valkey: Embedded, tmp_path: Pat
             for i in range(120):
                 await org.plenary(m, {"view": "text", "text": f"t{i}"})
             await org.open(m, "q2")
-            with sync_redis.Redis(port=valkey.port, decode_responses=True) as r:
+            with sync_client(valkey) as r:
                 ((_, first),) = r.xrange(keys.events(m), count=1)
                 assert int(first["seq"]) > seen + 1  # the premise: what we missed is gone
                 assert r.xlen(keys.events(m)) < 120
