@@ -74,10 +74,12 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", ()))
-                present = {name.lower() for name, _ in headers} & NAMES
-                headers += [h for h in ours if h[0] not in present]
-                message = message | {"headers": headers}
+                headers = message.get("headers", ())
+                if any(name.lower() in NAMES for name, _ in headers):  # rare: keep its own
+                    present = {name.lower() for name, _ in headers}
+                    message["headers"] = [*headers, *(h for h in ours if h[0] not in present)]
+                else:
+                    message["headers"] = [*headers, *ours]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
