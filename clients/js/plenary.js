@@ -22,7 +22,7 @@ import { obtainSession, forgetSession } from "./session.js";
 import { startPage, statusBar } from "./ui.js";
 import { ResultsView, participationText, compareView } from "./results.js";
 import { BreakdownMatrix, breakdownNote } from "./breakdown.js";
-import { fitWords } from "./words.js";
+import { fitWords, fitText } from "./words.js";
 import { lastKnown } from "./offline.js";
 
 const IDEAS_ON_WALL = 12;
@@ -252,7 +252,7 @@ function viewKey() {
 
 function header() {
   if (!app.meeting) return;
-  $("#pl-title").textContent = pick(app.meeting.title);
+  fitText($("#pl-title"), pick(app.meeting.title), 1);
   $("#pl-date").textContent = fmtDate(new Date());
   document.title = `${t("app.name")} · ${t("plenary.title")}`;
 }
@@ -273,6 +273,41 @@ function render() {
   else if (name === "themes") drawThemes(main);
   else if (name === "text") drawText(main);
   else drawParticipation(main);
+  fitStage(main);
+}
+
+/** As many lines of an idea card as it holds beside its table number, five at most. */
+function wallLines(el) {
+  const card = el.parentElement;
+  const meta = card.querySelector(".wall-meta");
+  const box = getComputedStyle(card);
+  const room = card.clientHeight - parseFloat(box.paddingTop) - parseFloat(box.paddingBottom) - (meta ? meta.offsetHeight + parseFloat(getComputedStyle(meta).marginTop) : 0);
+  return Math.max(1, Math.min(5, Math.floor(room / parseFloat(getComputedStyle(el).lineHeight))));
+}
+
+/** Titles in their lines with the last words together, idea excerpts in five lines: cut
+ * between words (Intl.Segmenter, Thai), never inside one. */
+function fitStage(main) {
+  for (const el of main.querySelectorAll(".pl-prompt")) fitText(el, el.dataset.text ?? el.textContent, main.dataset.view === "participation" ? 3 : 2);
+  for (const el of main.querySelectorAll(".wall-text")) fitText(el, el.dataset.text ?? el.textContent, wallLines(el));
+  for (const el of main.querySelectorAll(".open-list li")) fitText(el, el.dataset.text ?? el.textContent, 1);
+  fitBars();
+}
+
+/** Bars as tall as the stylesheet says (--row-h), or less when a two-line title and eight
+ * options would push the last bar under the footnote. */
+function fitBars() {
+  for (const mount of document.querySelectorAll("#pl-results, #pl-site-results")) {
+    const bars = mount.querySelector(".bars");
+    if (!bars) continue;
+    bars.style.removeProperty("--row-h");
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+    const css = getComputedStyle(bars).getPropertyValue("--row-h").trim();
+    const most = css.endsWith("rem") ? parseFloat(css) * rem : parseFloat(css);
+    const rows = Number(bars.style.getPropertyValue("--rows")) || 1;
+    const room = mount.clientHeight - parseFloat(getComputedStyle(mount).paddingBottom);
+    if (most && room > 0 && room < most * rows) bars.style.setProperty("--row-h", `${Math.max(3 * rem, room / rows)}px`);
+  }
 }
 
 function update() {
@@ -283,6 +318,7 @@ function update() {
     app.resultsView?.update(r, q);
     drawNumbers(r);
     drawSite();
+    fitBars();
   } else if (app.view.view === "compare") {
     fillCompare();
   }
@@ -325,8 +361,8 @@ function drawQuestion(main) {
         h("p", { class: "number" }, h("span", { class: "number-big", id: "n-tables" }, "0"), h("span", { class: "number-label", id: "n-tables-label" }))),
       joinPanel()),
   );
-  app.resultsView = new ResultsView(results, { max: 8 });
-  app.siteView = siteResults ? new ResultsView(siteResults, { max: 8 }) : null;
+  app.resultsView = new ResultsView(results, { max: 8, fitLabels: true });
+  app.siteView = siteResults ? new ResultsView(siteResults, { max: 8, fitLabels: true }) : null;
   const r = app.results[app.view.question];
   if (r) {
     app.resultsView.update(r, q);

@@ -4,6 +4,7 @@
 
 import { h, clear } from "./dom.js";
 import { t, pick, fmtNumber, fmtPercent } from "./i18n.js";
+import { fitText } from "./words.js";
 
 const RANK_KINDS = new Set(["single", "multiple", "ranked", "points", "budget", "demographic"]);
 
@@ -15,8 +16,9 @@ export function scoreUnit(kind, method) {
 
 /** Bars in ranking order; rows keep their element so a change of place slides. */
 export class RankedBars {
-  constructor({ max = 10 } = {}) {
+  constructor({ max = 10, fitLabels = false } = {}) {
     this.max = max;
+    this.fitLabels = fitLabels; // the plenary: a long label is cut between words, never inside one
     this.rows = new Map();
     this.el = h("div", { class: "bars", role: "list" });
   }
@@ -46,11 +48,16 @@ export class RankedBars {
       row.el.classList.toggle("is-funded", funded.has(r.option));
       row.el.classList.toggle("is-leader", r.rank === 1 && r.score > 0);
       row.rank.textContent = fmtNumber(r.rank);
-      row.label.textContent = label;
-      row.fill.style.width = `${((r.score || 0) / top) * 100}%`;
-      row.value.textContent = `${fmtNumber(r.score)} ${unit} · ${fmtPercent(r.share || 0)}`;
       row.badge.textContent = funded.has(r.option) ? t("results.funded") : "";
       row.badge.classList.toggle("hidden", !funded.has(r.option));
+      const fitted = `${label}\n${row.badge.textContent}`; // the badge takes room from the label
+      if (!this.fitLabels) row.label.textContent = label;
+      else if (row.fitted !== fitted) {
+        row.fitted = fitted;
+        fitText(row.label, label, 1);
+      }
+      row.fill.style.width = `${((r.score || 0) / top) * 100}%`;
+      row.value.textContent = `${fmtNumber(r.score)} ${unit} · ${fmtPercent(r.share || 0)}`;
     });
     for (const [id, row] of this.rows) {
       if (!seen.has(id)) {
@@ -124,9 +131,10 @@ export class Histogram {
 
 /** One place to draw any Results object into `mount` (keeps the drawer for updates). */
 export class ResultsView {
-  constructor(mount, { max = 10 } = {}) {
+  constructor(mount, { max = 10, fitLabels = false } = {}) {
     this.mount = mount;
     this.max = max;
+    this.fitLabels = fitLabels;
     this.kind = null;
     this.drawer = null;
     this.extra = null;
@@ -143,7 +151,7 @@ export class ResultsView {
     const key = `${kind}:${results.question}:${results.method}`;
     if (this.kind !== key) {
       this.kind = key;
-      this.drawer = kind === "scale" ? new Histogram() : new RankedBars({ max: this.max });
+      this.drawer = kind === "scale" ? new Histogram() : new RankedBars({ max: this.max, fitLabels: this.fitLabels });
       this.extra = h("p", { class: "results-extra" });
       clear(this.mount).append(this.drawer.el, this.extra);
     }

@@ -51,3 +51,70 @@ export function fitWords(el, text, lines) {
   el.textContent = firstPieces(pieces, lo);
   return false;
 }
+
+/** Pieces of `text` with whether each is a word (Intl.Segmenter's isWordLike). */
+function wordPieces(text) {
+  if (!segmenter && typeof Intl !== "undefined" && Intl.Segmenter) segmenter = new Intl.Segmenter("th", { granularity: "word" });
+  if (!segmenter) return text.split(/(\s+)/).filter(Boolean).map((segment) => ({ segment, word: /\S/.test(segment) }));
+  return Array.from(segmenter.segment(text), (s) => ({ segment: s.segment, word: s.isWordLike }));
+}
+
+const GLUE_MOST = 18; // characters: a longer tail may break as it likes
+
+/** `text` into `el` with its last two words kept on one line (a title never ends on one
+ * short word alone), unless together they are long. */
+export function setKeepingTail(el, text) {
+  const pieces = wordPieces(text);
+  const words = pieces.map((p, i) => (p.word ? i : -1)).filter((i) => i >= 0);
+  el.textContent = "";
+  if (words.length < 3) {
+    el.textContent = text;
+    return;
+  }
+  const from = words[words.length - 2];
+  const tail = pieces.slice(from).map((p) => p.segment).join("");
+  if (tail.length > GLUE_MOST) {
+    el.textContent = text;
+    return;
+  }
+  el.append(pieces.slice(0, from).map((p) => p.segment).join(""));
+  const glued = document.createElement("span");
+  glued.className = "keep-together";
+  glued.style.whiteSpace = "nowrap";
+  glued.textContent = tail;
+  el.append(glued);
+}
+
+/**
+ * Fit `text` into `lines` lines of `el` (one line: a nowrap element's width), cutting only
+ * between words, with an ellipsis; the whole text keeps its last words together. Measured
+ * by scroll size, so the element may clip (overflow: hidden) but must not line-clamp.
+ * Sets data-text (the whole text) and data-cut. Answers whether the whole text fit.
+ */
+export function fitText(el, text, lines = 1) {
+  el.dataset.text = text;
+  const style = getComputedStyle(el);
+  const oneLine = style.whiteSpace === "nowrap" || style.whiteSpace === "pre";
+  const lineHeight = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.4;
+  const fits = () => (oneLine ? el.scrollWidth <= el.clientWidth + 1 : el.scrollHeight <= lineHeight * lines + 2);
+  setKeepingTail(el, text);
+  let whole = fits();
+  if (!whole) {
+    const pieces = segments(text);
+    let lo = 1;
+    let hi = pieces.length - 1;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      el.textContent = firstPieces(pieces, mid);
+      if (fits()) lo = mid;
+      else hi = mid - 1;
+    }
+    el.textContent = firstPieces(pieces, lo);
+  }
+  el.dataset.cut = String(!whole);
+  if (document.fonts && document.fonts.status !== "loaded" && !el.dataset.refit) {
+    el.dataset.refit = "1"; // measured with a stand-in font: measure again once Sarabun is in
+    document.fonts.ready.then(() => el.isConnected && el.dataset.text === text && fitText(el, text, lines));
+  }
+  return whole;
+}

@@ -49,6 +49,7 @@ THEMES = {
     "drugs": "ยาเสพติดในชุมชน",
 }
 LAPTOP = {"width": 1366, "height": 768}
+ZONE = "Asia/Bangkok"  # the devices of a Thai hall keep the meeting's clock
 
 
 def size(viewport: dict[str, int]) -> str:
@@ -64,7 +65,9 @@ class Shooter:
 
     async def page(self, path: str, viewport: dict[str, int], context: Any = None) -> Any:
         if context is None:
-            context = await self.browser.new_context(viewport=viewport, locale="th-TH")
+            context = await self.browser.new_context(
+                viewport=viewport, locale="th-TH", timezone_id=ZONE
+            )
             self.contexts.append(context)
         page = await context.new_page()
         page.on("pageerror", lambda exc: print("page error:", exc, file=sys.stderr))
@@ -263,7 +266,7 @@ async def shoot_all(s: Shooter, org: Api, m: str, codes: dict[str, Any], token: 
     # --- the tablet ---------------------------------------------------------------------------
     await org.open(m, "iap2")
     for viewport in (TABLET_LANDSCAPE, TABLET_PORTRAIT):
-        context = await s.browser.new_context(viewport=viewport, locale="th-TH")
+        context = await s.browser.new_context(viewport=viewport, locale="th-TH", timezone_id=ZONE)
         s.contexts.append(context)
         tablet = await s.page(f"/app/tablet.html#code={codes['tables']['1']}", viewport, context)
         await online(tablet)
@@ -408,7 +411,7 @@ async def shoot_all(s: Shooter, org: Api, m: str, codes: dict[str, Any], token: 
     await page.wait_for_selector("#create-form")
     await s.shot(page, "organiser-setup")
     await org.open(m, "priorities")
-    context = await s.browser.new_context(viewport=DESKTOP, locale="th-TH")
+    context = await s.browser.new_context(viewport=DESKTOP, locale="th-TH", timezone_id=ZONE)
     s.contexts.append(context)
     console = await s.page(f"/app/organiser.html#token={token}", DESKTOP, context)
     await online(console)
@@ -417,8 +420,15 @@ async def shoot_all(s: Shooter, org: Api, m: str, codes: dict[str, Any], token: 
     await console.set_viewport_size(TABLET_LANDSCAPE)
     await s.shot(console, "organiser-agenda")
     await console.set_viewport_size(DESKTOP)
+    await org.plenary(m, {"view": "question", "question": "priorities"})  # open: hidden
     await console.click('[data-tab="plenary"]')
+    preview = console.frame_locator("#plenary-preview")
+    await preview.locator("#pl-results .results-hidden").wait_for()
     await s.shot(console, "organiser-plenary")
+    await console.click("#plenary-reveal")
+    await console.wait_for_selector("#reveal-dialog[open]")
+    await s.shot(console, "organiser-reveal")
+    await console.keyboard.press("Escape")
     await console.click('[data-tab="results"]')
     await console.select_option("#results-question", "priorities")
     await console.select_option("#results-method", "irv")
@@ -517,6 +527,10 @@ async def shoot_tables(s: Shooter, org: Api, m: str, codes: dict[str, Any], cons
         await console.wait_for_selector('.table-tile[data-table="45"][data-connected="true"]')
         await console.wait_for_timeout(3500)  # one more poll: every tablet is in
         await s.shot(console, "organiser-tables")
+        await console.click('#tables-filter input[value="help"]')
+        await console.wait_for_selector('#table-grid[data-filter="help"]')
+        await s.shot(console, "organiser-tables-help")
+        await console.click('#tables-filter input[value="all"]')
     finally:
         for client in clients:
             await client.close()
