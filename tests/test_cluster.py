@@ -34,17 +34,19 @@ def cluster(tmp_path: Path) -> Iterator[localcluster.LocalCluster]:
         yield running
 
 
-def shard_ports(cluster: localcluster.LocalCluster) -> dict[int, tuple[int, int]]:
-    """primary port -> its slot range, as the cluster says now."""
+def slot_ranges(cluster: localcluster.LocalCluster) -> list[tuple[int, int, int]]:
+    """(primary port, first slot, last slot) of every range, as the cluster says now."""
     with sync_redis.Redis(port=cluster.nodes[0].port) as r:
-        return {
-            int(p[1]): (low, high) for low, high, p, *_ in r.execute_command("CLUSTER", "SLOTS")
-        }
+        return [(int(p[1]), lo, hi) for lo, hi, p, *_ in r.execute_command("CLUSTER", "SLOTS")]
+
+
+def shard_ports(cluster: localcluster.LocalCluster) -> set[int]:
+    return {port for port, _, _ in slot_ranges(cluster)}
 
 
 def holder(cluster: localcluster.LocalCluster, meeting: str) -> int:
     slot = key_slot(keys.prefix(meeting).encode())
-    return next(p for p, (lo, hi) in shard_ports(cluster).items() if lo <= slot <= hi)
+    return next(p for p, lo, hi in slot_ranges(cluster) if lo <= slot <= hi)
 
 
 async def test_the_server_finds_the_cluster_and_meetings_land_on_every_shard(
@@ -57,7 +59,7 @@ async def test_the_server_finds_the_cluster_and_meetings_land_on_every_shard(
     async with run_server(settings) as server, Api(server.base, ADMIN) as admin:
         created = [await admin.create_meeting(copy.deepcopy(SMALL_MEETING)) for _ in range(9)]
         holders = {holder(cluster, c["id"]) for c in created}
-        assert holders == set(shard_ports(cluster))  # every shard holds a meeting
+        assert holders == shard_ports(cluster)  # every shard holds a meeting
         listed = (await admin.call("GET", "/api/meetings"))["meetings"]
         assert sorted(m["id"] for m in listed) == sorted(c["id"] for c in created)
         for c in created:  # each votes, and its screen hears its events, on its own shard
@@ -182,3 +184,63 @@ async def test_a_shard_lost_whole_leaves_the_others_voting_and_comes_back_from_i
         for port, c in created.items():
             audit = await admin.audit(c["id"])
             assert audit["ok"], (port, audit)
+
+
+async def test_a_meeting_follows_its_slot_to_another_primary_mid_vote(
+    cluster: localcluster.LocalCluster, tmp_path: Path
+) -> None:
+    """An operator reshards while the hall votes: the meeting's slot moves key by key to
+    another primary (ASK and TRYAGAIN meanwhile, MOVED after). Every ballot is answered
+    and counted once, and the plenary screen hears the meeting on its new primary."""
+    settings = make_settings(cluster, tmp_path)  # type: ignore[arg-type]
+    async with run_server(settings) as server, Api(server.base, ADMIN) as admin:
+        body = copy.deepcopy(SMALL_MEETING) | {"tables": {"count": 4, "seats": 20}, "sites": []}
+        created = await admin.create_meeting(body)
+        m = created["id"]
+        await admin.open(m, "q1")
+        await admin.plenary(m, {"view": "question", "question": "q1", "reveal": True})
+        screen = Client(server.ws, (await admin.join(created["codes"]["display"]))["token"])
+        await screen.connect()
+        tablets = []
+        for table in range(1, 5):
+            token = (await admin.join(created["codes"]["tables"][str(table)]))["token"]
+            tablets.append(Client(server.ws, token))
+            await tablets[-1].connect()
+        before = holder(cluster, m)
+        to = next(p for p in shard_ports(cluster) if p != before)
+        acks: list[dict[str, Any]] = []
+
+        async def vote(table: int, tablet: Client) -> None:
+            for seat in range(1, 21):
+                acks.append(await tablet.cast("q1", "abc"[seat % 3], seat=seat, timeout=60))
+                await asyncio.sleep(0.02)
+
+        slot = key_slot(keys.prefix(m).encode())
+        voting = asyncio.gather(*(vote(n, t) for n, t in enumerate(tablets, 1)))
+        await asyncio.sleep(0.3)
+        moved = await asyncio.to_thread(localcluster.migrate_slot, cluster, slot, to, 0.02)
+        await voting
+        assert moved > 5 and holder(cluster, m) == to
+        assert len(acks) == 80
+        for ack in acks:  # a batch answered unavailable mid-move that had landed: duplicate
+            assert ack["status"] == "counted" or (ack["status"], ack["first"]) == (
+                "duplicate",
+                "counted",
+            ), ack
+        results = await admin.results(m, "q1")
+        assert results["voters"] == 80
+        expected = {o: sum(1 for s in range(1, 21) if "abc"[s % 3] == o) * 4 for o in "abc"}
+        assert {r["option"]: r["score"] for r in results["ranking"]} == expected
+        # the screen follows: the last results, and an event emitted on the new primary
+        await screen.wait_for(
+            lambda e: e.get("event") == "results" and e["results"]["voters"] == 80, 10
+        )
+        seq = (await admin.close(m, "q1"))["seq"]
+        closed = await screen.wait_for(lambda e: e.get("event") == "question_closed", 10)
+        assert closed["seq"] == seq
+        assert (await admin.audit(m))["ok"]
+        async with httpx.AsyncClient(base_url=server.base) as http:
+            health = (await http.get("/healthz")).json()
+        assert health["store"]["moves"] >= 1
+        for client in (screen, *tablets):
+            await client.close()

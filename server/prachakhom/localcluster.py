@@ -281,3 +281,44 @@ def running(folder: Path, *, primaries: int = 3, replicas: int = 1) -> Iterator[
         yield cluster
     finally:
         down(cluster)
+
+
+def node_id(port: int) -> str:
+    with contextlib.closing(_client(port)) as c:
+        return str(c.execute_command("CLUSTER", "MYID"))
+
+
+def migrate_slot(cluster: LocalCluster, slot: int, to_port: int, pause: float = 0.0) -> int:
+    """Move one slot to another primary the classic way (IMPORTING/MIGRATING, MIGRATE key
+    by key, SETSLOT NODE), as an operator resharding does: while it runs, clients meet
+    ASK and TRYAGAIN; after it, MOVED. `pause`: seconds between keys (a slow reshard).
+    Returns the number of keys moved."""
+    with contextlib.closing(_client(cluster.nodes[0].port)) as c:
+        owner = next(
+            int(p[1])
+            for low, high, p, *_ in c.execute_command("CLUSTER", "SLOTS")
+            if low <= slot <= high
+        )
+    if owner == to_port:
+        return 0
+    source, target = _client(owner), _client(to_port)
+    moved = 0
+    try:
+        source_id, target_id = node_id(owner), node_id(to_port)
+        target.execute_command("CLUSTER", "SETSLOT", slot, "IMPORTING", source_id)
+        source.execute_command("CLUSTER", "SETSLOT", slot, "MIGRATING", target_id)
+        while True:
+            found = source.execute_command("CLUSTER", "GETKEYSINSLOT", slot, 10)
+            if not found:
+                break
+            for key in found:
+                source.execute_command("MIGRATE", "127.0.0.1", to_port, "", 0, 5000, "KEYS", key)
+                moved += 1
+                time.sleep(pause)
+        for port in [to_port, owner, *(n.port for n in cluster.primaries())]:
+            with contextlib.closing(_client(port)) as c, contextlib.suppress(redis.RedisError):
+                c.execute_command("CLUSTER", "SETSLOT", slot, "NODE", target_id)
+    finally:
+        source.close()
+        target.close()
+    return moved

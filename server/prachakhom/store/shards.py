@@ -128,6 +128,10 @@ class ClusterShards(Shards):
             raise _unserved(key)
         return self.shards[i]
 
+    def _address_of(self, slot: int) -> str | None:
+        i = bisect.bisect_right(self._lows, slot) - 1
+        return self.shards[i].address if i >= 0 and slot <= self.shards[i].high else None
+
     def for_key(self, key: str) -> Redis:
         return self._client(self.shard_of(key).address)
 
@@ -165,10 +169,10 @@ class ClusterShards(Shards):
                 self._wanted = True
                 return
             shards.sort(key=lambda s: s.low)
-            before = {(s.low, s.high): s.address for s in self.shards}
-            self.moves += sum(
-                1 for s in shards if before.get((s.low, s.high), s.address) != s.address
-            )
+            if self.shards:  # slot ranges now served by another primary than before
+                self.moves += sum(
+                    1 for s in shards if self._address_of(s.low) not in (None, s.address)
+                )
             self.shards, self._lows = shards, [s.low for s in shards]
             self.refreshes += 1
             self.seeds = list(dict.fromkeys([s.address for s in shards] + self.seeds))[:32]
