@@ -59,6 +59,19 @@ async def test_the_organiser_marks_levels_and_every_console_sees_them(
     await second.wait_for_selector('tr[data-question="q1"][data-state="open"]')
     assert await second.input_value(q1) == "collaborate"
 
+    # while a level list has the focus the rows are not drawn anew (that would close the
+    # list), but the counts keep coming
+    await second.focus(q1)
+    async with await meeting.table(1) as tablet:
+        await tablet.cast("q1", "a", seat=1)
+    await second.wait_for_function(
+        """() => document.querySelector('tr[data-question="q1"] td.num')
+             ?.textContent.startsWith('1 /')"""
+    )
+    assert await second.evaluate("document.activeElement?.dataset.action") == "level"
+    await second.click("h2")  # the list loses the focus: the rows are drawn again
+    await second.wait_for_selector('tr[data-question="q1"] td.num')
+
     await first.select_option(q1, "")  # not set again
     await second.wait_for_function("(sel) => document.querySelector(sel)?.value === ''", arg=q1)
     assert await levels(meeting) == {"q1": None, "q2": None}
