@@ -15,7 +15,6 @@ import { drawTablesTab as drawTablesTabInto } from "./tables.js";
 import { revealResults, plenaryPreview } from "./reveal.js";
 
 const TABS = ["agenda", "plenary", "results", "tables", "codes", "exports"];
-const TABLES_POLL_MS = 3000;
 const KINDS = ["single", "multiple", "ranked", "points", "scale", "budget", "demographic"];
 const RANKED_METHODS = ["borda", "irv", "schulze"];
 const EXPORTS = ["pdf", "xlsx", "csv", "json", "png", "svg"];
@@ -276,14 +275,7 @@ function drawAgendaRows() {
   const body = $("#agenda-rows");
   if (!body) return;
   if (body.contains(document.activeElement) && document.activeElement.matches("select")) {
-    // a level is being chosen: a redraw would close its list, so only the counts change
-    // now, and the rows are drawn again when the list loses the focus
-    app.agendaStale = true;
-    for (const row of body.querySelectorAll("tr[data-question]")) {
-      const r = app.results[row.dataset.question];
-      const cell = row.querySelector("td.num");
-      if (cell) cell.textContent = r ? `${fmtNumber(r.voters)} / ${fmtNumber(r.eligible)}` : "–";
-    }
+    app.agendaStale = true; // redrawn when the level is chosen: a redraw would close the list
     return;
   }
   app.agendaStale = false;
