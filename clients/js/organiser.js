@@ -275,7 +275,14 @@ function drawAgendaRows() {
   const body = $("#agenda-rows");
   if (!body) return;
   if (body.contains(document.activeElement) && document.activeElement.matches("select")) {
-    app.agendaStale = true; // redrawn when the level is chosen: a redraw would close the list
+    // a level is being chosen: a redraw would close its list, so only the counts change
+    // now, and the rows are drawn again when the list loses the focus
+    app.agendaStale = true;
+    for (const row of body.querySelectorAll("tr[data-question]")) {
+      const r = app.results[row.dataset.question];
+      const cell = row.querySelector("td.num");
+      if (cell) cell.textContent = r ? `${fmtNumber(r.voters)} / ${fmtNumber(r.eligible)}` : "–";
+    }
     return;
   }
   app.agendaStale = false;
