@@ -101,6 +101,7 @@ async function refresh(draw = true) {
 }
 
 function onWelcome(welcome) {
+  if (!app.meeting) refresh(); // the page opened while the server was out of reach
   for (const r of welcome.state.results || []) app.results[r.question] = r;
   app.plenary = welcome.state.plenary || app.plenary;
   if (welcome.state.questions?.length) {
