@@ -8,14 +8,13 @@ from typing import Any
 
 import orjson
 import pytest
-import redis as sync_redis
 
 from prachakhom import embedded
 from prachakhom.client import Api, ClientError
 from prachakhom.report.verify import verify
 from prachakhom.store import keys
 
-from .conftest import Running
+from .conftest import Running, sync_client
 from .forum import Forum
 
 
@@ -122,7 +121,7 @@ async def test_audit_finds_a_tally_changed_behind_the_servers_back(
     forum: Forum, valkey: embedded.Embedded
 ) -> None:
     assert (await forum.organiser.audit(forum.id))["ok"] is True
-    with sync_redis.Redis(port=valkey.port) as redis:
+    with sync_client(valkey) as redis:  # cluster-aware when the tests run on one
         redis.hincrby(keys.prefix(forum.id) + "q:iap2:tally", "empower", 3)
     audit = await forum.organiser.audit(forum.id)
     assert audit["ok"] is False
