@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from prachakhom.ledger import receipt
 from prachakhom.report import charts, pdf, thaidate
-from prachakhom.report.labels import CATALOGUE, Words
+from prachakhom.report.labels import Words, own_entries
 
 TH, TH_DIGITS, EN = Words("th"), Words("th", thai_digits=True), Words("en")
 
@@ -72,7 +72,7 @@ def test_numbers_as_the_report_writes_them(call: Any, expected: str) -> None:
 
 def test_the_catalogue_has_both_languages_with_the_same_placeholders() -> None:
     names = string.Formatter()
-    for key, (thai, english) in CATALOGUE.items():
+    for key, (thai, english) in own_entries().items():
         assert thai.strip() and english.strip(), key
         in_thai = {f for _, f, _, _ in names.parse(thai) if f}
         in_english = {f for _, f, _, _ in names.parse(english) if f}
@@ -81,9 +81,9 @@ def test_the_catalogue_has_both_languages_with_the_same_placeholders() -> None:
 
 
 def test_words_write_numbers_in_the_reports_digits() -> None:
-    assert TH("n_voters", n=1234) == "1,234 คน"
-    assert TH_DIGITS("n_voters", n=12) == "๑๒ คน"
-    assert EN("n_voters", n=12) == "12 voters"
+    assert TH("results.n_voters", n=1234) == "1,234 คน"
+    assert TH_DIGITS("results.n_voters", n=12) == "๑๒ คน"
+    assert EN("results.n_voters", n=12) == "12 voters"
     assert EN.text({"th": "ภาครัฐ", "en": "Public sector"}) == "Public sector"
     assert TH.text("เดียว") == "เดียว"
 

@@ -131,7 +131,7 @@ def chart_of(question: dict[str, Any], words: Words, titled: bool = False) -> Ch
         chart = replace(chart, rows=chart.rows[:most], footnote=left_out)
     if not titled:
         return chart
-    voters = words("n_voters", n=results["voters"])
+    voters = words("results.n_voters", n=results["voters"])
     return replace(
         chart,
         title=wrap(words.text(question["definition"]["prompt"]), 70),
@@ -148,7 +148,7 @@ def _ranking(question: dict[str, Any], words: Words) -> Chart:
         note = f"{words.number(row['score'])} · {words.percent(row['share'])}"
         strong = funded is None or row["option"] in funded
         if funded is not None:
-            note += " · " + words("baht", n=costs.get(row["option"], 0))
+            note += " · " + words("control.baht", n=costs.get(row["option"], 0))
         label = clip(words.text(row["label"]), LABEL_CHARS)
         rows.append(Bar(label, (row["score"],), (note,), strong))
     legend = ((MAIN, words("funded")), (OFF, words("not_funded"))) if funded is not None else ()
@@ -204,8 +204,8 @@ def _compare(question: dict[str, Any], words: Words) -> Chart:
     compare = question["results"]["compare"]
     pre, post = compare["pre"]["shares"], compare["post"]["shares"]
     series = (
-        f"{words('pre')} ({words('n_voters', n=compare['pre']['voters'])})",
-        f"{words('post')} ({words('n_voters', n=compare['post']['voters'])})",
+        f"{words('results.pre')} ({words('results.n_voters', n=compare['pre']['voters'])})",
+        f"{words('results.post')} ({words('results.n_voters', n=compare['post']['voters'])})",
     )
     rows = []
     if compare["kind"] == "scale":

@@ -16,19 +16,19 @@ import zipfile
 from collections.abc import Callable
 from typing import Any
 
-from . import tables
+from . import meeting_sheets, result_sheets
 from .formats import Progress
 from .tables import Cell, Table
 
 FILES: tuple[Callable[[dict[str, Any], str], Table], ...] = (
-    tables.summary,
-    tables.involvement,
-    tables.results,
-    tables.breakdowns,
-    tables.sites,
-    tables.ideas,
-    tables.themes,
-    tables.ledger,
+    meeting_sheets.summary,
+    meeting_sheets.involvement,
+    result_sheets.results,
+    result_sheets.breakdowns,
+    result_sheets.sites,
+    meeting_sheets.ideas,
+    meeting_sheets.themes,
+    meeting_sheets.ledger,
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")

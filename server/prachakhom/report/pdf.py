@@ -179,7 +179,7 @@ def cover(doc: dict[str, Any], words: Words) -> str:
     sites = ", ".join(words.text(s["name"]) for s in meeting["sites"])
     attendance = doc["attendance"]
     parts = [
-        para(words("report"), "report"),
+        para(words("title"), "report"),
         el("h1", esc(words.text(meeting["title"]))),
         para(words.date(meeting["date"]), "date"),
         para(f"{words('sites')}: {sites}") if sites else "",
@@ -373,7 +373,7 @@ def scale_table(question: Question, words: Words) -> str:
     ]  # fmt: skip
     summary = words("no_answers")
     if results.get("mean") is not None:
-        summary = words("mean_median", mean=results["mean"], median=results["median"])
+        summary = words("results.mean_median", mean=results["mean"], median=results["median"])
     return table(head, rows, (10, 50, 20, 20), (0, 2, 3)) + para(summary)
 
 
@@ -427,7 +427,7 @@ def other_methods(question: Question, words: Words) -> str:
     rows = []
     for method, results in by_method.items():
         order = top_of_order(results["ranking"])
-        name = words(f"method.{method}")
+        name = words(f"results.method_name_{method}")
         if method == question["results"]["method"]:
             name += f" ({words('shown')})"
         rows.append([name, say(order[0]) if order else "–", " → ".join(say(g) for g in order)])
@@ -446,8 +446,8 @@ def compare_section(question: Question, doc: dict[str, Any], words: Words) -> st
     compare = question["results"]["compare"]
     names = _value_names(question, words)
     pre, post, shift = compare["pre"], compare["post"], compare["shift"]
-    polls = [f"{words(k)} ({words('n_voters', n=poll['voters'])})" for k, poll in
-             (("pre", pre), ("post", post))]  # fmt: skip
+    polls = [f"{words(k)} ({words('results.n_voters', n=poll['voters'])})" for k, poll in
+             (("results.pre", pre), ("results.post", post))]  # fmt: skip
     head = ["", *polls, words("change")]
     rows = [
         [names.get(key, key), words.percent(pre["shares"].get(key, 0.0)),

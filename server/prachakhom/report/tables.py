@@ -1,7 +1,8 @@
-"""The rows of every XLSX sheet and CSV file, from the export document alone.
+"""The vocabulary of every XLSX sheet and CSV file: tables, columns, their names.
 
-Pure: a document and a language in, `Table`s out; `xlsx` and `csvzip` only lay them out.
-One catalogue (`LABELS`) names every sheet, column and fixed value in Thai and English,
+Pure: `meeting_sheets` and `result_sheets` turn the export document into `Table`s, and
+`xlsx` and `csvzip` only lay them out. The names of sheets, columns and fixed values
+come from the shared catalogue (`sheet.*` in clients/i18n, else the PDF's `report.*`),
 so the two formats cannot drift apart. Numbers stay numbers, shares stay fractions
 (0 to 1), and `None` is an empty cell.
 """
@@ -15,124 +16,13 @@ from typing import Any
 
 import orjson
 
-from .. import iap2
-from ..questions import text_in
-from .document import BANGKOK, involvement_of
+from .document import BANGKOK
+from .labels import catalogue, lookup
 
 Cell = str | int | float | None
 Row = dict[str, Cell]
 Doc = dict[str, Any]
-
-# key: (Thai, English). Sheets, columns, summary items and fixed values; the words follow
-# the PDF report's catalogue (labels.py) and the browser apps' where they overlap.
-LABELS: dict[str, tuple[str, str]] = {
-    # sheets and files
-    "summary": ("สรุป", "Summary"),
-    "results": ("ผลทุกคำถาม", "Results"),
-    "breakdowns": ("ผลแยกกลุ่ม", "Breakdowns"),
-    "sites": ("ผลแยกสถานที่", "Sites"),
-    "ideas": ("ความคิดเห็น", "Ideas"),
-    "themes": ("ประเด็น", "Themes"),
-    "ledger": ("สมุดบันทึก", "Ledger"),
-    "involvement": ("ระดับการมีส่วนร่วม", "Involvement"),
-    # columns
-    "item": ("รายการ", "Item"),
-    "value": ("ค่า", "Value"),
-    "question": ("คำถาม", "Question"),
-    "kind": ("ประเภท", "Kind"),
-    "method": ("วิธีนับ", "Method"),
-    "status": ("สถานะ", "Status"),
-    "rank": ("อันดับ", "Rank"),
-    "rank_by": ("อันดับ ({method})", "Rank ({method})"),
-    "option": ("ตัวเลือก", "Option"),
-    "label": ("ชื่อตัวเลือก", "Label"),
-    "score": ("คะแนน", "Score"),
-    "share": ("สัดส่วน", "Share"),
-    "mean": ("ค่าเฉลี่ย", "Mean"),
-    "median": ("มัธยฐาน", "Median"),
-    "cost": ("งบประมาณ (บาท)", "Cost (baht)"),
-    "funded": ("ได้รับงบ (ลำดับ)", "Funded (order)"),
-    "target": ("เป้าหมาย", "Target"),
-    "gap": ("ต่างจากเป้าหมาย", "Gap to target"),
-    "pre_score": ("คะแนนก่อน", "Score before"),
-    "pre_share": ("สัดส่วนก่อน", "Share before"),
-    "shift": ("สัดส่วนที่เปลี่ยน", "Change in share"),
-    "attribute": ("แยกตาม", "Attribute"),
-    "group": ("กลุ่ม", "Group"),
-    "group_label": ("ชื่อกลุ่ม", "Group label"),
-    "shown": ("การแสดงผล", "Shown"),
-    "voters": ("ผู้ลงคะแนน", "Voters"),
-    "eligible": ("ที่นั่งทั้งหมด", "Eligible seats"),
-    "tables_reporting": ("โต๊ะที่ส่งผล", "Tables reporting"),
-    "site": ("สถานที่", "Site"),
-    "site_name": ("ชื่อสถานที่", "Site name"),
-    "id": ("รหัส", "ID"),
-    "round": ("รอบ", "Round"),
-    "table": ("โต๊ะ", "Table"),
-    "at": ("เวลา", "Time"),
-    "text": ("ข้อความ", "Text"),
-    "theme": ("ประเด็น", "Theme"),
-    "idea_count": ("จำนวนความคิดเห็น", "Ideas"),
-    "table_count": ("จำนวนโต๊ะ", "Tables"),
-    "idea_texts": ("ความคิดเห็นในประเด็น", "Ideas in the theme"),
-    "n": ("ลำดับ", "No."),
-    "type": ("ชนิด", "Type"),
-    "voter": ("ผู้ลงคะแนน (นามแฝง)", "Voter (pseudonym)"),
-    "hands": ("ยกมือ", "Show of hands"),
-    "ballot_status": ("สถานะบัตร", "Ballot status"),
-    "answer": ("คำตอบ (JSON)", "Answer (JSON)"),
-    "contribution": ("คะแนนที่เพิ่ม (JSON)", "Contribution (JSON)"),
-    "weight": ("น้ำหนัก", "Weight"),
-    "receipt": ("รหัสใบรับ", "Receipt"),
-    "seq": ("ลำดับเหตุการณ์", "Event seq"),
-    "event": ("เหตุการณ์ (JSON)", "Event (JSON)"),
-    "prev": ("แฮชก่อนหน้า", "Previous hash"),
-    "hash": ("แฮช", "Hash"),
-    "step": ("ลำดับขั้น", "Step"),
-    "iap2_level": ("ระดับ (IAP2)", "Level (IAP2)"),
-    "level_name": ("ชื่อระดับ", "Level name"),
-    "question_count": ("จำนวนคำถาม", "Questions"),
-    "question_ids": ("รหัสคำถาม", "Question IDs"),
-    "question_titles": ("คำถาม", "Which questions"),
-    # summary items
-    "meeting": ("เวที", "Meeting"),
-    "meeting_id": ("รหัสเวที", "Meeting ID"),
-    "date": ("วันที่", "Date"),
-    "tables": ("จำนวนโต๊ะ", "Tables"),
-    "seats_voting": ("ที่นั่งที่ลงคะแนน", "Seats that voted"),
-    "most_hands": ("ยกมือมากที่สุด", "Most hands shown"),
-    "questions": ("จำนวนคำถาม", "Questions"),
-    "idea_total": ("จำนวนความคิดเห็น", "Ideas"),
-    "theme_total": ("จำนวนประเด็น", "Themes"),
-    "min_group": ("กลุ่มเล็กที่สุดที่แสดง (คน)", "Smallest group shown (voters)"),
-    "ledger_entries": ("รายการในสมุดบันทึก", "Ledger entries"),
-    "digest": ("ค่าสรุปสมุดบันทึก (SHA-256)", "Ledger digest (SHA-256)"),
-    "audit": ("การตรวจนับซ้ำ", "Audit"),
-    "audit_mismatch": ("คำถามที่ผลไม่ตรง", "Questions that differ"),
-    "generated_at": ("สร้างเมื่อ", "Generated at"),
-    "generator": ("สร้างโดย", "Generated by"),
-    "schema": ("รูปแบบข้อมูล", "Schema"),
-    "spent": ("ใช้งบ", "Spent"),
-    "compared_with": ("เทียบกับ", "Compared with"),
-    "paired": ("ตอบทั้งสองครั้ง", "answered both"),
-    # values
-    "audit_ok": ("ผ่าน: ผลสดตรงกับการนับใหม่จากสมุดบันทึก", "Passed: live tallies match the recount"),
-    "audit_failed": ("ไม่ผ่าน: ผลสดไม่ตรงกับการนับใหม่", "FAILED: live tallies differ from the recount"),
-    "is_shown": ("แสดง", "shown"),
-    "suppressed": ("ซ่อน: น้อยกว่า {n} คน", "hidden: fewer than {n} voters"),
-    "yes": ("ใช่", "yes"),
-    "no": ("ไม่ใช่", "no"),
-    "not_set": ("ไม่ได้กำหนดระดับ", "No level marked"),
-    "involvement_title": (
-        "ระดับการมีส่วนร่วมของประชาชนตามกรอบของ IAP2 ที่ผู้จัดกำหนดให้แต่ละคำถาม",
-        "How far people were involved: the IAP2 level the organiser marked on each question",
-    ),
-    # methods
-    "count": ("นับคะแนน", "count"),
-    "borda": ("บอร์ดา", "Borda"),
-    "irv": ("IRV", "IRV"),
-    "schulze": ("ชูลท์เซอ", "Schulze"),
-}
+SHEET_SECTIONS = ("sheet", "report")
 
 # How the XLSX shows a column; "text" when not listed. Numbers are numbers regardless.
 STYLES: dict[str, str] = {
@@ -218,14 +108,22 @@ class Table:
 
 
 def label(key: str, language: str) -> str:
-    th, en = LABELS[key]
-    return en if language == "en" else th
+    """A sheet's, column's or fixed value's name: `sheet.<key>`, else the PDF's word."""
+    return lookup(language, key, SHEET_SECTIONS)
+
+
+def method_name(method: str, language: str) -> str:
+    """A counting method's name: the sheets' short one (count, IRV), else the apps'."""
+    strings = catalogue(language)
+    for key in (f"sheet.method.{method}", f"results.method_name_{method}"):
+        if key in strings:
+            return strings[key]
+    return method
 
 
 def header(key: str, language: str) -> str:
-    if key.startswith("rank_") and key not in LABELS:
-        method = key.removeprefix("rank_")
-        name = label(method, language) if method in LABELS else method
+    if key.startswith("rank_") and key != "rank_by":
+        name = method_name(key.removeprefix("rank_"), language)
         return label("rank_by", language).format(method=name)
     return label(key, language)
 
@@ -253,342 +151,6 @@ def present(order: Iterable[str], rows: list[Row]) -> list[str]:
         elif key in seen:
             out.append(key)
     return out
-
-
-# --- the summary --------------------------------------------------------------------
-
-
-def summary(doc: Doc, language: str) -> Table:
-    meeting, attendance = doc["meeting"], doc["attendance"]
-    audit = doc["audit"]
-    items: list[tuple[str, Cell]] = [
-        (label("meeting", language), text_in(meeting["title"], language)),
-        (label("meeting_id", language), meeting["id"]),
-        (label("date", language), meeting["date"]),
-        (label("eligible", language), attendance["eligible"]),
-        (label("tables", language), attendance["tables"]),
-        (label("tables_reporting", language), attendance["tables_reporting"]),
-        (label("seats_voting", language), attendance["seats_voting"]),
-        (label("most_hands", language), attendance["most_hands"]),
-    ]
-    for site in attendance["sites"]:
-        name = text_in(site["name"], language)
-        items += [
-            (f"{name}: {label('tables_reporting', language)}", site["tables_reporting"]),
-            (f"{name}: {label('seats_voting', language)}", site["seats_voting"]),
-        ]
-    items += [
-        (label("questions", language), len(doc["questions"])),
-        (label("idea_total", language), len(doc["ideas"])),
-        (label("theme_total", language), len(doc["themes"])),
-        (label("min_group", language), doc["min_group"]),
-        (label("ledger_entries", language), doc["ledger"]["count"]),
-        (label("digest", language), doc["ledger"]["digest"]),
-        (label("audit", language), label("audit_ok" if audit["ok"] else "audit_failed", language)),
-    ]
-    wrong = [r["question"] for r in audit["questions"] if not r["match"]]
-    if wrong:
-        items.append((label("audit_mismatch", language), ", ".join(wrong)))
-    items += [
-        (label("generated_at", language), doc["generated_at"]),
-        (label("generator", language), doc["generator"]),
-        (label("schema", language), doc["schema"]),
-    ]
-    rows: list[Row] = [{"item": item, "value": value} for item, value in items]
-    return make_table("summary", label("summary", language), ("item", "value"), rows, language)
-
-
-# --- how far people were involved -------------------------------------------------
-
-
-def involvement(doc: Doc, language: str) -> Table:
-    """One row per level of the IAP2 spectrum, least to most, and one for questions with
-    no level: how many questions, their ids, and their prompts (one a line)."""
-    found = involvement_of(doc)
-    prompts = {q["id"]: text_in(q["definition"]["prompt"], language) for q in doc["questions"]}
-
-    def row(step: int | None, level: str | None, name: str, ids: list[str]) -> Row:
-        return {
-            "step": step,
-            "iap2_level": level,
-            "level_name": name,
-            "question_count": len(ids),
-            "question_ids": ", ".join(ids),
-            "question_titles": "\n".join(prompts[i] for i in ids),
-        }
-
-    rows = [
-        row(lv["step"], lv["level"], iap2.name(lv["level"], language), lv["questions"])
-        for lv in found["levels"]
-    ]
-    if found["not_set"]:
-        rows.append(row(None, None, label("not_set", language), found["not_set"]))
-    title = (label("involvement_title", language),)
-    name = label("involvement", language)
-    return make_table("involvement", name, INVOLVEMENT_KEYS, rows, language, title)
-
-
-# --- results --------------------------------------------------------------------------
-
-
-def scored(results: dict[str, Any], definition: dict[str, Any], language: str) -> list[Row]:
-    """One row per option (rank, option, label, score, share), or per value of a scale."""
-    if "histogram" in results:
-        return _scale_rows(results, definition, language)
-    return [
-        {
-            "rank": r["rank"],
-            "option": r["option"],
-            "label": text_in(r.get("label", r["option"]), language),
-            "score": r["score"],
-            "share": r["share"],
-        }
-        for r in results["ranking"]
-    ]
-
-
-def _scale_rows(results: dict[str, Any], definition: dict[str, Any], language: str) -> list[Row]:
-    histogram: dict[str, int] = results["histogram"]
-    total = sum(histogram.values())
-    labels = definition.get("labels", {})
-    return [
-        {
-            "option": int(value),
-            "label": text_in(labels[value], language) if value in labels else None,
-            "score": count,
-            "share": round(count / total, 4) if total else 0.0,
-            "mean": results.get("mean"),
-            "median": results.get("median"),
-        }
-        for value, count in histogram.items()
-    ]
-
-
-def question_rows(item: dict[str, Any], language: str) -> list[Row]:
-    """The question's scored rows with the columns its kind adds."""
-    results, definition = item["results"], item["definition"]
-    rows = scored(results, definition, language)
-    for method, other in item.get("other_methods", {}).items():
-        ranks = {r["option"]: r["rank"] for r in other.get("ranking", [])}
-        for row in rows:
-            row[f"rank_{method}"] = ranks.get(row["option"])
-    if item["kind"] == "budget":
-        order = {o: i for i, o in enumerate(results.get("funded", []), start=1)}
-        for row in rows:
-            row["cost"] = definition.get("costs", {}).get(row["option"])
-            row["funded"] = order.get(row["option"])
-    if definition.get("targets"):
-        for row in rows:
-            row["target"] = definition["targets"].get(row["option"])
-            row["gap"] = results.get("gaps", {}).get(row["option"])
-    if "compare" in results:
-        _add_compare(rows, results["compare"])
-    return rows
-
-
-def _add_compare(rows: list[Row], compare: dict[str, Any]) -> None:
-    pre, shift = compare.get("pre", {}), compare.get("shift", {}).get("shares", {})
-    for row in rows:
-        key = str(row["option"])
-        row["pre_score"] = pre.get("counts", {}).get(key)
-        row["pre_share"] = pre.get("shares", {}).get(key)
-        row["shift"] = shift.get(key)
-
-
-def question(item: dict[str, Any], language: str) -> Table:
-    """A question's own sheet: its prompt and facts above, a row per option below."""
-    rows = question_rows(item, language)
-    keys = present(RESULT_KEYS[3:], rows)
-    return make_table("question", item["id"], keys, rows, language, _title(item, language))
-
-
-def _title(item: dict[str, Any], language: str) -> tuple[str, ...]:
-    results = item["results"]
-    method = results["method"]
-
-    def fact(key: str, value: Any) -> str:
-        return f"{label(key, language)}: {value}"
-
-    facts = [
-        fact("question", item["id"]),
-        fact("kind", item["kind"]),
-        fact("method", label(method, language) if method in LABELS else method),
-        fact("voters", f"{results['voters']:,} / {results['eligible']:,}"),
-        fact("status", item["state"]),
-    ]
-    level = item["definition"].get("iap2_level")
-    if level:
-        facts.append(fact("iap2_level", iap2.name(level, language)))
-    if "spent" in results:
-        facts.append(fact("spent", f"{results['spent']:,} / {results['budget']:,}"))
-    compare = results.get("compare")
-    if compare:
-        paired = compare.get("paired", {})
-        wilcoxon = paired.get("wilcoxon") or {}
-        both = f"{label('paired', language)} {paired.get('voters', 0)}"
-        line = f"{compare.get('pre_question', '')} ({both}"
-        if wilcoxon.get("p_value") is not None:
-            line += f", Wilcoxon p = {wilcoxon['p_value']:.4g}"
-        facts.append(fact("compared_with", line + ")"))
-    return (text_in(item["definition"]["prompt"], language), " · ".join(facts))
-
-
-def results(doc: Doc, language: str) -> Table:
-    """Every question's rows in one long table (the CSV export's results.csv)."""
-    rows: list[Row] = []
-    for item in doc["questions"]:
-        head: Row = {"question": item["id"], "kind": item["kind"], "method": item["method"]}
-        rows += [head | row for row in question_rows(item, language)]
-    keys = present(RESULT_KEYS, rows) or ["question", "kind", "method", *SCORED_KEYS[:5]]
-    return make_table("results", label("results", language), keys, rows, language)
-
-
-def breakdowns(doc: Doc, language: str) -> Table:
-    """One row per question × attribute × group × option; a suppressed group is one row
-    that says so, with no numbers."""
-    shown = label("is_shown", language)
-    rows: list[Row] = []
-    for item in doc["questions"]:
-        for breakdown in item.get("breakdowns", []):
-            hidden = label("suppressed", language).format(n=breakdown["min_group"])
-            for group in breakdown["groups"]:
-                head: Row = {
-                    "question": item["id"],
-                    "attribute": breakdown["attribute"],
-                    "group": group["group"],
-                    "group_label": text_in(group["label"], language),
-                }
-                if group.get("suppressed") or "results" not in group:
-                    rows.append(head | {"shown": hidden})
-                    continue
-                head |= {"shown": shown, "voters": group["voters"]}
-                rows += [head | r for r in scored(group["results"], item["definition"], language)]
-    return make_table("breakdowns", label("breakdowns", language), BREAKDOWN_KEYS, rows, language)
-
-
-def sites(doc: Doc, language: str) -> Table:
-    rows: list[Row] = []
-    for item in doc["questions"]:
-        for site in item.get("sites", []):
-            result = site["results"]
-            head: Row = {
-                "question": item["id"],
-                "site": site["site"],
-                "site_name": text_in(site["name"], language),
-                "eligible": site["eligible"],
-                "voters": result["voters"],
-                "tables_reporting": result["tables_reporting"],
-            }
-            rows += [head | r for r in scored(result, item["definition"], language)]
-    keys = (*SITE_KEYS, *SCORED_KEYS)
-    return make_table("sites", label("sites", language), keys, rows, language)
-
-
-# --- ideas and themes -----------------------------------------------------------------
-
-
-def ideas(doc: Doc, language: str) -> Table:
-    site_names = {s["id"]: text_in(s["name"], language) for s in doc["meeting"]["sites"]}
-    filed: dict[str, list[str]] = {}
-    for theme in doc["themes"]:
-        for idea in theme.get("ideas", []):
-            filed.setdefault(idea, []).append(text_in(theme["label"], language))
-    rows: list[Row] = [
-        {
-            "id": idea["id"],
-            "round": idea.get("round"),
-            "table": idea.get("table"),
-            "site_name": site_names.get(idea.get("site") or "", idea.get("site")),
-            "at": iso_time(idea["at"]),
-            "text": idea["text"],
-            "theme": "; ".join(filed.get(idea["id"], [])) or None,
-        }
-        for idea in doc["ideas"]
-    ]
-    return make_table("ideas", label("ideas", language), IDEA_KEYS, rows, language)
-
-
-def themes(doc: Doc, language: str) -> Table:
-    texts = {i["id"]: i["text"] for i in doc["ideas"]}
-    rows: list[Row] = [
-        {
-            "id": theme["id"],
-            "theme": text_in(theme["label"], language),
-            "idea_count": theme.get("idea_count"),
-            "table_count": theme.get("tables"),
-            "at": iso_time(theme["at"]) if "at" in theme else None,
-            "idea_texts": "\n".join(texts[i] for i in theme.get("ideas", []) if i in texts),
-        }
-        for theme in doc["themes"]
-    ]
-    return make_table("themes", label("themes", language), THEME_KEYS, rows, language)
-
-
-# --- the ledger -----------------------------------------------------------------------
-
-
-def ledger(doc: Doc, language: str) -> Table:
-    """Every ledger entry, ballots and events, each field in its column (JSON where the
-    value is structured), so the sheet holds the whole audit trail."""
-    yes, no = label("yes", language), label("no", language)
-    rows = [_ledger_row(entry, yes, no) for entry in doc["ledger"]["entries"]]
-    columns = tuple(Column(k, header(k, language), STYLES.get(k, "text")) for k in LEDGER_KEYS)
-    return Table("ledger", label("ledger", language), columns, rows)
-
-
-def _ledger_row(entry: dict[str, Any], yes: str, no: str) -> list[Cell]:
-    at = iso_time(entry["at"])
-    if entry["type"] == "ballot":
-        return [
-            entry["n"],
-            "ballot",
-            at,
-            entry["question"],
-            entry["voter"],
-            yes if entry["hands"] else no,
-            entry["table"],
-            entry["status"],
-            to_json(entry["answer"]),
-            to_json(entry["contribution"]),
-            entry["weight"],
-            entry["receipt"],
-            None,
-            None,
-            entry["prev"],
-            entry["hash"],
-        ]
-    event = entry.get("event") or {}
-    return [
-        entry["n"],
-        entry["type"],
-        at,
-        _event_question(event),
-        None,
-        None,
-        _event_table(event),
-        None,
-        None,
-        None,
-        None,
-        None,
-        entry.get("seq"),
-        to_json(event),
-        entry["prev"],
-        entry["hash"],
-    ]
-
-
-def _event_question(event: dict[str, Any]) -> str | None:
-    found = event.get("question")
-    if isinstance(found, dict):
-        found = found.get("id")
-    return found if isinstance(found, str) else None
-
-
-def _event_table(event: dict[str, Any]) -> int | None:
-    idea = event.get("idea")
-    table = idea.get("table") if isinstance(idea, dict) else None
-    return table if isinstance(table, int) else None
 
 
 # --- cells ----------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from ..questions import text_in
-from . import tables
+from . import meeting_sheets, result_sheets
 from .formats import Progress
 from .tables import Cell, Table
 
@@ -51,14 +51,14 @@ Write = Callable[[int, int, Any], object]
 
 def render(doc: dict[str, Any], language: str, progress: Progress) -> bytes:
     sheets = [
-        tables.summary(doc, language),
-        tables.involvement(doc, language),
-        *(tables.question(item, language) for item in doc["questions"]),
-        tables.breakdowns(doc, language),
-        tables.sites(doc, language),
-        tables.ideas(doc, language),
-        tables.themes(doc, language),
-        tables.ledger(doc, language),
+        meeting_sheets.summary(doc, language),
+        meeting_sheets.involvement(doc, language),
+        *(result_sheets.question(item, language) for item in doc["questions"]),
+        result_sheets.breakdowns(doc, language),
+        result_sheets.sites(doc, language),
+        meeting_sheets.ideas(doc, language),
+        meeting_sheets.themes(doc, language),
+        meeting_sheets.ledger(doc, language),
     ]
     numbered = [f"{i}. {s.name}" if s.file == "question" else s.name for i, s in _numbered(sheets)]
     out = io.BytesIO()

@@ -1,0 +1,176 @@
+"""The sheets of results: a sheet per question, every question's rows in one table,
+the breakdowns by group and by site. Pure: a document and a language in, `Table`s out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..questions import text_in
+from .tables import (
+    BREAKDOWN_KEYS,
+    RESULT_KEYS,
+    SCORED_KEYS,
+    SITE_KEYS,
+    Doc,
+    Row,
+    Table,
+    label,
+    make_table,
+    method_name,
+    present,
+)
+
+# --- results --------------------------------------------------------------------------
+
+
+def scored(results: dict[str, Any], definition: dict[str, Any], language: str) -> list[Row]:
+    """One row per option (rank, option, label, score, share), or per value of a scale."""
+    if "histogram" in results:
+        return _scale_rows(results, definition, language)
+    return [
+        {
+            "rank": r["rank"],
+            "option": r["option"],
+            "label": text_in(r.get("label", r["option"]), language),
+            "score": r["score"],
+            "share": r["share"],
+        }
+        for r in results["ranking"]
+    ]
+
+
+def _scale_rows(results: dict[str, Any], definition: dict[str, Any], language: str) -> list[Row]:
+    histogram: dict[str, int] = results["histogram"]
+    total = sum(histogram.values())
+    labels = definition.get("labels", {})
+    return [
+        {
+            "option": int(value),
+            "label": text_in(labels[value], language) if value in labels else None,
+            "score": count,
+            "share": round(count / total, 4) if total else 0.0,
+            "mean": results.get("mean"),
+            "median": results.get("median"),
+        }
+        for value, count in histogram.items()
+    ]
+
+
+def question_rows(item: dict[str, Any], language: str) -> list[Row]:
+    """The question's scored rows with the columns its kind adds."""
+    results, definition = item["results"], item["definition"]
+    rows = scored(results, definition, language)
+    for method, other in item.get("other_methods", {}).items():
+        ranks = {r["option"]: r["rank"] for r in other.get("ranking", [])}
+        for row in rows:
+            row[f"rank_{method}"] = ranks.get(row["option"])
+    if item["kind"] == "budget":
+        order = {o: i for i, o in enumerate(results.get("funded", []), start=1)}
+        for row in rows:
+            row["cost"] = definition.get("costs", {}).get(row["option"])
+            row["funded"] = order.get(row["option"])
+    if definition.get("targets"):
+        for row in rows:
+            row["target"] = definition["targets"].get(row["option"])
+            row["gap"] = results.get("gaps", {}).get(row["option"])
+    if "compare" in results:
+        _add_compare(rows, results["compare"])
+    return rows
+
+
+def _add_compare(rows: list[Row], compare: dict[str, Any]) -> None:
+    pre, shift = compare.get("pre", {}), compare.get("shift", {}).get("shares", {})
+    for row in rows:
+        key = str(row["option"])
+        row["pre_score"] = pre.get("counts", {}).get(key)
+        row["pre_share"] = pre.get("shares", {}).get(key)
+        row["shift"] = shift.get(key)
+
+
+def question(item: dict[str, Any], language: str) -> Table:
+    """A question's own sheet: its prompt and facts above, a row per option below."""
+    rows = question_rows(item, language)
+    keys = present(RESULT_KEYS[3:], rows)
+    return make_table("question", item["id"], keys, rows, language, _title(item, language))
+
+
+def _title(item: dict[str, Any], language: str) -> tuple[str, ...]:
+    results = item["results"]
+    method = results["method"]
+
+    def fact(key: str, value: Any) -> str:
+        return f"{label(key, language)}: {value}"
+
+    facts = [
+        fact("question", item["id"]),
+        fact("kind", item["kind"]),
+        fact("method", method_name(method, language)),
+        fact("voters", f"{results['voters']:,} / {results['eligible']:,}"),
+        fact("status", item["state"]),
+    ]
+    level = item["definition"].get("iap2_level")
+    if level:
+        facts.append(fact("iap2_level", label(f"iap2.{level}", language)))
+    if "spent" in results:
+        facts.append(fact("spent", f"{results['spent']:,} / {results['budget']:,}"))
+    compare = results.get("compare")
+    if compare:
+        paired = compare.get("paired", {})
+        wilcoxon = paired.get("wilcoxon") or {}
+        both = f"{label('paired', language)} {paired.get('voters', 0)}"
+        line = f"{compare.get('pre_question', '')} ({both}"
+        if wilcoxon.get("p_value") is not None:
+            line += f", Wilcoxon p = {wilcoxon['p_value']:.4g}"
+        facts.append(fact("compared_with", line + ")"))
+    return (text_in(item["definition"]["prompt"], language), " · ".join(facts))
+
+
+def results(doc: Doc, language: str) -> Table:
+    """Every question's rows in one long table (the CSV export's results.csv)."""
+    rows: list[Row] = []
+    for item in doc["questions"]:
+        head: Row = {"question": item["id"], "kind": item["kind"], "method": item["method"]}
+        rows += [head | row for row in question_rows(item, language)]
+    keys = present(RESULT_KEYS, rows) or ["question", "kind", "method", *SCORED_KEYS[:5]]
+    return make_table("results", label("results", language), keys, rows, language)
+
+
+def breakdowns(doc: Doc, language: str) -> Table:
+    """One row per question × attribute × group × option; a suppressed group is one row
+    that says so, with no numbers."""
+    shown = label("is_shown", language)
+    rows: list[Row] = []
+    for item in doc["questions"]:
+        for breakdown in item.get("breakdowns", []):
+            hidden = label("suppressed", language).format(n=breakdown["min_group"])
+            for group in breakdown["groups"]:
+                head: Row = {
+                    "question": item["id"],
+                    "attribute": breakdown["attribute"],
+                    "group": group["group"],
+                    "group_label": text_in(group["label"], language),
+                }
+                if group.get("suppressed") or "results" not in group:
+                    rows.append(head | {"shown": hidden})
+                    continue
+                head |= {"shown": shown, "voters": group["voters"]}
+                rows += [head | r for r in scored(group["results"], item["definition"], language)]
+    return make_table("breakdowns", label("breakdowns", language), BREAKDOWN_KEYS, rows, language)
+
+
+def sites(doc: Doc, language: str) -> Table:
+    rows: list[Row] = []
+    for item in doc["questions"]:
+        for site in item.get("sites", []):
+            result = site["results"]
+            head: Row = {
+                "question": item["id"],
+                "site": site["site"],
+                "site_name": text_in(site["name"], language),
+                "eligible": site["eligible"],
+                "voters": result["voters"],
+                "tables_reporting": result["tables_reporting"],
+            }
+            rows += [head | r for r in scored(result, item["definition"], language)]
+    keys = (*SITE_KEYS, *SCORED_KEYS)
+    return make_table("sites", label("sites", language), keys, rows, language)
