@@ -149,7 +149,7 @@ async def get_meeting(request: Request) -> Response:
             if state != "draft" or who is None or who.role == Role.ORGANISER
         ],
         "plenary": await services.store.plenary(m),
-        "kinds": sorted(KINDS),
+        "kinds": list(KINDS),  # registry order: the organiser console offers them so
     }
     if who is None or who.role == Role.ORGANISER:
         body["codes"] = await services.store.codes(m)
