@@ -45,7 +45,7 @@ async def recv(ws: ClientConnection, timeout: float = 5) -> dict[str, Any]:
     codec = codec_of(ws)
     # the server must answer in the codec it chose: binary frames for MessagePack
     assert isinstance(frame, bytes if codec == protocol.MSGPACK else str), frame
-    return protocol.decode(frame, codec)
+    return protocol.decode_map(frame, codec)
 
 
 async def reply(ws: ClientConnection, timeout: float = 5) -> dict[str, Any]:

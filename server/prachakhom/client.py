@@ -301,7 +301,7 @@ class Client:
     # --- sending -----------------------------------------------------------------------
 
     def _decode(self, frame: str | bytes) -> dict[str, Any]:
-        return protocol.decode(frame, self.codec)
+        return protocol.decode_map(frame, self.codec)
 
     async def _send(self, message: dict[str, Any]) -> None:
         assert self._ws is not None

@@ -1,38 +1,50 @@
-"""The wire protocol, sans I/O: subprotocols, decoding with limits, typed client messages.
+"""The wire protocol, sans I/O: subprotocols, the one decoder of client frames, encoding.
 
-    frame (str | bytes) --decode--> dict --parse_client_message--> Hello | Ballot | ...
-    dict --encode--> frame
+    frame (str | bytes) --decode--> Hello | BallotMsg | ...     (messages.ClientMessage)
+                          └ or raises Refused(code, message, id), worded by `explain`
+    ServerMessage | event map --encode--> frame
 
-A ballot, the message that comes in thousands a second, first tries a compiled decoder
-(msgspec) that decodes and checks it in one pass, ten times faster; anything it does not
-take (an error, another type, an unknown field) goes the general way, which also words
-the error. The fast way only takes what the general way takes, to the same BallotMsg.
+`decode` is msgspec's decoder of the tagged union: one pass from the frame's bytes
+straight into the message's Struct, every type and limit of docs/protocol.md checked on
+the way, then the two rules a type cannot say. Only a frame it refuses is read a second
+time, loosely (orjson, msgpack), to word the refusal: which rule, which code
+(bad_message, or unknown_type for a type the server does not know) and the id to quote.
+That second read only words a refusal; it never accepts anything.
 
-Every number is range-checked and every value type-checked here, so nothing past this
-module sees a float where an int belongs, a msgpack extension or a 2**70.
+Nothing past this module sees a float where an int belongs, a msgpack extension or a
+2**70: not in a message's fields, and not in a ballot's answer (plain data, checked here).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+import re
+from typing import Any, Final, Literal
 
 import msgpack
 import msgspec
 import orjson
 
 from .errors import Code, PrachakhomError
+from .messages import (
+    CLIENT_TYPES,
+    MAX_ID,
+    MAX_IDEA,
+    MAX_INT,
+    MAX_TOKEN,
+    BallotMsg,
+    ClientMessage,
+    IdeaMsg,
+)
 from .themes.text import has_words
 
-JSON = "prachakhom.v1.json"
-MSGPACK = "prachakhom.v1.msgpack"
+__all__ = ["MAX_ID", "MAX_IDEA", "MAX_INT", "MAX_TOKEN"]  # limits, re-exported for callers
+
+JSON: Final = "prachakhom.v1.json"
+MSGPACK: Final = "prachakhom.v1.msgpack"
 SUBPROTOCOLS = (JSON, MSGPACK)
 Codec = Literal["prachakhom.v1.json", "prachakhom.v1.msgpack"]
 
-MAX_ID = 64  # client-made ids: UUIDs and the like
-MAX_INT = 2**53 - 1  # what every client (JavaScript too) can hold exactly
-MAX_IDEA = 500
 MAX_DEPTH = 8  # an answer is at most a map of lists; anything deeper is hostile
 
 
@@ -48,21 +60,140 @@ def bad(message: str) -> PrachakhomError:
     return PrachakhomError(Code.BAD_MESSAGE, message)
 
 
-def _no_ext(code: int, data: bytes) -> Any:
-    raise bad(f"MessagePack extension type {code} is not accepted")
+class Refused(PrachakhomError):
+    """A frame `decode` refuses: the code, the words, and the id to quote if usable."""
+
+    def __init__(self, code: Code, message: str, id: str | None = None) -> None:
+        super().__init__(code, message)
+        self.id = id
 
 
-def decode(frame: str | bytes, codec: Codec) -> dict[str, Any]:
-    """One frame to one message map. Raises bad_message for anything else."""
-    message = load(frame, codec)
+# --- decoding client frames --------------------------------------------------------------
+
+
+def _no_ext(code: int, data: Any) -> Any:
+    raise ValueError(f"MessagePack extension type {code} is not accepted")
+
+
+_decode_json = msgspec.json.Decoder(ClientMessage).decode
+_decode_msgpack = msgspec.msgpack.Decoder(ClientMessage, ext_hook=_no_ext).decode
+_REFUSED_BY_DECODER = (msgspec.MsgspecError, ValueError, TypeError, RecursionError)
+
+
+def decode(frame: str | bytes, codec: Codec) -> ClientMessage:
+    """One frame to one client message, or Refused. Never anything else, whatever comes."""
+    try:
+        if codec == JSON:
+            message = _decode_json(frame)
+        elif isinstance(frame, str):
+            raise TypeError("a text frame on a MessagePack connection")
+        else:
+            message = _decode_msgpack(frame)
+    except _REFUSED_BY_DECODER as exc:
+        raise explain(frame, codec, exc) from None
+    kind = type(message)
+    if kind is BallotMsg:
+        answer = message.answer  # type: ignore[union-attr]
+        if type(answer) is not str and not is_plain(answer, 1):
+            raise explain(frame, codec, None)
+    elif kind is IdeaMsg:
+        return _idea(message)  # type: ignore[arg-type]
+    return message
+
+
+def _idea(idea: IdeaMsg) -> IdeaMsg:
+    text = idea.text.strip()
+    if not text:
+        raise Refused(
+            Code.BAD_MESSAGE, f"an idea's 'text' must be 1 to {MAX_IDEA} characters", idea.id
+        )
+    if not has_words(text):
+        raise Refused(
+            Code.BAD_MESSAGE, "the idea has no words: write it in letters or digits", idea.id
+        )
+    return idea if text == idea.text else msgspec.structs.replace(idea, text=text)
+
+
+def is_plain(value: Any, depth: int = 0) -> bool:
+    """Only maps with string keys, lists, strings, ints in range, finite floats, bools and
+    null, at most MAX_DEPTH deep (`depth`: how deep `value` sits in its message)."""
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return True
+    if isinstance(value, int):
+        return -MAX_INT <= value <= MAX_INT
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(is_plain(item, depth + 1) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and is_plain(v, depth + 1) for k, v in value.items())
+    return False
+
+
+# --- wording a refusal -------------------------------------------------------------------
+
+_RULES = {
+    "id": f"'id' must be a string of 1 to {MAX_ID} characters",
+    "question": f"'question' must be a string of 1 to {MAX_ID} characters",
+    "token": f"'token' must be a string of 1 to {MAX_TOKEN} characters",
+    "resume_from": "'resume_from' must be a whole number of at least 0",
+    "seat": "'seat' must be a whole number of at least 1",
+    "answer": "a ballot needs an 'answer'",
+    "counts": "'counts' must be a map of option id to a whole number of hands, 0 or more",
+    "text": f"an idea's 'text' must be 1 to {MAX_IDEA} characters",
+    "round": f"'round' must be a string of 1 to {MAX_ID} characters",
+}
+_FIELD = re.compile(r"field `(\w+)`|at `\$\.(\w+)")
+
+
+def explain(frame: str | bytes, codec: Codec, exc: Exception | None) -> Refused:
+    """Why `decode` refused this frame, as the client is told: read loosely, then checked
+    rule by rule in the order of docs/protocol.md (decodable, a map, plain data, a known
+    type, its fields)."""
+    try:
+        raw = _load(frame, codec)
+    except PrachakhomError as refusal:  # not even a map: nothing to quote
+        return Refused(refusal.code, refusal.message)
+    quoted = message_id(raw)
+    try:
+        check_plain(raw)
+    except PrachakhomError as refusal:
+        return Refused(refusal.code, refusal.message, quoted)
+    kind = raw.get("type")
+    if not isinstance(kind, str):
+        return Refused(Code.BAD_MESSAGE, "a message must have a string 'type'", quoted)
+    if kind not in CLIENT_TYPES:
+        return Refused(Code.UNKNOWN_TYPE, f"unknown message type {kind[:40]!r}", quoted)
+    found = _FIELD.search(str(exc)) if exc is not None else None
+    field = found and (found[1] or found[2])
+    if field in _RULES:
+        return Refused(Code.BAD_MESSAGE, _RULES[field], quoted)
+    if isinstance(exc, RecursionError):
+        return Refused(Code.BAD_MESSAGE, "the message is nested too deeply", quoted)
+    if exc is None:  # a ballot's answer that is not plain data, as decode reads it
+        return Refused(Code.BAD_MESSAGE, "a number in the answer is out of range", quoted)
+    return Refused(Code.BAD_MESSAGE, f"not a valid {kind} message: {str(exc)[:120]}", quoted)
+
+
+def message_id(message: dict[str, Any]) -> str | None:
+    """The id to quote in an error, when the message had a usable one."""
+    value = message.get("id")
+    return value if isinstance(value, str) and 0 < len(value) <= MAX_ID else None
+
+
+# --- frames as plain maps (a client reading the server; the wording of a refusal) --------
+
+
+def decode_map(frame: str | bytes, codec: Codec) -> dict[str, Any]:
+    """One frame to one map of plain data (check_plain). Raises bad_message otherwise."""
+    message = _load(frame, codec)
     check_plain(message)
     return message
 
 
-def load(frame: str | bytes, codec: Codec) -> dict[str, Any]:
-    """One frame to one map, its values not yet checked (decode = load + check_plain).
-
-    The server loads first so that an error about a bad value can quote the message's id."""
+def _load(frame: str | bytes, codec: Codec) -> dict[str, Any]:
     try:
         if codec == MSGPACK:
             if isinstance(frame, str):
@@ -70,7 +201,7 @@ def load(frame: str | bytes, codec: Codec) -> dict[str, Any]:
             # unpackb caps every length by the frame's own length; the frame itself is
             # capped (max_frame) before it gets here
             message = msgpack.unpackb(
-                frame, raw=False, strict_map_key=True, ext_hook=_no_ext, timestamp=0
+                frame, raw=False, strict_map_key=True, ext_hook=_no_ext_loose, timestamp=0
             )
         else:
             message = orjson.loads(frame)
@@ -83,13 +214,16 @@ def load(frame: str | bytes, codec: Codec) -> dict[str, Any]:
     return message
 
 
+def _no_ext_loose(code: int, data: bytes) -> Any:
+    raise bad(f"MessagePack extension type {code} is not accepted")
+
+
 def check_plain(message: dict[str, Any]) -> None:
     """Only maps with string keys, lists, strings, ints in range, bools and null."""
     _check_plain(message, 0)
 
 
 def _check_plain(value: Any, depth: int) -> None:
-    """Only maps with string keys, lists, strings, ints in range, bools and null."""
     if depth > MAX_DEPTH:
         raise bad("the message is nested too deeply")
     if isinstance(value, bool) or value is None or isinstance(value, str):
@@ -115,158 +249,20 @@ def _check_plain(value: Any, depth: int) -> None:
     raise bad(f"values of type {type(value).__name__} are not accepted")
 
 
-def encode(message: dict[str, Any], codec: Codec) -> str | bytes:
-    if codec == MSGPACK:
-        return msgpack.packb(message, use_bin_type=True)
-    return orjson.dumps(message).decode()
+# --- encoding ------------------------------------------------------------------------------
+
+_ENCODE = {JSON: msgspec.json.Encoder().encode, MSGPACK: msgspec.msgpack.Encoder().encode}
 
 
-# --- client messages -------------------------------------------------------------------
+def encode(message: msgspec.Struct | dict[str, Any], codec: Codec) -> str | bytes:
+    """A message (a Struct of messages.py, or an event's map) to one frame of the codec.
 
-
-@dataclass(frozen=True, slots=True)
-class Hello:
-    token: str
-    resume_from: int | None
-
-
-_Int = Annotated[int, msgspec.Meta(ge=-MAX_INT, le=MAX_INT)]
-_Id = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_ID)]
-
-
-class BallotMsg(
-    msgspec.Struct,
-    forbid_unknown_fields=True,
-    frozen=True,
-    kw_only=True,
-    gc=False,  # it holds decoded data only: never in a cycle, never worth scanning
-):
-    """A ballot. Also what the fast decoder (fast_ballot) takes: every field checked as
-    _ballot and check_plain would; any answer shape a question kind takes (one option, a
-    number, a list of options, a map of option to number). Made by the general way, it
-    holds whatever answer came (the question kind checks it)."""
-
-    type: Literal["ballot"]  # required: a message without its type takes the general way
-    id: _Id
-    question: _Id
-    answer: _Int | str | list[str] | dict[str, _Int]  # the general way: any JSON value
-    seat: Annotated[int, msgspec.Meta(ge=1, le=MAX_INT)] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TableTallyMsg:
-    id: str
-    question: str
-    counts: dict[str, int]
-
-
-@dataclass(frozen=True, slots=True)
-class IdeaMsg:
-    id: str
-    text: str
-    round: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class PingMsg:
-    pass
-
-
-ClientMessage = Hello | BallotMsg | TableTallyMsg | IdeaMsg | PingMsg
-
-
-def message_id(message: dict[str, Any]) -> str | None:
-    """The id to quote in an error, when the message had a usable one."""
-    value = message.get("id")
-    return value if isinstance(value, str) and 0 < len(value) <= MAX_ID else None
-
-
-def parse_client_message(message: dict[str, Any]) -> ClientMessage:
-    kind = message.get("type")
-    if not isinstance(kind, str):
-        raise bad("a message must have a string 'type'")
-    parser = _PARSERS.get(kind)
-    if parser is None:
-        raise PrachakhomError(Code.UNKNOWN_TYPE, f"unknown message type {kind[:40]!r}")
-    return parser(message)
-
-
-def _str(message: dict[str, Any], key: str, max_len: int = MAX_ID) -> str:
-    value = message.get(key)
-    if not isinstance(value, str) or not 0 < len(value) <= max_len:
-        raise bad(f"'{key}' must be a string of 1 to {max_len} characters")
-    return value
-
-
-def _opt_int(message: dict[str, Any], key: str, low: int = 0) -> int | None:
-    value = message.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise bad(f"'{key}' must be a whole number of at least {low}")
-    return value
-
-
-def _hello(m: dict[str, Any]) -> Hello:
-    return Hello(token=_str(m, "token", 200), resume_from=_opt_int(m, "resume_from"))
-
-
-def _ballot(m: dict[str, Any]) -> BallotMsg:
-    if "answer" not in m:
-        raise bad("a ballot needs an 'answer'")
-    return BallotMsg(
-        type="ballot",
-        id=_str(m, "id"),
-        question=_str(m, "question"),
-        answer=m["answer"],
-        seat=_opt_int(m, "seat", 1),
-    )
-
-
-def _table_tally(m: dict[str, Any]) -> TableTallyMsg:
-    counts = m.get("counts")
-    if not isinstance(counts, dict):
-        raise bad("'counts' must be a map of option id to a number of hands")
-    for option, n in counts.items():
-        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-            raise bad(f"the count for {option[:40]!r} must be a whole number, 0 or more")
-    return TableTallyMsg(id=_str(m, "id"), question=_str(m, "question"), counts=counts)
-
-
-def _idea(m: dict[str, Any]) -> IdeaMsg:
-    text = m.get("text")
-    if not isinstance(text, str) or not text.strip() or len(text) > MAX_IDEA:
-        raise bad(f"an idea's 'text' must be 1 to {MAX_IDEA} characters")
-    if not has_words(text):
-        raise bad("the idea has no words: write it in letters or digits")
-    round_ = m.get("round")
-    if round_ is not None and (not isinstance(round_, str) or not 0 < len(round_) <= MAX_ID):
-        raise bad("'round' must be a short string")
-    return IdeaMsg(id=_str(m, "id"), text=text.strip(), round=round_)
-
-
-# --- the fast way for ballots ----------------------------------------------------------
-
-_FAST = {
-    JSON: msgspec.json.Decoder(BallotMsg).decode,
-    MSGPACK: msgspec.msgpack.Decoder(BallotMsg).decode,
-}
-
-
-def fast_ballot(frame: str | bytes, codec: Codec) -> BallotMsg | None:
-    """The frame as a ballot when it is a well-formed one; None: take the general way."""
-    if codec == MSGPACK and isinstance(frame, str):
-        return None
-    try:
-        return _FAST[codec](frame)
-    except (msgspec.MsgspecError, ValueError):  # ValueError: invalid UTF-8 in JSON bytes
-        return None
-
-
-_PARSERS = {
-    "hello": _hello,
-    "ballot": _ballot,
-    "table_tally": _table_tally,
-    "idea": _idea,
-    "ping": lambda m: PingMsg(),
-}
+    Maps go through orjson and msgpack as they always did; Structs through msgspec, which
+    writes the same bytes for every value they hold (strings, ints, bools; the welcome's
+    state too, but for a float of 1e16 or more, which no state holds: orjson writes 1e+16)."""
+    if isinstance(message, dict):
+        if codec == MSGPACK:
+            return msgpack.packb(message, use_bin_type=True)
+        return orjson.dumps(message).decode()
+    frame = _ENCODE[codec](message)
+    return frame if codec == MSGPACK else frame.decode()

@@ -13,7 +13,8 @@ they were sent.
 
 Each ballot comes with a callback, called once with its outcome (or the error) as soon as
 its batch is durable: the socket's ack goes out from there, with no future and no task
-per ballot.
+per ballot. The store's words for outcomes (`dup:<first>`, ...) are read here, once, into
+a typed `Outcome`.
 """
 
 from __future__ import annotations
@@ -25,14 +26,15 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable
 
 from .errors import PrachakhomError
+from .messages import Outcome
 from .metrics import BATCH_SIZE, COMMIT_SECONDS
 from .store.store import UNAVAILABLE, Cast, Store
 
 log = logging.getLogger(__name__)
 
 
-# called once: (outcome, None) or ("", the error to tell the client)
-Done = Callable[[str, PrachakhomError | None], None]
+# called once: with the ballot's outcome, or the error to tell the client
+Done = Callable[[Outcome | PrachakhomError], None]
 Pending = tuple[Cast, Done]
 
 
@@ -44,7 +46,7 @@ class _Lane:
         self.wake = asyncio.Event()
 
     def drain(self, most: int) -> list[Pending]:
-        batch = []
+        batch: list[Pending] = []
         while self.waiting and len(batch) < most:
             batch.append(self.waiting.popleft())
         return batch
@@ -63,17 +65,17 @@ class BallotWriter:
         lane.waiting.append((cast, done))
         lane.wake.set()
 
-    async def cast(self, cast: Cast) -> str:
+    async def cast(self, cast: Cast) -> Outcome:
         """Write one ballot and wait for its outcome (raises the error)."""
-        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
 
-        def done(outcome: str, error: PrachakhomError | None) -> None:
+        def done(result: Outcome | PrachakhomError) -> None:
             if future.done():
                 return
-            if error is not None:
-                future.set_exception(error)
+            if isinstance(result, PrachakhomError):
+                future.set_exception(result)
             else:
-                future.set_result(outcome)
+                future.set_result(result)
 
         self.submit(cast, done)
         return await future
@@ -102,7 +104,8 @@ class BallotWriter:
         BATCH_SIZE.observe(len(batch))
         try:
             with COMMIT_SECONDS.time():
-                outcomes = await self.store.cast_many([cast for cast, _ in batch])
+                words = await self.store.cast_many([cast for cast, _ in batch])
+            outcomes = [Outcome.parse(word) for word in words]
         except PrachakhomError as exc:
             self._fail_all(batch, exc)
             return
@@ -111,16 +114,16 @@ class BallotWriter:
             self._fail_all(batch)
             return
         for (_, done), outcome in zip(batch, outcomes, strict=True):
-            _call(done, outcome, None)
+            _call(done, outcome)
 
     @staticmethod
     def _fail_all(batch: list[Pending], error: PrachakhomError = UNAVAILABLE) -> None:
         for _, done in batch:
-            _call(done, "", error)
+            _call(done, error)
 
 
-def _call(done: Done, outcome: str, error: PrachakhomError | None) -> None:
+def _call(done: Done, result: Outcome | PrachakhomError) -> None:
     try:
-        done(outcome, error)
+        done(result)
     except Exception:  # one socket's trouble must not cost the others their acks
         log.exception("answering a ballot failed")

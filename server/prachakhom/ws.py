@@ -1,7 +1,7 @@
 """The `/ws` endpoint: one Session per socket.
 
     accept (subprotocol) -> hello (within hello_timeout) -> welcome (+ replay)
-    -> receive loop (decode, validate, hand to the writer), in the socket's own task
+    -> receive loop (protocol.decode, validate, hand to the writer), in the socket's own task
 
 Every reply (ack, error, pong) and every event goes through the socket's hub.Client,
 which sends at once or, while the socket makes a send wait, keeps the rest in order in a
@@ -28,11 +28,26 @@ from .errors import Code, PrachakhomError
 from .hub import Client, Room, may_see
 from .ledger import receipt
 from .meetings import Meeting
+from .messages import (
+    Ack,
+    BallotMsg,
+    ClientMessage,
+    Error,
+    Hello,
+    IdeaMsg,
+    Outcome,
+    PingMsg,
+    Pong,
+    ServerMessage,
+    Status,
+    TableTallyMsg,
+    Welcome,
+    quoted_id,
+)
 from .methods import kind_named
 from .metrics import BALLOTS, CONNECTIONS_BY, ERRORS
 from .origins import origin_allowed
 from .presence import PHONE, TABLET
-from .protocol import BallotMsg, Hello, IdeaMsg, PingMsg, TableTallyMsg
 from .ratelimit import TokenBucket
 from .services import Services
 from .state import welcome_state
@@ -41,6 +56,14 @@ from .store.store import UNAVAILABLE, Cast, record
 
 log = logging.getLogger(__name__)
 REPLAY_MOST = 1000
+NOT_OPEN = PrachakhomError(Code.QUESTION_NOT_OPEN, "this question is not open for voting now")
+RATE_LIMITED = PrachakhomError(Code.RATE_LIMITED, "too many messages; wait a moment and send again")
+BALLOT_METRIC = {  # the outcome label of prachakhom_ballots_total (docs/operations.md)
+    Status.COUNTED: "counted",
+    Status.REPLACED: "replaced",
+    Status.DUPLICATE: "dup",
+    Status.NOT_OPEN: "not_open",
+}
 
 
 def forbidden(message: str) -> PrachakhomError:
@@ -133,7 +156,7 @@ class Session:
         if frame is None:
             return None
         try:
-            message = protocol.parse_client_message(protocol.decode(frame, self.codec))
+            message = protocol.decode(frame, self.codec)
         except PrachakhomError as exc:
             await self._send_direct(_error(exc))
             await self.ws.close(closecodes.UNAUTHORIZED)
@@ -153,18 +176,21 @@ class Session:
     async def _welcome(self, room: Room, who: Principal, resume_from: int | None) -> int:
         seq = room.last_seq  # the state below is read from the room before any await
         state = await welcome_state(self.services.store, room, who)
-        welcome: dict[str, Any] = {
-            "type": "welcome",
-            **who.to_dict(),
-            "seq": seq,
-            "state": state,
-        }
         replay = None
         if resume_from is not None:
             replay = await self.services.store.events_after(
                 room.meeting.id, resume_from, REPLAY_MOST
             )
-            welcome["resumed"] = replay is not None
+        welcome = Welcome(
+            role=who.role.value,
+            meeting=who.meeting,
+            table=who.table,
+            seat=who.seat,
+            site=who.site,
+            seq=seq,
+            state=state,
+            resumed=None if resume_from is None else replay is not None,
+        )
         await self._send_direct(welcome)
         for event in replay or []:
             if event.seq <= seq and may_see(who.role, event.body["event"]):
@@ -203,7 +229,7 @@ class Session:
 
     # --- sending -------------------------------------------------------------------------
 
-    async def _send_direct(self, message: dict[str, Any]) -> None:
+    async def _send_direct(self, message: ServerMessage | dict[str, Any]) -> None:
         frame = protocol.encode(message, self.codec)
         if isinstance(frame, str):
             await self.ws.send_text(frame)
@@ -216,16 +242,13 @@ class Session:
             return self.ws.send({"type": "websocket.send", "text": frame})
         return self.ws.send({"type": "websocket.send", "bytes": frame})
 
-    def reply(self, message: dict[str, Any]) -> None:
+    def reply(self, message: ServerMessage) -> None:
         assert self.client is not None
-        self.client.push_message(message)
+        self.client.push_message(message)  # type: ignore[arg-type]  # protocol.encode takes it
 
     def reply_error(self, exc: PrachakhomError, message_id: str | None) -> None:
         ERRORS.inc(exc.code.value)
-        body = _error(exc)
-        if message_id is not None:
-            body["id"] = message_id
-        self.reply(body)
+        self.reply(Error(code=exc.code, message=exc.message, id=message_id))
 
     # --- receiving -----------------------------------------------------------------------
 
@@ -241,23 +264,20 @@ class Session:
             frame = await self._receive_frame()
             if frame is None:
                 return
-            raw: dict[str, Any] = {}
             try:
-                message = protocol.fast_ballot(frame, self.codec)
-                if message is None:  # not a plain ballot: decode, check, word the error
-                    raw = protocol.load(frame, self.codec)
-                    protocol.check_plain(raw)  # after load: its error can quote raw's id
-                else:
-                    raw = {"id": message.id}
+                message = protocol.decode(frame, self.codec)
+            except protocol.Refused as refused:
+                self.bucket.take(time.monotonic())  # a refused message counts as one too
+                self.reply_error(refused, refused.id)
+                continue
+            try:
                 if not self.bucket.take(time.monotonic()):
-                    raise PrachakhomError(
-                        Code.RATE_LIMITED, "too many messages; wait a moment and send again"
-                    )
-                await self.handle(message or protocol.parse_client_message(raw))
+                    raise RATE_LIMITED
+                await self.handle(message)
             except PrachakhomError as exc:
-                self.reply_error(exc, protocol.message_id(raw))
+                self.reply_error(exc, quoted_id(message))
 
-    async def handle(self, message: protocol.ClientMessage) -> None:
+    async def handle(self, message: ClientMessage) -> None:
         who = self.client.principal if self.client is not None else None
         if who is not None and who.table is not None and not isinstance(message, PingMsg):
             device = TABLET if who.role == Role.FACILITATOR else PHONE
@@ -269,7 +289,7 @@ class Session:
         elif isinstance(message, IdeaMsg):
             await self.on_idea(message)
         elif isinstance(message, PingMsg):
-            self.reply({"type": "pong"})
+            self.reply(Pong())
         else:
             raise protocol.bad("hello was already said on this connection")
 
@@ -298,7 +318,7 @@ class Session:
             weight=1,
             record=record(ballot.answer, contribution, 1, table),
         )
-        self._submit(cast, {"question": question.id, "seat": seat})
+        self._submit(cast, seat)
 
     async def on_table_tally(self, tally: TableTallyMsg) -> None:
         who, meeting = self._who()
@@ -320,45 +340,41 @@ class Session:
             weight=voters,
             record=record(tally.counts, contribution, voters, who.table),
         )
-        self._submit(cast, {"question": question.id})
+        self._submit(cast, None)
 
-    def _submit(self, cast: Cast, extra: dict[str, Any]) -> None:
-        self.services.writer.submit(cast, partial(self._acknowledge, cast, extra))
+    def _submit(self, cast: Cast, seat: int | None) -> None:
+        """`seat`: the seat a ballot is for, which its ack names (None: a show of hands)."""
+        self.services.writer.submit(cast, partial(self._acknowledge, cast, seat))
 
-    def _acknowledge(
-        self, cast: Cast, extra: dict[str, Any], outcome: str, error: PrachakhomError | None
-    ) -> None:
+    def _acknowledge(self, cast: Cast, seat: int | None, result: Outcome | PrachakhomError) -> None:
         """The writer's answer, once the ballot's batch is durable (or failed)."""
         ballot_id = cast.ballot_id
-        if error is not None:
+        if isinstance(result, PrachakhomError):
             BALLOTS.inc("unavailable")
-            self.reply_error(error, ballot_id)
+            self.reply_error(result, ballot_id)
             return
-        BALLOTS.inc(outcome.partition(":")[0])
-        if outcome == "not_open":
-            self.reply_error(
-                PrachakhomError(Code.QUESTION_NOT_OPEN, "this question is not open for voting now"),
-                ballot_id,
+        BALLOTS.inc(BALLOT_METRIC[result.status])
+        if result.status is Status.NOT_OPEN:
+            self.reply_error(NOT_OPEN, ballot_id)
+            return
+        self.reply(
+            Ack(
+                id=ballot_id,
+                question=cast.question,
+                seat=seat,
+                receipt=receipt(cast.meeting, cast.question, cast.voter, ballot_id),
+                status=result.status,
+                first=result.first,
             )
-            return
-        ack: dict[str, Any] = {
-            "type": "ack",
-            "id": ballot_id,
-            **extra,
-            "receipt": receipt(cast.meeting, cast.question, cast.voter, ballot_id),
-        }
-        if outcome.startswith("dup:"):
-            ack |= {"status": "duplicate", "first": outcome[4:]}
-        else:
-            ack["status"] = outcome
-        self.reply(ack)
+        )
 
     async def on_idea(self, idea: IdeaMsg) -> None:
         who, meeting = self._who()
         if who.role != Role.FACILITATOR or who.table is None:
             raise forbidden("only a table's facilitator sends ideas")
+        idea_id = f"{who.table}-{idea.id}"
         stored = {
-            "id": f"{who.table}-{idea.id}",
+            "id": idea_id,
             "text": idea.text,
             "round": idea.round,
             "table": who.table,
@@ -366,18 +382,18 @@ class Session:
             "at": int(time.time() * 1000),
         }
         seq = await self.services.store.add_idea(meeting.id, stored)
-        status = "counted" if seq else "duplicate"
-        self.reply({"type": "ack", "id": idea.id, "status": status, "idea": stored["id"]})
+        status = Status.COUNTED if seq else Status.DUPLICATE
+        self.reply(Ack(id=idea.id, status=status, idea=idea_id))
         if seq:
-            self.services.suggester.idea_stored(meeting.id, stored["id"])
+            self.services.suggester.idea_stored(meeting.id, idea_id)
 
     def _who(self) -> tuple[Principal, Meeting]:
         assert self.client is not None and self.meeting is not None
         return self.client.principal, self.meeting
 
 
-def _error(exc: PrachakhomError) -> dict[str, Any]:
-    return {"type": "error", **exc.to_dict()}
+def _error(exc: PrachakhomError) -> Error:
+    return Error(code=exc.code, message=exc.message)
 
 
 async def _cut_if_stuck(websocket: WebSocket, grace: float = 1.0) -> None:
