@@ -1,0 +1,198 @@
+// The plenary's other views: results by group (read from the results API every two
+// seconds while either question is open), the idea wall, the themes wall (how many tables
+// raised each theme, with a few quotes), a text, and the welcome with the join QR.
+
+import { api } from "./api.js";
+import { $, h } from "./dom.js";
+import { t, pick, errorText } from "./i18n.js";
+import { participationText } from "./results.js";
+import { BreakdownMatrix, breakdownNote } from "./breakdown.js";
+import { fitWords } from "./words.js";
+import { app, hooks, viewKey } from "./plenary-app.js";
+import { joinPanel } from "./plenary-question.js";
+
+const IDEAS_ON_WALL = 12;
+const THEMES_ON_WALL = 12;
+const BREAKDOWN_EVERY_MS = 2000;
+
+export function drawBreakdown(main) {
+  const q = app.questions.get(app.view.question);
+  const by = app.questions.get(app.view.by);
+  const matrix = h("div", { class: "pl-breakdown", id: "pl-breakdown", "data-question": app.view.question, "data-by": app.view.by });
+  main.append(
+    h("div", { class: "pl-question pl-wide" },
+      h("div", { class: "pl-q-head" },
+        h("p", { class: "pl-status", id: "pl-status" }, t("plenary.breakdown")),
+        h("h1", { class: "pl-prompt", id: "pl-prompt" }, q ? pick(q.prompt) : ""),
+        h("p", { class: "pl-by", id: "pl-by" }, h("span", {}, t("plenary.by", { name: by ? pick(by.prompt) : app.view.by })), h("span", { class: "pl-by-n", id: "pl-by-n" }))),
+      matrix,
+      h("p", { class: "pl-note", id: "pl-breakdown-note" })),
+  );
+  app.breakdownView = new BreakdownMatrix(matrix);
+  const found = app.breakdown;
+  if (app.view.reveal === false) {
+    matrix.append(h("div", { class: "results-hidden" }, h("p", { class: "hidden-note" }, t("results.hidden"))));
+  } else if (found && found.question === app.view.question && found.by === app.view.by) {
+    drawBreakdownData();
+  } else {
+    app.breakdown = null;
+    matrix.append(h("p", { class: "hidden-note" }, t("results.waiting")));
+  }
+  scheduleBreakdown(0);
+}
+
+function drawBreakdownData() {
+  const found = app.breakdown;
+  if (!found || !app.breakdownView || !$("#pl-breakdown")) return;
+  const q = app.questions.get(app.view.question);
+  app.breakdownView.update(found, q);
+  const all = found.all || {};
+  $("#pl-by-n").textContent = ` · ${participationText(all).voters}`;
+  $("#pl-breakdown-note").textContent = breakdownNote(found);
+  const status = $("#pl-status");
+  if (all.status) {
+    status.textContent = `${t("plenary.breakdown")} · ${t(all.status === "open" ? "plenary.status_open" : all.status === "closed" ? "plenary.status_closed" : "plenary.status_draft")}`;
+    status.className = `pl-status pl-status-${all.status}`;
+  }
+}
+
+function scheduleBreakdown(wait) {
+  clearTimeout(app.breakdownTimer);
+  app.breakdownTimer = null;
+  if (app.view.view !== "breakdown" || app.view.reveal === false) return;
+  app.breakdownTimer = setTimeout(fetchBreakdown, wait);
+}
+
+async function fetchBreakdown() {
+  const key = viewKey();
+  const { question, by } = app.view;
+  try {
+    const found = await api("GET", `/api/meetings/${app.meeting.id}/questions/${encodeURIComponent(question)}/results`, { token: app.session.token, query: { by } });
+    if (key !== viewKey()) return;
+    app.breakdown = found;
+    drawBreakdownData();
+  } catch (err) {
+    console.warn("results by group", errorText(err.code)); // e.g. hidden again meanwhile
+  }
+  const moving = [question, by].some((id) => app.questions.get(id)?.state === "open");
+  if (key === viewKey() && moving) scheduleBreakdown(BREAKDOWN_EVERY_MS);
+}
+
+export function drawIdeas(main) {
+  const recent = app.ideas.slice(-IDEAS_ON_WALL).reverse();
+  main.append(
+    h("div", { class: "pl-wall" },
+      h("div", { class: "pl-q-head" },
+        h("p", { class: "pl-status" }, t("plenary.ideas_count", { n: app.ideas.length })),
+        h("h1", { class: "pl-prompt" }, t("plenary.ideas_title"))),
+      recent.length
+        ? h("ul", { class: "idea-wall", id: "idea-wall" },
+            recent.map((idea) => h("li", { class: "wall-card", "data-idea": idea.id }, h("p", { class: "wall-text" }, idea.text), h("p", { class: "wall-meta" }, t("plenary.table_n", { n: idea.table })))))
+        : h("p", { class: "hidden-note" }, t("plenary.no_ideas"))),
+  );
+}
+
+/** Read the themes with how many tables raised each and three quotes, within `wait` ms. */
+export function scheduleThemes(wait) {
+  if (app.themesTimer) return;
+  app.themesTimer = setTimeout(async () => {
+    try {
+      const { themes } = await api("GET", `/api/meetings/${app.meeting.id}/themes`, { token: app.session.token, query: { quotes: 3 } });
+      app.themeFacts = new Map(themes.filter((x) => Array.isArray(x.quotes)).map((x) => [x.id, { tables: x.tables, quotes: x.quotes.map((q) => q.text) }]));
+    } catch (err) {
+      console.warn("themes", errorText(err.code)); // the ideas this screen knows stand in
+      app.themeFacts ||= new Map();
+    } finally {
+      app.themesTimer = null;
+    }
+    if (app.view.view === "themes") hooks.render();
+  }, wait);
+}
+
+/** How many tables raised a theme and a few of its ideas: from the server's reading, else
+ * from the ideas this screen has seen. */
+function themeFacts(theme, ideas) {
+  const read = app.themeFacts?.get(theme.id);
+  if (read) return read;
+  const known = theme.ideas.map((id) => ideas.get(id)).filter(Boolean);
+  return { tables: new Set(known.map((i) => i.table)).size, quotes: known.slice(0, 3).map((i) => i.text) };
+}
+
+/** Columns and rows for n cards: as large as the screen allows. */
+function wallShape(n) {
+  if (n <= 2) return [n, 1];
+  if (n <= 4) return [2, 2];
+  if (n <= 6) return [3, 2];
+  if (n <= 9) return [3, 3];
+  return [4, 3];
+}
+
+export function drawThemes(main) {
+  if (!app.themeFacts && !app.themesTimer) scheduleThemes(0);
+  const ideas = new Map(app.ideas.map((i) => [i.id, i]));
+  const facts = new Map(app.themes.map((theme) => [theme.id, themeFacts(theme, ideas)]));
+  const themes = [...app.themes]
+    .sort((a, b) => facts.get(b.id).tables - facts.get(a.id).tables || b.ideas.length - a.ideas.length)
+    .slice(0, THEMES_ON_WALL);
+  const [cols, rows] = wallShape(themes.length);
+  const source = app.themeFacts?.size ? "server" : "screen"; // where the tables and quotes come from
+  const wall = h("ul", { class: `theme-wall theme-wall-${cols}`, id: "theme-wall", "data-source": source, style: { gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${rows}, minmax(0, 1fr))` } },
+    themes.map((theme) => {
+      const { tables, quotes } = facts.get(theme.id);
+      return h("li", { class: "theme-card", "data-theme": theme.id, "data-tables": String(tables) },
+        h("p", { class: "theme-label", "data-text": pick(theme.label) }, pick(theme.label)),
+        h("p", { class: "theme-count" },
+          h("span", { class: "theme-tables", title: t("plenary.raised_by") }, t("plenary.theme_tables", { n: tables })),
+          h("span", { class: "theme-ideas-n" }, `· ${t("plenary.theme_ideas", { n: theme.ideas.length })}`)),
+        h("ul", { class: "theme-quotes" }, quotes.map((text) => h("li", { class: "theme-quote", "data-text": text }, text))));
+    }));
+  main.append(
+    h("div", { class: "pl-wall" },
+      h("div", { class: "pl-q-head" },
+        h("p", { class: "pl-status" }, t("plenary.themes_count", { n: app.themes.length })),
+        h("h1", { class: "pl-prompt" }, t("plenary.themes_title"))),
+      themes.length ? wall : h("p", { class: "hidden-note" }, t("plenary.no_themes"))),
+  );
+  if (themes.length) document.fonts.ready.then(() => requestAnimationFrame(() => fitWall(wall)));
+}
+
+/** Names in two lines at most, and as many quotes as the card holds, each in two lines at
+ * most: cut between words (never inside one), with an ellipsis. */
+function fitWall(wall) {
+  for (const card of wall.querySelectorAll(".theme-card")) {
+    const label = card.querySelector(".theme-label");
+    fitWords(label, label.dataset.text, 2);
+    const box = card.querySelector(".theme-quotes");
+    const bottom = box.getBoundingClientRect().bottom + 0.5;
+    let full = false;
+    for (const quote of box.querySelectorAll(".theme-quote")) {
+      if (full) {
+        quote.remove();
+        continue;
+      }
+      fitWords(quote, quote.dataset.text, 2);
+      if (quote.getBoundingClientRect().bottom > bottom) fitWords(quote, quote.dataset.text, 1);
+      if (quote.getBoundingClientRect().bottom > bottom) {
+        quote.remove();
+        full = true;
+      }
+    }
+  }
+  wall.dataset.fitted = "true";
+}
+
+export function drawText(main) {
+  main.append(h("div", { class: "pl-text-view" }, h("p", { class: "pl-text", id: "pl-text" }, pick(app.view.text))));
+}
+
+export function drawParticipation(main) {
+  const open = [...app.questions.values()].filter((q) => q.state === "open");
+  main.append(
+    h("div", { class: "pl-welcome" },
+      h("h1", { class: "pl-prompt" }, pick(app.meeting.title)),
+      open.length
+        ? h("div", { class: "open-list" }, h("p", { class: "pl-status pl-status-open" }, t("plenary.vote_now")), h("ul", {}, open.slice(0, 4).map((q) => h("li", {}, pick(q.prompt)))))
+        : h("p", { class: "pl-sub" }, t("plenary.welcome"))),
+    joinPanel(true),
+  );
+}
