@@ -8,10 +8,24 @@ receipts), run in a worker process (`report.jobs.audit`) so that ballots keep be
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from .ledger import RawEntry, Recount, publish, recount
-from .store.store import Store, TallyRead
+from .questions import Question
+from .records import Snapshot, TallyRead
+
+
+class AuditSource(Protocol):
+    """What the audit reads (the Store has it): the agenda, one snapshot, the ledger."""
+
+    async def questions(self, meeting_id: str) -> list[tuple[Question, str]]: ...
+
+    async def snapshot(
+        self, meeting_id: str, question_ids: Sequence[str], *, records: bool = False
+    ) -> Snapshot: ...
+
+    async def ledger(self, meeting_id: str, until: str = "+") -> list[RawEntry]: ...
 
 
 def compare_with_live(
@@ -34,7 +48,7 @@ def compare_with_live(
     return report
 
 
-async def audit(store: Store, meeting_id: str) -> dict[str, Any]:
+async def audit(store: AuditSource, meeting_id: str) -> dict[str, Any]:
     """The recount from the ledger beside the live tallies, question by question.
     Seconds of CPU on a full hall: the server runs it in a worker process."""
     questions = [q.id for q, _ in await store.questions(meeting_id)]

@@ -1,0 +1,132 @@
+"""The agenda and the meetings' control events: questions and their states, the
+plenary view, and the kept events a screen resumes from (by seq)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from ..questions import Question, parse_question
+from ..records import Event
+from . import keys, scripts
+from .connection import Connection, rerouted
+from .meetings import loads
+
+
+class EventStore(Connection):
+    @rerouted
+    async def add_question(self, meeting_id: str, question: Question) -> bool:
+        """False if the id is taken. Questions are fixed once created. The organisers'
+        screens hear of it (question_added)."""
+        body = {"event": "question_added", "question": question.to_dict() | {"state": "draft"}}
+        seq, _ = await self.emit(
+            meeting_id,
+            body,
+            guard="new_question",
+            key=keys.questions(meeting_id),
+            field=question.id,
+            value=orjson.dumps(question.to_dict()),
+        )
+        return seq > 0
+
+    @rerouted
+    async def question(self, meeting_id: str, question_id: str) -> Question | None:
+        raw = await self.of(meeting_id).hget(keys.questions(meeting_id), question_id)
+        return parse_question(orjson.loads(raw)) if raw else None
+
+    @rerouted
+    async def questions(self, meeting_id: str) -> list[tuple[Question, str]]:
+        """The agenda in order, each with its state."""
+        pipe = self.of(meeting_id).pipeline(transaction=True)
+        pipe.lrange(keys.question_order(meeting_id), 0, -1)
+        pipe.hgetall(keys.questions(meeting_id))
+        pipe.hgetall(keys.question_state(meeting_id))
+        order, defs, states = await pipe.execute()
+        return [(parse_question(orjson.loads(defs[q])), states.get(q, "draft")) for q in order]
+
+    @rerouted
+    async def states(self, meeting_id: str) -> dict[str, str]:
+        return await self.of(meeting_id).hgetall(keys.question_state(meeting_id))
+
+    @rerouted
+    async def emit(
+        self,
+        meeting_id: str,
+        body: dict[str, Any],
+        *,
+        guard: str = "",
+        key: str = "",
+        field: str = "",
+        value: str | bytes = "",
+        derived: bool = False,
+    ) -> tuple[int, str]:
+        """Write (guarded) and publish a control event atomically. (seq, '') or (0, why).
+        A `derived` event (suggestions: recomputable, no decision) stays out of the
+        ledger."""
+        call = [
+            "EVALSHA", self._emit_sha, 1, keys.ledger(meeting_id),
+            keys.prefix(meeting_id), keys.channel(meeting_id), orjson.dumps(body),
+            self.events_kept, body["event"], guard, key, field, value,
+            "derived" if derived else "",
+        ]  # fmt: skip
+        (reply,) = await self._run_scripts(keys.ledger(meeting_id), [call], [scripts.EMIT])
+        seq, reason = reply
+        return int(seq), reason if isinstance(reason, str) else reason.decode()
+
+    @rerouted
+    async def set_question_state(
+        self, meeting_id: str, question: Question, state: str
+    ) -> tuple[int, str]:
+        event = "question_opened" if state == "open" else "question_closed"
+        body = {"event": event, "question": question.to_dict() | {"state": state}}
+        return await self.emit(
+            meeting_id,
+            body,
+            guard="state",
+            key=keys.question_state(meeting_id),
+            field=question.id,
+            value=state,
+        )
+
+    @rerouted
+    async def set_plenary(self, meeting_id: str, view: dict[str, Any]) -> int:
+        seq, _ = await self.emit(
+            meeting_id,
+            {"event": "plenary", "view": view},
+            guard="hset",
+            key=keys.meta(meeting_id),
+            field="plenary",
+            value=orjson.dumps(view),
+        )
+        return seq
+
+    @rerouted
+    async def plenary(self, meeting_id: str) -> dict[str, Any]:
+        return loads(await self.of(meeting_id).hget(keys.meta(meeting_id), "plenary")) or {
+            "view": "participation"
+        }
+
+    @rerouted
+    async def current_seq(self, meeting_id: str) -> int:
+        return int(await self.of(meeting_id).get(keys.seq(meeting_id)) or 0)
+
+    @rerouted
+    async def events_after(self, meeting_id: str, after: int, most: int) -> list[Event] | None:
+        """The kept control events with seq > after, or None if some were trimmed."""
+        if after >= await self.current_seq(meeting_id):
+            return []
+        first = await self.of(meeting_id).xrange(keys.events(meeting_id), count=1)
+        if not first or int(first[0][1]["seq"]) > after + 1:
+            return None
+        found: list[Event] = []
+        cursor = "-"
+        while len(found) <= most:
+            batch = await self.of(meeting_id).xrange(keys.events(meeting_id), min=cursor, count=500)
+            if not batch:
+                break
+            for _entry_id, entry in batch:
+                if int(entry["seq"]) > after:
+                    found.append(Event(int(entry["seq"]), orjson.loads(entry["e"])))
+            cursor = "(" + batch[-1][0]
+        return found if len(found) <= most else None
