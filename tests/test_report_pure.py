@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from prachakhom.ledger import receipt
-from prachakhom.report import charts, pdf, thaidate
+from prachakhom.report import charts, comparisons, pdf, sections, thaidate
 from prachakhom.report.labels import Words, own_entries
 
 TH, TH_DIGITS, EN = Words("th"), Words("th", thai_digits=True), Words("en")
@@ -188,32 +188,41 @@ def test_a_compared_question_charts_before_against_after() -> None:
 
 def test_top_of_order_groups_ties_and_the_methods_verdict() -> None:
     borda = ranking(("a", 30, 1), ("b", 24, 2), ("c", 12, 3), ("d", 0, 4))
-    assert pdf.top_of_order(borda) == [["a"], ["b"], ["c"]]
+    assert comparisons.top_of_order(borda) == [["a"], ["b"], ["c"]]
     schulze = ranking(("a", 6, 1), ("c", 5, 2), ("b", 5, 2), ("d", 0, 4))
-    assert pdf.top_of_order(schulze) == [["a"], ["b", "c"]]
+    assert comparisons.top_of_order(schulze) == [["a"], ["b", "c"]]
     irv = ranking(("b", 7, 1), ("a", 5, 2), ("c", 0, 3))
     same = {"borda": {"ranking": borda}, "irv": {"ranking": borda}}
-    assert pdf.methods_verdict(same) == "methods_agree"
-    assert pdf.methods_verdict(same | {"schulze": {"ranking": schulze}}) == "methods_same_winner"
-    assert pdf.methods_verdict(same | {"irv": {"ranking": irv}}) == "methods_differ"
+    assert comparisons.methods_verdict(same) == "methods_agree"
+    assert (
+        comparisons.methods_verdict(same | {"schulze": {"ranking": schulze}})
+        == "methods_same_winner"
+    )
+    assert comparisons.methods_verdict(same | {"irv": {"ranking": irv}}) == "methods_differ"
 
 
 def test_the_wilcoxon_test_in_plain_words() -> None:
     rose = {"p_value": 0.00048828125, "method": "exact", "w_plus": 78.0, "w_minus": 0.0}
-    said = pdf.wilcoxon_words(rose, EN)
+    said = comparisons.wilcoxon_words(rose, EN)
     assert "p < 0.001" in said and "1 time in 2,000" in said
     assert "really moved up" in said and "exact" in said
     fell = {"p_value": 0.039, "method": "normal", "w_plus": 5.0, "w_minus": 40.0}
-    said = pdf.wilcoxon_words(fell, TH)
+    said = comparisons.wilcoxon_words(fell, TH)
     assert "p = 0.039" in said and "ต่ำลง" in said and "ประมาณด้วยการแจกแจงปกติ" in said
     chance = {"p_value": 0.62, "method": "exact", "w_plus": 6.0, "w_minus": 4.0}
-    assert "could be chance" in pdf.wilcoxon_words(chance, EN)
-    assert "half the time or more" in pdf.wilcoxon_words(chance, EN)
-    assert pdf.wilcoxon_words({"p_value": None}, EN).startswith("Nobody changed")
+    assert "could be chance" in comparisons.wilcoxon_words(chance, EN)
+    assert "half the time or more" in comparisons.wilcoxon_words(chance, EN)
+    assert comparisons.wilcoxon_words({"p_value": None}, EN).startswith("Nobody changed")
 
 
 def test_rounded_odds_keep_two_significant_figures() -> None:
-    assert [pdf._rounded(v) for v in (2048, 39.4, 2.6, 0.7, 123456)] == [2000, 39, 3, 1, 120000]
+    assert [comparisons._rounded(v) for v in (2048, 39.4, 2.6, 0.7, 123456)] == [
+        2000,
+        39,
+        3,
+        1,
+        120000,
+    ]
 
 
 def test_a_suppressed_group_is_named_but_its_numbers_never_shown() -> None:
@@ -229,11 +238,11 @@ def test_a_suppressed_group_is_named_but_its_numbers_never_shown() -> None:
     }
     item = question("single", {"ranking": ranking(("a", 9, 1), ("b", 3, 2))})
     doc = {"questions": [], "min_group": 5}
-    page = pdf.breakdown_section(item, breakdown, doc, EN)
+    page = pdf.part("block", comparisons.breakdown_section(item, breakdown, doc, EN))
     assert "Public" in page and "83.3%" in page
     assert "Business" in page and "fewer than 5 voters are hidden" in page
     everyone_hidden = breakdown | {"groups": breakdown["groups"][1:]}
-    page = pdf.breakdown_section(item, everyone_hidden, doc, EN)
+    page = pdf.part("block", comparisons.breakdown_section(item, everyone_hidden, doc, EN))
     assert "Every group has fewer than 5 voters" in page and "<table" not in page
 
 
@@ -243,7 +252,7 @@ def test_texts_are_escaped_into_the_report() -> None:
         {"ranking": [{"option": "x", "label": "<img src=http://x>", "score": 1, "share": 1.0,
                       "rank": 1}]},
     )  # fmt: skip
-    page = pdf.results_table(nasty, EN)
+    page = pdf.part("items", sections.results_table(nasty, EN))
     assert "<img" not in page and "&lt;img src=http://x&gt;" in page
 
 

@@ -287,8 +287,8 @@ def _bars(ax: Any, chart: Chart) -> None:
     unit = _row_inches(chart)
     label_part, bar_part = LABEL_ROW / unit, BAR_ROW / unit
     top = max((v for row in chart.rows for v in row.values), default=0) or 1
-    note = max((visible(n) for row in chart.rows for n in row.notes), default=0)
-    room = min(0.6, (note * NOTE_CHAR + 0.15) / WIDTH)  # the notes right of the longest bar
+    widest = max((visible(n) for row in chart.rows for n in row.notes), default=0)
+    room = min(0.6, (widest * NOTE_CHAR + 0.15) / WIDTH)  # the notes right of the longest bar
     ax.set_xlim(0, top / (1 - room))
     ax.set_ylim(max(1, len(chart.rows)), 0)
     ax.set_xticks([])
