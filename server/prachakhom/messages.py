@@ -29,6 +29,8 @@ MAX_INT = 2**53 - 1  # what every client (JavaScript too) can hold exactly
 MAX_IDEA = 500
 
 Id = Annotated[str, Meta(min_length=1, max_length=MAX_ID)]
+Int = Annotated[int, Meta(ge=-MAX_INT, le=MAX_INT)]
+Answer = Int | str | list[str] | dict[str, Int]  # every shape a question kind takes
 
 
 # --- client to server ------------------------------------------------------------------
@@ -52,8 +54,17 @@ class Hello(_FromClient, tag="hello", frozen=True, kw_only=True):
 class BallotMsg(_FromClient, tag="ballot", frozen=True, kw_only=True):
     id: Id
     question: Id
-    answer: Any  # plain data (protocol.decode checks it); its question's kind checks its shape
+    answer: Answer  # its question's kind checks the rest (an option of the question, ...)
     seat: Annotated[int, Meta(ge=1, le=MAX_INT)] | None = None
+
+
+class PlainBallot(BallotMsg, tag="ballot", frozen=True, kw_only=True):
+    """A ballot whose answer is plain data of a shape no kind takes (null, 1.5, [1], ...).
+
+    Decoded apart (protocol.decode), so that, as any wrong answer, its kind refuses it
+    (invalid_answer) once the role and the question are checked."""
+
+    answer: Any
 
 
 class TableTallyMsg(_FromClient, tag="table_tally", frozen=True, kw_only=True):

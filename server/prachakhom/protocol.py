@@ -6,10 +6,11 @@
 
 `decode` is msgspec's decoder of the tagged union: one pass from the frame's bytes
 straight into the message's Struct, every type and limit of docs/protocol.md checked on
-the way, then the two rules a type cannot say. Only a frame it refuses is read a second
-time, loosely (orjson, msgpack), to word the refusal: which rule, which code
-(bad_message, or unknown_type for a type the server does not know) and the id to quote.
-That second read only words a refusal; it never accepts anything.
+the way (for an idea, then, that its text has words). Only a frame it refuses is read
+again: a ballot whose answer has a shape no question kind takes as a PlainBallot (its
+kind refuses it later, with invalid_answer), anything else loosely (orjson, msgpack) to
+word the refusal: which rule, which code (bad_message, or unknown_type for a type the
+server does not know) and the id to quote. That loose read never accepts anything.
 
 Nothing past this module sees a float where an int belongs, a msgpack extension or a
 2**70: not in a message's fields, and not in a ballot's answer (plain data, checked here).
@@ -32,9 +33,9 @@ from .messages import (
     MAX_IDEA,
     MAX_INT,
     MAX_TOKEN,
-    BallotMsg,
     ClientMessage,
     IdeaMsg,
+    PlainBallot,
 )
 from .themes.text import has_words
 
@@ -77,6 +78,10 @@ def _no_ext(code: int, data: Any) -> Any:
 
 _decode_json = msgspec.json.Decoder(ClientMessage).decode
 _decode_msgpack = msgspec.msgpack.Decoder(ClientMessage, ext_hook=_no_ext).decode
+_DECODE_PLAIN_BALLOT = {
+    JSON: msgspec.json.Decoder(PlainBallot).decode,
+    MSGPACK: msgspec.msgpack.Decoder(PlainBallot, ext_hook=_no_ext).decode,
+}
 _REFUSED_BY_DECODER = (msgspec.MsgspecError, ValueError, TypeError, RecursionError)
 
 
@@ -90,15 +95,22 @@ def decode(frame: str | bytes, codec: Codec) -> ClientMessage:
         else:
             message = _decode_msgpack(frame)
     except _REFUSED_BY_DECODER as exc:
+        if isinstance(exc, msgspec.ValidationError) and "at `$.answer" in str(exc):
+            return _plain_ballot(frame, codec)  # an answer of a shape no kind takes
         raise explain(frame, codec, exc) from None
-    kind = type(message)
-    if kind is BallotMsg:
-        answer = message.answer  # type: ignore[union-attr]
-        if type(answer) is not str and not is_plain(answer, 1):
-            raise explain(frame, codec, None)
-    elif kind is IdeaMsg:
-        return _idea(message)  # type: ignore[arg-type]
+    if type(message) is IdeaMsg:
+        return _idea(message)
     return message
+
+
+def _plain_ballot(frame: str | bytes, codec: Codec) -> PlainBallot:
+    try:
+        ballot = _DECODE_PLAIN_BALLOT[codec](frame)  # type: ignore[arg-type]
+    except _REFUSED_BY_DECODER as exc:
+        raise explain(frame, codec, exc) from None
+    if not is_plain(ballot.answer, 1):
+        raise explain(frame, codec, None)
+    return ballot
 
 
 def _idea(idea: IdeaMsg) -> IdeaMsg:
