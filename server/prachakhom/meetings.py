@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import Code, PrachakhomError
-from .questions import Text, check_id, check_text
+from .question import Text, check_id, check_text
 
 TIME_ZONE = "Asia/Bangkok"  # every meeting's clock: screens, receipts and exports alike
 BANGKOK = dt.timezone(dt.timedelta(hours=7), TIME_ZONE)  # meetings' days (no DST)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import invalid_answer, invalid_question
-from ..questions import Question
+from ..question import Question
 
 Contribution = dict[str, int]
 Tally = Mapping[str, int]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import invalid_answer, invalid_question
-from ..questions import Question
+from ..question import Question
 from .base import Contribution, Kind, Tally, fields, positive_int_setting, ranking
 
 

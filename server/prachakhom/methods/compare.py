@@ -19,7 +19,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ..errors import invalid_question
-from ..questions import Question
+from ..question import Question
 from . import scale
 from .base import option_id
 

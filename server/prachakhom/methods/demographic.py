@@ -9,7 +9,7 @@ import math
 from typing import Any
 
 from ..errors import invalid_question
-from ..questions import Question, check_id
+from ..question import Question, check_id
 from . import single
 from .base import Kind, Tally, fields, ranking
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import invalid_answer, invalid_question
-from ..questions import Question
+from ..question import Question
 from .base import (
     Contribution,
     Kind,

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ..errors import invalid_answer, invalid_question
-from ..questions import Question
+from ..question import Question
 from .base import Contribution, Kind, Tally, fields, positive_int_setting, ranking
 
 METHODS = ("borda", "irv", "schulze")

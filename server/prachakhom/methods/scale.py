@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..errors import invalid_answer, invalid_question
-from ..questions import Question, check_text
+from ..question import Question, check_text
 from .base import Contribution, Kind, Tally, fields
 
 MAX_VALUES = 101  # 0..100 is the widest scale a screen can draw as a histogram
