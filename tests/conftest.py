@@ -22,6 +22,7 @@ from prachakhom import embedded, localcluster
 from prachakhom.app import create_app
 from prachakhom.client import Api, Client, ws_url
 from prachakhom.demo import scenario, scenario_body
+from prachakhom.serving import uvicorn_options
 from prachakhom.settings import Settings
 
 ADMIN = "test-admin-token-0123456789abcdef"
@@ -111,20 +112,8 @@ async def run_server(
 ) -> AsyncIterator[Running]:
     """A real uvicorn serving the app on its port, in this event loop (on `listener`,
     a listening socket made by the caller, when given)."""
-    config = uvicorn.Config(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        ws="websockets-sansio",
-        ws_max_size=settings.max_frame,
-        ws_per_message_deflate=False,
-        lifespan="on",
-        log_level="warning",
-        ws_ping_interval=settings.ws_ping_interval,
-        # as `prachakhom serve`: a connection still open at the end (a client's keep-alive,
-        # a socket a test left) cannot hold the shutdown, and so the test, forever
-        timeout_graceful_shutdown=5,
-    )
+    options = uvicorn_options(settings) | {"log_level": "warning"}
+    config = uvicorn.Config(create_app(settings), **options)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[listener] if listener else None))
     while not server.started:

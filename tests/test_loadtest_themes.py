@@ -87,3 +87,18 @@ async def test_a_small_hall_times_suggestions_and_bursts(
     assert export["adds_up"]
     assert body["hall"]["books"]["ok"]
     assert body["hall"]["burst"]["ratio"] is not None
+
+
+def test_the_ceiling_reads_the_answer_key_and_writes_its_figures(tmp_path: Path) -> None:
+    """`loadtest.theme_ceiling` on the Phayao set: every ranking is far above the 1-in-7
+    of chance (a broken encoder or a shuffled key lands near 0.14), and its JSON holds
+    what it printed."""
+    from loadtest import theme_ceiling
+
+    out = tmp_path / "ceiling.json"
+    assert theme_ceiling.main(["--out", str(out)]) == 0
+    figures = json.loads(out.read_text())
+    assert figures["ideas"] == 38 and figures["themes"] == 7
+    for row in ("engine", "centre", "centre+name", "names"):
+        assert 0.4 <= figures[row]["top1"] <= figures[row]["top3"] <= 1.0, row
+    assert figures["engine"]["top3"] >= 0.8

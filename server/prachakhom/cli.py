@@ -17,6 +17,7 @@ from rich.console import Console
 from . import __version__, embedded
 from .cli_cluster import cluster_command
 from .cli_exports import audit_command, export_command, purge_command, verify_command
+from .serving import uvicorn_options
 from .settings import Settings, settings_markdown
 
 console = Console(highlight=False, soft_wrap=True)
@@ -136,20 +137,8 @@ def run_server(settings: Settings, *, demo: bool) -> None:
         uvicorn.run(
             "prachakhom.app:create_app",
             factory=True,
-            host=settings.host,
-            port=settings.port,
             workers=settings.workers,
-            ws="websockets-sansio",
-            ws_max_size=settings.max_frame,
-            ws_per_message_deflate=False,
-            ws_ping_interval=settings.ws_ping_interval,
-            ws_ping_timeout=settings.ws_ping_interval,
-            log_level=settings.log_level,
-            lifespan="on",
-            access_log=False,
-            timeout_graceful_shutdown=5,
-            proxy_headers=True,
-            forwarded_allow_ips=settings.forwarded_allow_ips,
+            **uvicorn_options(settings),
         )
     finally:
         if server is not None:
