@@ -1,4 +1,6 @@
-"""Fuzzing what reads untrusted input: the one decoder of client frames
+"""(Over 400 lines: one fuzzing harness per reader of untrusted input, sharing strategies.)
+
+Fuzzing what reads untrusted input: the one decoder of client frames
 (`prachakhom.protocol.decode`), every question kind's answer and show-of-hands
 validators, and the question and meeting parsers of the HTTP API.
 

@@ -108,8 +108,10 @@ def _plain_ballot(frame: str | bytes, codec: Codec) -> PlainBallot:
         ballot = _DECODE_PLAIN_BALLOT[codec](frame)  # type: ignore[arg-type]
     except _REFUSED_BY_DECODER as exc:
         raise explain(frame, codec, exc) from None
-    if not is_plain(ballot.answer, 1):
-        raise explain(frame, codec, None)
+    try:
+        _check_plain(ballot.answer, 1)  # 1: the answer sits one deep in its message
+    except PrachakhomError:
+        raise explain(frame, codec, None) from None
     return ballot
 
 
@@ -124,24 +126,6 @@ def _idea(idea: IdeaMsg) -> IdeaMsg:
             Code.BAD_MESSAGE, "the idea has no words: write it in letters or digits", idea.id
         )
     return idea if text == idea.text else msgspec.structs.replace(idea, text=text)
-
-
-def is_plain(value: Any, depth: int = 0) -> bool:
-    """Only maps with string keys, lists, strings, ints in range, finite floats, bools and
-    null, at most MAX_DEPTH deep (`depth`: how deep `value` sits in its message)."""
-    if depth > MAX_DEPTH:
-        return False
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return True
-    if isinstance(value, int):
-        return -MAX_INT <= value <= MAX_INT
-    if isinstance(value, float):
-        return math.isfinite(value)
-    if isinstance(value, list):
-        return all(is_plain(item, depth + 1) for item in value)
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and is_plain(v, depth + 1) for k, v in value.items())
-    return False
 
 
 # --- wording a refusal -------------------------------------------------------------------
