@@ -17,8 +17,7 @@ from prachakhom import openapi
 from prachakhom.agenda import agenda_routes
 from prachakhom.assets import asset_routes
 from prachakhom.errors import Code
-from prachakhom.routes import routes
-from prachakhom.theme_routes import theme_routes
+from prachakhom.web import api_routes
 
 from .conftest import Meeting
 
@@ -28,7 +27,7 @@ ROLES = {"anyone", "admin", "organiser", "facilitator", "participant", "display"
 def served_operations() -> set[tuple[str, str]]:
     """(METHOD, path) of every HTTP route of the API and its assets (HEAD is implied)."""
     found = set()
-    for route in [*routes, *agenda_routes, *theme_routes, *asset_routes]:
+    for route in [*api_routes, *agenda_routes, *asset_routes]:
         assert isinstance(route, Route), route
         for method in route.methods or ():
             if method != "HEAD":

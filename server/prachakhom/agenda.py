@@ -19,12 +19,11 @@ from . import iap2
 from .auth import Role
 from .errors import Code, PrachakhomError
 from .questions import Question
-from .routes import Json, api, body_of, require_role, services_of
 from .services import Services
 from .store import keys
+from .web.base import Json, body_of, require_role, services_of
 
 
-@api
 async def set_iap2_level(request: Request) -> Response:
     m, q = request.path_params["meeting"], request.path_params["question"]
     await require_role(request, m, Role.ORGANISER)

@@ -21,7 +21,6 @@ from .gctune import tuned_gc
 from .hub import Hub
 from .presence import Presence
 from .receipts import Receipts
-from .routes import routes
 from .security import SecurityHeaders
 from .services import Services
 from .settings import Settings
@@ -29,8 +28,8 @@ from .shell import shell_routes
 from .store.shards import client_for, connect, with_seeds
 from .store.store import Store
 from .suggester import Suggester
-from .theme_routes import theme_routes
 from .themes.jobs import warm_encoder
+from .web import api_routes, exception_handlers
 from .workers import WorkerPool
 from .writer import BallotWriter
 from .ws import websocket_endpoint
@@ -106,9 +105,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await shards.aclose()
 
     app_routes: list[BaseRoute] = [
-        *routes,
+        *api_routes,
         *agenda_routes,
-        *theme_routes,
         *asset_routes,
         WebSocketRoute("/ws", websocket_endpoint),
     ]
@@ -117,7 +115,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app_routes.append(Route("/", lambda request: RedirectResponse("/app/")))
         app_routes += shell_routes(static)  # before the mount: /app/sw.js is made here
         app_routes.append(Mount("/app", StaticFiles(directory=static, html=True), name="app"))
-    return App(routes=app_routes, lifespan=lifespan)
+    return App(routes=app_routes, lifespan=lifespan, exception_handlers=exception_handlers)
 
 
 def connect_redis(url: str) -> Redis:

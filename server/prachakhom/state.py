@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import plenary
 from .auth import Principal, Role
 from .hub import Room, plenary_questions
 from .results import hidden, read_results
@@ -68,6 +69,6 @@ async def _results_for(store: Store, room: Room, role: Role) -> list[dict[str, A
     shown = plenary_questions(room.plenary)
     wanted = room.watched() if role == Role.ORGANISER else [q for q in shown if q in room.questions]
     results = await read_results(store, room.meeting, [room.questions[q] for q in wanted])
-    if role == Role.DISPLAY and room.plenary.get("reveal", True) is False:
+    if role == Role.DISPLAY and not plenary.reveals(room.plenary):
         results = [hidden(r) for r in results]
     return results

@@ -1,0 +1,159 @@
+"""The theme team's HTTP API: ideas, themes, filing, and the engine's suggestions.
+
+Filing rules are pure (`themes.filing`, `themes.asks`), applied by the store in one
+optimistic transaction. Everything the engine computes runs in the worker pool
+(`themes.jobs`); these handlers only check who asks and pass ids.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .. import auth
+from ..auth import Role
+from ..errors import Code, PrachakhomError
+from ..questions import parse_question
+from ..store.store import ThemeChange
+from ..themes import asks, filing, jobs
+from .base import Call, Json, body_of, meeting_call
+
+TEAM = (Role.ORGANISER, Role.THEME)
+
+
+async def _object(request: Request, what: str) -> dict[str, Any]:
+    body = await body_of(request) if await request.body() else {}
+    if not isinstance(body, dict):
+        raise PrachakhomError(Code.BAD_MESSAGE, f"{what} must be a JSON object")
+    return body
+
+
+async def _known_ideas(call: Call, value: Any, what: str = "ideas") -> list[str]:
+    """The ids asked for, checked to exist (read by id: a hall has thousands of ideas)."""
+    wanted = filing.idea_ids(value, None, what)
+    found = await call.store.ideas_named(call.m, wanted)
+    return filing.idea_ids(wanted, {i for i, f in zip(wanted, found, strict=True) if f}, what)
+
+
+async def ideas(request: Request) -> Response:
+    call = await meeting_call(request, *TEAM)
+    return Json({"ideas": await call.store.ideas(call.m)})
+
+
+async def list_themes(request: Request) -> Response:
+    """The themes; with ?quotes=N (1..5) each with its tables, sites and N quotes."""
+    call = await meeting_call(request, *TEAM, Role.DISPLAY)
+    quotes = asks.check_quotes(request.query_params.get("quotes"))
+    if quotes is None:
+        return Json({"themes": await call.store.themes(call.m)})
+    wall = await call.services.shared_jobs.run(
+        ("wall", call.m, quotes), jobs.theme_wall, call.m, quotes
+    )
+    return Json({"themes": wall})
+
+
+async def save_theme(request: Request) -> Response:
+    """Create `{label, ideas?}` or update `{id, label?, ideas?}` a theme; `move: true`
+    takes ideas from the theme that holds them."""
+    call = await meeting_call(request, *TEAM)
+    body = await _object(request, "a theme")
+    theme_id = asks.check_theme_id(body.get("id"))
+    label = filing.check_label(body.get("label")) if "label" in body or not theme_id else None
+    chosen = await _known_ideas(call, body["ideas"]) if "ideas" in body else None
+    move = body.get("move") is True
+    new = {"id": "t" + auth.new_code().lower(), "at": int(time.time() * 1000), "ideas": []}
+
+    def change(themes: filing.Themes) -> ThemeChange:
+        theme = asks.saved_theme(themes, theme_id, new, label, chosen)
+        return filing.replace_theme(themes, theme, move=move)
+
+    theme = await call.store.update_themes(call.m, change)
+    return Json(theme, status_code=200 if theme_id else 201)
+
+
+async def file_ideas(request: Request) -> Response:
+    """Add and remove ideas of one theme in one atomic step: `{add?, remove?, move?, label?}`."""
+    call = await meeting_call(request, *TEAM)
+    theme_id = call.path("theme")
+    body = await _object(request, "the filing")
+    add = await _known_ideas(call, body.get("add", []), "add")
+    remove = await _known_ideas(call, body.get("remove", []), "remove")
+    label = filing.check_label(body["label"]) if "label" in body else None
+    move = body.get("move") is True
+    theme = await call.store.update_themes(
+        call.m,
+        lambda themes: filing.file_ideas(
+            themes, theme_id, add=add, remove=remove, move=move, label=label
+        ),
+    )
+    return Json(theme)
+
+
+async def delete_theme(request: Request) -> Response:
+    call = await meeting_call(request, *TEAM)
+    t = call.path("theme")
+    return Json(await call.store.update_themes(call.m, lambda ts: filing.delete_theme(ts, t)))
+
+
+async def idea_suggestions(request: Request) -> Response:
+    call = await meeting_call(request, *TEAM)
+    idea_id = call.path("idea")
+    found = await call.services.pool.run(jobs.idea_suggestions, call.m, idea_id, request=request)
+    if found is None:
+        raise PrachakhomError(Code.NOT_FOUND, f"no such idea: {idea_id!r:.60}")
+    return Json(found)
+
+
+async def board_suggestions(request: Request) -> Response:
+    call = await meeting_call(request, *TEAM)
+    board = await call.services.shared_jobs.run(("board", call.m), jobs.board_suggestions, call.m)
+    return Json(board)
+
+
+async def suggest_groups(request: Request) -> Response:
+    """Proposed groups of the given ideas (default: every idea in no theme)."""
+    call = await meeting_call(request, *TEAM)
+    body = await _object(request, "the request")
+    chosen = None
+    if "ideas" in body:
+        asks.check_group_size(body["ideas"])
+        chosen = await _known_ideas(call, body["ideas"])
+        asks.check_group_size(chosen)
+    count = asks.check_count(body.get("count"))
+    groups = await call.services.pool.run(
+        jobs.suggest_groups, call.m, chosen, count, request=request
+    )
+    return Json({"groups": groups})
+
+
+async def question_from_themes(request: Request) -> Response:
+    """A new (draft) question whose options are the current themes, in their order.
+
+    Body (all optional): id, kind (default ranked, else single/multiple/points),
+    prompt, and the kind's settings (max_rank, max_choices, points)."""
+    call = await meeting_call(request, *TEAM)
+    body = await _object(request, "the body")
+    themes = await call.store.themes(call.m)
+    new_id = "themes-" + auth.new_code().lower()
+    question = parse_question(asks.question_of_themes(themes, body, new_id))
+    if not await call.store.add_question(call.m, question):
+        raise PrachakhomError(Code.CONFLICT, f"question {question.id!r} already exists")
+    return Json(question.to_dict() | {"state": "draft"}, status_code=201)
+
+
+M = "/api/meetings/{meeting}"
+theme_routes = [
+    Route(f"{M}/ideas", ideas, methods=["GET"]),
+    Route(f"{M}/ideas/{{idea}}/suggestions", idea_suggestions, methods=["GET"]),
+    Route(f"{M}/themes", list_themes, methods=["GET"]),
+    Route(f"{M}/themes", save_theme, methods=["POST"]),
+    Route(f"{M}/themes/suggestions", board_suggestions, methods=["GET"]),
+    Route(f"{M}/themes/suggest", suggest_groups, methods=["POST"]),
+    Route(f"{M}/themes/{{theme}}", delete_theme, methods=["DELETE"]),
+    Route(f"{M}/themes/{{theme}}/ideas", file_ideas, methods=["POST"]),
+    Route(f"{M}/questions/from-themes", question_from_themes, methods=["POST"]),
+]
