@@ -1,12 +1,14 @@
-# Size: one row per endpoint, written by hand until issue #16 generates the schemas from
-# the declared message types.
+# Size: one row per endpoint (the role table) and the answers' schemas not yet declared as
+# Structs; the declared ones (DECLARED) are generated.
 """The HTTP API described for machines: an OpenAPI 3.1 document built from one row per
 endpoint, served at `GET /api/openapi.json`.
 
     ENDPOINTS (one Endpoint per method and path) --document()--> OpenAPI 3.1 dict
 
-Each row says who may call it (`roles`, published as the `x-roles` extension), its
-parameters, body, success answer and every error status it can answer. Every error body
+Components of the types declared as msgspec Structs (DECLARED) are generated from them;
+the question kinds come from the methods registry. Each row says who may call it
+(`roles`, published as the `x-roles` extension), its parameters, body, success answer
+and every error status it can answer. Every error body
 is `{"error": {"code", "message"}}` (`errors.py`). docs/protocol.md is the prose; the
 tests check these rows against the routes the app really serves.
 """
@@ -16,20 +18,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import __version__
+from . import __version__, methods
 from .errors import Code
 from .iap2 import LEVELS
+from .plenary import PlenarySet, PlenaryView
+from .tablestatus import Tables
 
 Schema = dict[str, Any]
 ANYONE = "anyone"
 MEETING_ROLES = ("organiser", "facilitator", "participant", "display", "theme")
 
 
+REF = "#/components/schemas/{name}"
+DECLARED = (PlenaryView, PlenarySet, Tables)  # components generated from their Structs
+
+
 def ref(name: str) -> Schema:
-    return {"$ref": f"#/components/schemas/{name}"}
+    return {"$ref": REF.format(name=name)}
 
 
 def obj(required: tuple[str, ...] = (), **properties: Schema) -> Schema:
@@ -51,7 +60,7 @@ NUM: Schema = {"type": "number"}
 ANY_OBJECT: Schema = {"type": "object"}
 NULLABLE_INT: Schema = {"type": ["integer", "null"]}
 QUESTION_STATE: Schema = {"type": "string", "enum": ["draft", "open", "closed"]}
-KINDS = ["single", "multiple", "ranked", "points", "scale", "budget", "demographic"]
+KINDS = list(methods.KINDS)  # the registry is the one list of question kinds
 IAP2_LEVEL: Schema = {
     "type": "string",
     "enum": list(LEVELS),
@@ -191,31 +200,6 @@ SCHEMAS: dict[str, Schema] = {
         title=ref("Text"),
         language=STR,
     ),
-    "PlenaryView": {
-        "type": "object",
-        "required": ["view"],
-        "properties": {
-            "view": {
-                "type": "string",
-                "enum": [
-                    "question",
-                    "participation",
-                    "ideas",
-                    "themes",
-                    "compare",
-                    "breakdown",
-                    "text",
-                ],
-            },
-            "question": STR,
-            "by": STR,
-            "reveal": BOOL,
-            "pre": STR,
-            "post": STR,
-            "text": ref("Text"),
-        },
-    },
-    "PlenarySet": {"allOf": [ref("PlenaryView"), obj(("seq",), seq=INT)]},
     "Results": obj(
         ("question", "kind", "status"),
         question=STR,
@@ -242,24 +226,6 @@ SCHEMAS: dict[str, Schema] = {
         groups=arr(ANY_OBJECT),
         not_grouped=INT,
         all=ref("Results"),
-    ),
-    "Tables": obj(
-        ("meeting", "seats", "questions", "now", "tables"),
-        meeting=STR,
-        seats=INT,
-        questions=arr(STR),
-        now=INT,
-        tables=arr(
-            obj(
-                ("table", "connected", "phones", "last_seen", "voted"),
-                table=INT,
-                site={"type": ["string", "null"]},
-                connected=BOOL,
-                phones=BOOL,
-                last_seen=NULLABLE_INT,
-                voted={"type": "object", "additionalProperties": INT},
-            )
-        ),
     ),
     "Idea": obj(
         ("id", "text", "table", "at"),
@@ -379,6 +345,15 @@ SCHEMAS: dict[str, Schema] = {
         ),
     ),
 }
+
+
+def declared_schemas() -> dict[str, Schema]:
+    """The components of the declared types (and the types they hold), from msgspec."""
+    _, components = msgspec.json.schema_components(DECLARED, ref_template=REF)
+    return components
+
+
+SCHEMAS |= declared_schemas()
 
 
 @dataclass(frozen=True)
