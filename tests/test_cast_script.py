@@ -11,14 +11,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from prachakhom import embedded, results
 from prachakhom.app import connect_redis
+from prachakhom.records import Cast, record
+from prachakhom.results_reader import ResultsReader
 from prachakhom.store import keys, scripts
-from prachakhom.store.store import Cast, Store, pack_commands, record
+from prachakhom.store.store import Store
+from prachakhom.store.wire import pack_commands
 
 OPEN = ("s", "t")
 QUESTIONS = (*OPEN, "shut")
@@ -166,20 +168,21 @@ async def test_records_are_read_again_only_when_the_version_moves(
     """Screens ask for a comparison every tick: the records are kept per tally version."""
     redis = connect_redis(valkey.url)
     store = Store(redis, durability="os")
+    reader = ResultsReader(store)
     try:
         await redis.hset(keys.question_state("kept"), "q", "open")
         cast = [
             Cast("kept", "q", f"b{i}", f"1:{i}", 1, 1, record(i, {"x": 1}, 1, 1)) for i in range(3)
         ]
         await store.cast_many(cast[:2])
-        first = await results.ballots(store, "kept", "q")
+        first = await reader.ballots("kept", "q")
         assert {v: r["a"] for v, r in first.items()} == {"1:0": 0, "1:1": 1}
-        assert await results.ballots(store, "kept", "q") is first  # same version: kept
-        assert await results.ballots(store, "kept", "q", 2) is first
+        assert await reader.ballots("kept", "q") is first  # same version: kept
+        assert await reader.ballots("kept", "q", 2) is first
         await store.cast_many([cast[2], cast[0]])  # one new, one resent: version 3
-        assert await results.ballots(store, "kept", "q", 2) is first  # as the caller saw it
+        assert await reader.ballots("kept", "q", 2) is first  # as the caller saw it
         reads = await full_reads(redis)
-        now = await results.ballots(store, "kept", "q")
+        now = await reader.ballots("kept", "q")
         assert await full_reads(redis) == reads  # brought up to date from the ledger
         assert now is not first and sorted(now) == ["1:0", "1:1", "1:2"]
         assert sorted(first) == ["1:0", "1:1"]  # what a caller holds is never changed
@@ -192,11 +195,12 @@ async def test_records_are_read_again_only_when_the_version_moves(
         await redis.aclose()
 
 
-async def follow(url: str, batches: list[list[dict[str, Any]]]) -> None:
+async def follow(url: str, batches: list[list[dict[str, Any]]], tail_most: int) -> None:
     """Kept records brought up to date from the ledger equal the stored ones after every
     batch: whatever else the ledger holds, and when the tail is longer than is read."""
     redis = connect_redis(url)
     store = Store(redis, durability="os")
+    reader = ResultsReader(store, tail_most=tail_most)
     m = f"follow{next(_meetings)}"
     try:
         await redis.hset(
@@ -207,7 +211,7 @@ async def follow(url: str, batches: list[list[dict[str, Any]]]) -> None:
             if n % 2:  # a control event between ballots, as EMIT writes one
                 await redis.xadd(keys.ledger(m), {"type": "state", "seq": n, "e": "{}"})
             for q in OPEN:
-                assert await results.ballots(store, m, q) == await store.all_ballots(m, q)
+                assert await reader.ballots(m, q) == await store.all_ballots(m, q)
     finally:
         await redis.aclose()
 
@@ -223,12 +227,10 @@ async def follow(url: str, batches: list[list[dict[str, Any]]]) -> None:
 )
 def test_kept_records_follow_the_ledger(
     valkey: embedded.Embedded,
-    monkeypatch: pytest.MonkeyPatch,
     batches: list[list[dict[str, Any]]],
     tail_most: int,
 ) -> None:
-    monkeypatch.setattr(results, "TAIL_MOST", tail_most)
-    asyncio.run(follow(valkey.url, batches))
+    asyncio.run(follow(valkey.url, batches, tail_most))
 
 
 async def full_reads(redis: Any) -> int:

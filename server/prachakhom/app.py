@@ -21,6 +21,7 @@ from .gctune import tuned_gc
 from .hub import Hub
 from .presence import Presence
 from .receipts import Receipts
+from .results_reader import ResultsReader
 from .security import SecurityHeaders
 from .services import Services
 from .settings import Settings
@@ -67,7 +68,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             failover_wait=settings.failover_wait,
         )
         await store.check_durability()
-        hub = Hub(store, tick_hz=settings.tick_hz)
+        results = ResultsReader(store)
+        hub = Hub(store, results, tick_hz=settings.tick_hz)
         writer = BallotWriter(
             store,
             max_batch=settings.max_batch,
@@ -90,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             pool=pool,
             suggester=Suggester(store, pool),
             shared_jobs=Coalesced(pool),
+            results=results,
         )
         warm = warm_encoder if settings.warm_workers else None
         async with (

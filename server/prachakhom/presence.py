@@ -21,20 +21,16 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 
+from .store.keys import seen_field
 from .store.store import Store, impatient
 
 log = logging.getLogger(__name__)
 
-TABLET = "tablet"
+TABLET = "tablet"  # keys.seen_field names its field by the table alone
 PHONE = "phone"
 Key = tuple[str, int, str]  # (meeting, table, TABLET or PHONE)
 
 _NEVER = float("-inf")
-
-
-def seen_field(table: int, device: str) -> str:
-    """The field of pk:{m}:seen for a table's tablet ("12") or its phones ("12:phone")."""
-    return str(table) if device == TABLET else f"{table}:{device}"
 
 
 class Presence:

@@ -1,30 +1,20 @@
-"""The Results object (PROTOCOL.md): assembled from a tally by pure functions, read here.
+"""The Results object (docs/protocol.md), assembled by pure functions.
 
-`assemble` is pure. `read_results` reads what it needs: the live tally, and for methods
-that cannot be counted incrementally (IRV, Schulze) the stored answers as well.
+No I/O here: `results_reader.ResultsReader` reads the tallies and records these take
+(one snapshot a tick, the services' one reader) and hands them over.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable
-from typing import Any, TypeVar
+from typing import Any
 
 from .errors import Code, PrachakhomError
-from .meetings import Meeting
+from .meetings import Meeting, Site
 from .methods import compare, kind_named
 from .questions import Question
-from .store.store import BallotsRead, Store, TallyRead
-
-K = TypeVar("K")
-V = TypeVar("V")
-Records = dict[str, dict[str, Any]]  # voter -> stored record {a, c, w, t}
-RECOUNT_CACHE_MOST = 256
-_recounts: dict[tuple[str, str, int, str], dict[str, Any]] = {}
-BALLOTS_KEPT_MOST = 8  # questions whose records are kept: ~2 MB each at 5,000 voters
-TAIL_MOST = 5000  # ledger entries read to bring kept records up to date; more: read anew
-_ballots: dict[tuple[str, str], BallotsRead] = {}
-_keyed: dict[tuple[str, str], tuple[int, dict[Hashable, str]]] = {}  # as compare counts them
+from .records import Records, TallyRead
 
 # What a hidden result still shows: how many took part, never the standings.
 PUBLIC_FIELDS = (
@@ -172,52 +162,30 @@ def hidden_groups(sizes: dict[str, int], ungrouped: int, min_group: int) -> set[
         hidden.add(min(shown, key=lambda g: (sizes[g], g)))
 
 
-async def read_breakdown(
-    store: Store,
-    meeting: Meeting,
-    question: Question,
-    state: str,
-    by: Question,
-    method: str | None,
-    min_group: int,
-) -> dict[str, Any]:
-    if by.kind != "demographic":
-        raise PrachakhomError(Code.BAD_MESSAGE, f"{by.id!r} is not a demographic question")
-    chosen = shown_method(question, method)
-    records = await ballots(store, meeting.id, question.id)
-    attributes = {v: r["a"] for v, r in (await ballots(store, meeting.id, by.id)).items()}
-    out = group_results(meeting, question, state, records, by, attributes, chosen, min_group)
-    (out["all"],) = await read_results(store, meeting, [(question, state)], method)
-    return out
-
-
-async def read_site(
-    store: Store,
-    meeting: Meeting,
-    question: Question,
-    state: str,
-    site: str,
-    method: str | None,
-) -> dict[str, Any]:
-    """One site's results (its tables only), with the whole meeting's beside them."""
+def site_named(meeting: Meeting, site: str) -> Site:
     found = next((s for s in meeting.sites if s.id == site), None)
     if found is None:
         raise PrachakhomError(Code.NOT_FOUND, f"there is no site {site!r:.40}")
-    chosen = shown_method(question, method)
-    records = {
-        v: r
-        for v, r in (await ballots(store, meeting.id, question.id)).items()
-        if r["t"] in found.tables
+    return found
+
+
+def site_results(
+    meeting: Meeting, question: Question, state: str, records: Records, site: Site, method: str
+) -> dict[str, Any]:
+    """One site's results, from all the question's records (its tables' are counted)."""
+    local = from_records(
+        meeting,
+        question,
+        state,
+        {v: r for v, r in records.items() if r["t"] in site.tables},
+        method,
+    )
+    return local | {
+        "site": site.id,
+        "site_name": site.name,
+        "eligible": len(site.tables) * meeting.seats,
+        "tables_total": len(site.tables),
     }
-    local = from_records(meeting, question, state, records, chosen)
-    local |= {
-        "site": site,
-        "site_name": found.name,
-        "eligible": len(found.tables) * meeting.seats,
-        "tables_total": len(found.tables),
-    }
-    (local["all"],) = await read_results(store, meeting, [(question, state)], method)
-    return local
 
 
 def results_of(
@@ -252,45 +220,43 @@ def _compared(
         return None
 
 
-async def read_compare(store: Store, meeting: Meeting, post: Question) -> dict[str, Any] | None:
-    """The pre/post comparison of a question that names its pre-poll with pair_of.
+def live_results(
+    meeting: Meeting,
+    question: Question,
+    state: str,
+    read: TallyRead,
+    method: str,
+    recounted: dict[str, Any] | None,
+    comparison: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """What a screen is sent: the live tally's Results, with a recount's fields in place
+    of the live method's (`recounted`, by `method`) and the pre/post comparison."""
+    results = assemble(meeting, question, state, read, kind_named(question.kind).live_method)
+    if recounted is not None:
+        results |= recounted | {"method": method}
+    if comparison is not None:
+        results["compare"] = comparison
+    return results
 
-    Cached per (pre, post) tally versions: screens ask every tick, and while the post-poll
-    is open only its ballots are read again (the pre-poll's are kept)."""
-    if not post.pair_of:
-        return None
-    pre = await store.question(meeting.id, post.pair_of)
-    if pre is None:
-        return None
-    pre_version, post_version = await store.versions(meeting.id, [pre.id, post.id])
-    key = (meeting.id, f"{pre.id}>{post.id}", pre_version * 2**32 + post_version, "compare")
-    if key in _recounts:
-        return _recounts[key]
+
+def recount(question: Question, records: Records, method: str) -> dict[str, Any]:
+    """The fields of a method that needs every ballot (IRV, Schulze)."""
+    return kind_named(question.kind).recount[method](question, answers_of(records))
+
+
+def keyed_comparison(
+    pre: Question, post: Question, pre_keyed: dict[Hashable, str], post_keyed: dict[Hashable, str]
+) -> dict[str, Any] | None:
+    """The pre/post comparison from both polls' answers as `compare.keyed` keys them."""
     try:
-        comparison = compare.compare_keyed(
-            pre,
-            post,
-            await _keyed_answers(store, meeting.id, pre, pre_version),
-            await _keyed_answers(store, meeting.id, post, post_version),
-        ) | {"pre_question": pre.id}
+        return compare.compare_keyed(pre, post, pre_keyed, post_keyed) | {"pre_question": pre.id}
     except PrachakhomError:  # checked at creation; never let it break a screen
         return None
-    _remember(key, comparison)
-    return comparison
 
 
-async def _keyed_answers(
-    store: Store, meeting_id: str, question: Question, version: int
-) -> dict[Hashable, str]:
-    """voter -> answer as the comparison counts it, kept per question at its last tally
-    version: while the post-poll is open, the closed pre-poll is keyed once."""
-    key = (meeting_id, question.id)
-    kept = _keyed.pop(key, None)  # put back last: the least recently used goes first
-    if kept is None or kept[0] != version:
-        records = await ballots(store, meeting_id, question.id, version)
-        kept = (version, compare.keyed(seat_answers(records), compare.answer_key(question)))
-    _keep(_keyed, key, kept, BALLOTS_KEPT_MOST)
-    return kept[1]
+def keyed_answers(question: Question, records: Records) -> dict[Hashable, str]:
+    """voter -> answer as the comparison counts it."""
+    return compare.keyed(seat_answers(records), compare.answer_key(question))
 
 
 def seat_answers(records: Records) -> dict[str, Any]:
@@ -298,76 +264,14 @@ def seat_answers(records: Records) -> dict[str, Any]:
     return {v: r["a"] for v, r in records.items() if not v.startswith("table:")}
 
 
-async def ballots(
-    store: Store, meeting_id: str, question_id: str, version: int | None = None
-) -> Records:
-    """A question's stored records at its current tally version (or a later one).
-
-    Screens ask every tick, and reading 5,000 records costs ~12 ms: the records are
-    kept, and when the version moves on only the ledger's new entries are read (every
-    counted ballot is in the ledger, and moves the version by one, so the version
-    tells whether they were all there; if not, everything is read again). The records
-    are shared: read them, never change them."""
-    key = (meeting_id, question_id)
-    if version is None:
-        (version,) = await store.versions(meeting_id, [question_id])
-    kept = _ballots.pop(key, None)
-    if kept is not None and kept.version >= version:
-        read = kept
-    elif kept is not None and kept.version < version:
-        tail = await store.ballots_since(meeting_id, question_id, kept.cursor, TAIL_MOST)
-        if tail.complete and tail.version == kept.version + len(tail.changes):
-            read = BallotsRead(tail.version, kept.records | dict(tail.changes), tail.cursor)
-        else:
-            read = await store.ballots_at(meeting_id, question_id)
-    else:
-        read = await store.ballots_at(meeting_id, question_id)
-    _keep(_ballots, key, read, BALLOTS_KEPT_MOST)
-    return read.records
+_READERS = ("read_results", "read_breakdown", "read_site")
 
 
-def _remember(key: tuple[str, str, int, str], value: dict[str, Any]) -> None:
-    _keep(_recounts, key, value, RECOUNT_CACHE_MOST)
+def __getattr__(name: str) -> Any:
+    """Transitional (issue #16): routes.py and state.py still import the readers from
+    here; they move to `services.results` (results_reader.py), then this goes."""
+    if name in _READERS:
+        from . import results_reader
 
-
-def _keep(cache: dict[K, V], key: K, value: V, most: int) -> None:
-    """Put a value last in a bounded cache; when full, the first (oldest) goes."""
-    if len(cache) >= most:
-        cache.pop(next(iter(cache)))
-    cache[key] = value
-
-
-async def _recount(
-    store: Store, meeting: Meeting, question: Question, version: int, method: str
-) -> dict[str, Any]:
-    """Recounts from the stored ballots, cached per tally version (IRV, Schulze)."""
-    key = (meeting.id, question.id, version, method)
-    cached = _recounts.get(key)
-    if cached is None:
-        records = await ballots(store, meeting.id, question.id, version)
-        cached = kind_named(question.kind).recount[method](question, answers_of(records))
-        _remember(key, cached)
-    return cached
-
-
-async def read_results(
-    store: Store,
-    meeting: Meeting,
-    questions: list[tuple[Question, str]],
-    method: str | None = None,
-) -> list[dict[str, Any]]:
-    """Current results of several questions (one round trip for the live tallies)."""
-    reads = await store.read_tallies(meeting.id, [q.id for q, _ in questions])
-    out = []
-    for (question, state), read in zip(questions, reads, strict=True):
-        chosen = shown_method(question, method)
-        kind = kind_named(question.kind)
-        results = assemble(meeting, question, state, read, kind.live_method)
-        if chosen != kind.live_method:
-            fields = await _recount(store, meeting, question, read.version, chosen)
-            results |= fields | {"method": chosen}
-        comparison = await read_compare(store, meeting, question)
-        if comparison is not None:
-            results["compare"] = comparison
-        out.append(results)
-    return out
+        return getattr(results_reader, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

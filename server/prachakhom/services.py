@@ -1,4 +1,5 @@
-"""What the routes and the socket handler share in one process, and its caches.
+"""What the routes and the socket handler share in one process, and its caches; the
+one results reader (`results`: every results read goes through it, the ticker's too).
 
 Meetings and questions are fixed once created (but for a question's IAP2 level, which
 `fresh_question` reads anew), so each process caches them; tokens too
@@ -18,6 +19,7 @@ from .meetings import Meeting
 from .presence import Presence
 from .questions import Question
 from .receipts import Receipts
+from .results_reader import ResultsReader
 from .settings import Settings
 from .store.store import Store
 from .suggester import Suggester
@@ -41,6 +43,7 @@ class Services:
     pool: WorkerPool
     suggester: Suggester
     shared_jobs: Coalesced
+    results: ResultsReader
     _meetings: dict[str, Meeting] = field(default_factory=dict)
     _questions: dict[tuple[str, str], Question] = field(default_factory=dict)
     _principals: dict[str, Principal] = field(default_factory=dict)

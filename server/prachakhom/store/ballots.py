@@ -10,10 +10,52 @@ from typing import Any
 import orjson
 from redis.exceptions import RedisError
 
-from ..records import BallotsRead, BallotsTail, Cast
+from ..records import BallotsRead, BallotsTail, Cast, record
 from . import keys, scripts
 from .connection import Connection, rerouted
 from .meetings import loads
+
+
+def seat_ballot(
+    meeting_id: str,
+    question_id: str,
+    ballot_id: str,
+    table: int,
+    seat: int,
+    answer: Any,
+    contribution: dict[str, int],
+) -> Cast:
+    """A seat's ballot, ready to write: one voter, the seat."""
+    return Cast(
+        meeting_id,
+        question_id,
+        ballot_id,
+        keys.seat_voter(table, seat),
+        table,
+        1,
+        record(answer, contribution, 1, table),
+    )
+
+
+def show_of_hands(
+    meeting_id: str,
+    question_id: str,
+    ballot_id: str,
+    table: int,
+    counts: Any,
+    contribution: dict[str, int],
+    voters: int,
+) -> Cast:
+    """A table's show of hands, ready to write: the table as one voter of `voters` weight."""
+    return Cast(
+        meeting_id,
+        question_id,
+        ballot_id,
+        keys.table_voter(table),
+        table,
+        voters,
+        record(counts, contribution, voters, table),
+    )
 
 
 class BallotStore(Connection):

@@ -143,3 +143,8 @@ def seat_voter(table: int, seat: int) -> str:
 
 def table_voter(table: int) -> str:
     return f"table:{table}"
+
+
+def seen_field(table: int, device: str) -> str:
+    """The field of `seen` for a table's tablet ("12") or its phones ("12:phone")."""
+    return str(table) if device == "tablet" else f"{table}:{device}"

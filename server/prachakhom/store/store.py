@@ -30,7 +30,7 @@ from ..records import (
     ThemeChange,
     record,
 )
-from .ballots import BallotStore
+from .ballots import BallotStore, seat_ballot, show_of_hands
 from .channels import Channels
 from .connection import MOVING, PATIENT, REPLICA_WAIT_MS, UNAVAILABLE, impatient, rerouted
 from .ideas import IdeaStore
@@ -55,6 +55,8 @@ __all__ = [
     "pack_commands",
     "record",
     "rerouted",
+    "seat_ballot",
+    "show_of_hands",
 ]
 
 
