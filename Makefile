@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test lint format bench clean setup chromium system axe
+.PHONY: run test lint format bench clean setup chromium system axe typecheck
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 
 axe: $(AXE)
 
+## The browser apps' JSDoc types (tsc --checkJs, nothing emitted): the pages' modules and
+## the service worker; typescript is pinned beside axe-core in tests/browser/package.json.
+TSC := tests/browser/node_modules/.bin/tsc
+typecheck: $(AXE)
+	$(TSC) -p tests/browser/tsconfig.json && $(TSC) -p tests/browser/tsconfig.sw.json
+
 ## Install what the tests need, then run them all (lint included).
 ## The end-to-end tests of the vote path, screens, ideas and exports, run again against a
 ## local Valkey Cluster (3 primaries, 1 replica each) instead of the single embedded Valkey.
@@ -61,6 +67,7 @@ CLUSTER_TESTS ?= tests/test_vote_path.py tests/test_resume.py tests/test_results
 
 test: $(STAMP) system chromium $(AXE)
 	$(BIN)/ruff check server tests loadtest
+	$(TSC) -p tests/browser/tsconfig.json && $(TSC) -p tests/browser/tsconfig.sw.json
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 	PRACHAKHOM_TEST_STORE=cluster $(BIN)/pytest -q $(CLUSTER_TESTS)
 

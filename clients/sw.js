@@ -1,3 +1,4 @@
+// @ts-check
 // The apps' offline shell: a service worker (scope /app/) that keeps the apps' own files,
 // the fonts and the string catalogues in a cache named after this release, and serves
 // them from it, so an app opens with no network. The server puts
@@ -15,18 +16,18 @@ const CACHE = PREFIX + SHELL.version;
 const FILES = new Set(SHELL.files);
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(
+  /** @type {ExtendableEvent} */ (event).waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
       // "reload": from the server itself, never a copy from the browser's HTTP cache
       await cache.addAll(SHELL.files.map((url) => new Request(url, { cache: "reload" })));
-      await self.skipWaiting(); // the next page load uses this release
+      await /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self)).skipWaiting(); // the next page load uses this release
     })(),
   );
 });
 
 self.addEventListener("activate", (event) => {
-  event.waitUntil(
+  /** @type {ExtendableEvent} */ (event).waitUntil(
     (async () => {
       for (const name of await caches.keys()) {
         if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
@@ -35,7 +36,8 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-self.addEventListener("fetch", (event) => {
+self.addEventListener("fetch", (untyped) => {
+  const event = /** @type {FetchEvent} */ (untyped);
   const request = event.request;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
@@ -43,6 +45,7 @@ self.addEventListener("fetch", (event) => {
   event.respondWith(fromShell(url.pathname, request));
 });
 
+/** @param {string} path @param {Request} request */
 async function fromShell(path, request) {
   const cache = await caches.open(CACHE);
   const kept = await cache.match(path);

@@ -1,6 +1,13 @@
+// @ts-check
 // The HTTP API with a bearer token. Errors become ApiError with the protocol's code.
 
 export class ApiError extends Error {
+  /**
+   * @param {string} code  the protocol's error code, or network, timeout, http_error
+   * @param {string} message
+   * @param {number} [status]  the HTTP status (0: no answer)
+   * @param {Record<string, any>} [info]
+   */
   constructor(code, message, status = 0, info = {}) {
     super(`${code}: ${message}`);
     this.code = code;
@@ -10,11 +17,18 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {{token?: string, body?: any, query?: Record<string, any>}} [options]
+ * @returns {Promise<any>}  the answer's JSON, as docs/protocol.md describes it
+ */
 export async function api(method, path, { token, body, query } = {}) {
   const url = new URL(path, location.origin);
   for (const [k, v] of Object.entries(query || {})) {
     if (v !== undefined && v !== null && v !== "") url.searchParams.set(k, v);
   }
+  /** @type {Record<string, string>} */
   const headers = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers["content-type"] = "application/json";
@@ -51,6 +65,11 @@ export async function api(method, path, { token, body, query } = {}) {
  * "timeout" after `timeoutMs`, "network" when the server cannot be reached, else the
  * protocol's code (or "http_error" for a body that is not the protocol's) and the status.
  */
+/**
+ * @param {string} path
+ * @param {{token?: string, query?: Record<string, string>, timeoutMs?: number}} [options]
+ * @returns {Promise<{blob: Blob, name: string | null}>}
+ */
 export async function fetchFile(path, { token, query, timeoutMs = 180000 } = {}) {
   const url = new URL(path, location.origin);
   for (const [k, v] of Object.entries(query || {})) if (v) url.searchParams.set(k, v);
@@ -63,6 +82,7 @@ export async function fetchFile(path, { token, query, timeoutMs = 180000 } = {})
       signal: controller.signal,
     });
     if (!response.ok) {
+      /** @type {Record<string, any>} */
       let error = {};
       try {
         error = (await response.json()).error || {};

@@ -1,3 +1,4 @@
+// @ts-check
 // The theme team's board, without the page: every idea, the themes, what is filed where,
 // the engine's suggestions and its near-duplicate groups, and the rows a filter shows.
 //
@@ -40,7 +41,7 @@ export class Board {
     if (this.sorted === false) {
       const rank = new Map(this.order.map((id, i) => [id, i]));
       const at = (id) => this.ideas.get(id).at ?? 0;
-      this.order.sort((a, b) => at(a) - at(b) || rank.get(a) - rank.get(b));
+      this.order.sort((a, b) => at(a) - at(b) || (rank.get(a) ?? 0) - (rank.get(b) ?? 0));
       this.order.forEach((id, i) => this.pos.set(id, i));
       this.sorted = true;
     }

@@ -1,3 +1,4 @@
+// @ts-check
 // Results by group on the plenary (`{"view": "breakdown", "question", "by"}`): the answer
 // `GET …/results?by=<demographic question>` drawn as grouped bars, one column of bars per
 // group beside "everyone", the options as rows in the whole meeting's order, so a row
@@ -6,7 +7,7 @@
 //
 //   const matrix = new BreakdownMatrix(mount);  matrix.update(found, question);
 
-import { h, clear } from "./dom.js";
+import { $$, h, clear } from "./dom.js";
 import { t, pick, fmtNumber, fmtPercent } from "./i18n.js";
 
 export const MAX_OPTIONS = 8;
@@ -156,7 +157,7 @@ export class BreakdownMatrix {
     const { grid, rowCount } = this;
     if (!grid?.isConnected || !this.mount.clientHeight) return;
     const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
-    const head = Math.max(0, ...[...grid.querySelectorAll(".bd-head")].map((el) => el.scrollHeight));
+    const head = Math.max(0, ...[...$$(".bd-head", grid)].map((el) => el.scrollHeight));
     const row = Math.max(ROW_LEAST_REM * rem, Math.min(ROW_MOST_REM * rem, (this.mount.clientHeight - head - 2) / rowCount));
     grid.style.gridTemplateRows = `auto repeat(${rowCount}, ${Math.floor(row)}px)`;
     grid.style.setProperty("--bd-label", `${Math.min(1.25 * rem, row / 2.75)}px`);

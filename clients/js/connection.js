@@ -1,3 +1,4 @@
+// @ts-check
 // The socket to the server (PROTOCOL.md, JSON subprotocol) and the outbox.
 //
 //   const outbox = new Outbox(token);
@@ -10,6 +11,7 @@
 // tablet loses nothing that was not acked: the next page load sends it again.
 
 import { setTimeZone } from "./i18n.js";
+/** @import { Welcome, ServerEvent, Ack, ErrorMessage, ClientMessage } from "./types.js" */
 
 export const SUBPROTOCOL = "prachakhom.v1.json";
 const KEPT_TYPES = new Set(["ballot", "table_tally", "idea"]);
@@ -105,20 +107,39 @@ export function wsUrl() {
   return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/ws`;
 }
 
+/**
+ * What a Connection tells its app. `onAck` and `onRejected` get the message the outbox
+ * held (undefined for one it no longer holds).
+ * @typedef {object} Handlers
+ * @property {(welcome: Welcome) => void} [onWelcome]
+ * @property {(message: ServerEvent) => void} [onEvent]
+ * @property {(ack: Ack, sent: ClientMessage | undefined) => void} [onAck]
+ * @property {(error: ErrorMessage, sent: ClientMessage | undefined) => void} [onRejected]
+ * @property {(error: ErrorMessage) => void} [onError]
+ * @property {(status: string) => void} [onStatus]
+ * @property {(code: string) => void} [onFatal]
+ */
+
 export class Connection {
+  /** @param {{token: string, outbox?: Outbox | null} & Handlers} options */
   constructor({ token, outbox = null, onWelcome, onEvent, onAck, onRejected, onError, onStatus, onFatal }) {
     this.token = token;
     this.outbox = outbox;
     this.handlers = { onWelcome, onEvent, onAck, onRejected, onError, onStatus, onFatal };
+    /** @type {WebSocket | null} */
     this.ws = null;
     this.status = "connecting";
+    /** @type {number | null} */
     this.lastSeq = null;
     this.delay = 300;
     this.stopped = false;
     this.lastHeard = 0;
-    this.timer = null;
-    this.retryTimer = null;
-    this.beat = null;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.timer = undefined;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.retryTimer = undefined;
+    /** @type {ReturnType<typeof setInterval> | undefined} */
+    this.beat = undefined;
     this.welcomed = false;
   }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Answer controls, one per question kind (tablet and keypad share them).
 //
 //   const control = answerControl(question, previousAnswer, onChange);
@@ -7,7 +8,7 @@
 // ranked: tap in order (tap again to take back); points: steppers with what is left;
 // scale: a row of buttons; budget: toggles with a running total against the budget.
 
-import { h } from "./dom.js";
+import { $, h } from "./dom.js";
 import { t, pick, fmtNumber } from "./i18n.js";
 
 export function answerControl(question, previous, onChange = () => {}) {
@@ -94,7 +95,7 @@ function ranked(question, previous, onChange) {
       const place = order.indexOf(b.dataset.option);
       b.setAttribute("aria-pressed", String(place >= 0));
       // the place is read out with the label ("อันดับ 1 ..."): the name holds the visible text
-      const badge = b.querySelector(".rank-badge");
+      const badge = $(".rank-badge", b);
       badge.replaceChildren();
       if (place >= 0) badge.append(h("span", { class: "sr-only" }, `${t("control.rank_n", { n: place + 1 })} `), h("span", { "aria-hidden": "true" }, fmtNumber(place + 1)));
       b.disabled = place < 0 && order.length >= most;

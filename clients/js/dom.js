@@ -1,5 +1,15 @@
+// @ts-check
 // A very small DOM helper: h("button", {class: "btn", onclick: f}, "text", child, ...).
 
+/** @typedef {Node | string | number | boolean | null | undefined | any[]} Child  a node, a text, or a list of them (nothing for null, undefined and false) */
+
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, any> | null} [attrs]
+ * @param {...Child} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs || {})) {
@@ -17,6 +27,7 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/** @param {Element} el @param {Child[]} children */
 function append(el, children) {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
@@ -25,14 +36,24 @@ function append(el, children) {
   }
 }
 
-export const $ = (selector, root = document) => root.querySelector(selector);
-export const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
+/**
+ * The element a selector finds. The apps ask for elements of their own pages, so the type
+ * says HTMLElement; a caller that may find none tests for null all the same.
+ * @param {string} selector
+ * @param {ParentNode} [root]
+ * @returns {HTMLElement}
+ */
+export const $ = (selector, root = document) => /** @type {HTMLElement} */ (root.querySelector(selector));
+/** @param {string} selector @param {ParentNode} [root] @returns {HTMLElement[]} */
+export const $$ = (selector, root = document) => [.../** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll(selector))];
 
+/** @template {Element} E @param {E} el @returns {E} */
 export function clear(el) {
   while (el.firstChild) el.removeChild(el.firstChild);
   return el;
 }
 
+/** @template {Element} E @param {E} el @returns {E} */
 export function show(el, visible = true) {
   el.classList.toggle("hidden", !visible);
   return el;
@@ -50,6 +71,7 @@ export function uuid() {
 }
 
 /** A short-lived message at the bottom of the screen (role=status). */
+/** @param {string} text @param {string} [kind] @param {number} [ms] */
 export function toast(text, kind = "info", ms = 3000) {
   let box = document.getElementById("toasts");
   if (!box) {
@@ -58,7 +80,7 @@ export function toast(text, kind = "info", ms = 3000) {
   }
   const item = h("div", { class: `toast toast-${kind}` }, text);
   box.append(item);
-  while (box.children.length > 2) box.firstElementChild.remove();
+  while (box.children.length > 2) box.firstElementChild?.remove();
   setTimeout(() => item.remove(), ms);
   return item;
 }

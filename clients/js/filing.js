@@ -1,3 +1,4 @@
+// @ts-check
 // Filing ideas under themes while several people of the team file at once: ideas are added
 // to and taken out of a theme (POST …/themes/{t}/ideas), never written as a whole list, so
 // two people filing at the same moment both land. An idea already under another theme is a

@@ -1,3 +1,4 @@
+// @ts-check
 // Suggested groupings (POST …/themes/suggest): the engine proposes groups of the ideas not
 // filed yet, each with a proposed Thai name. Nothing is stored until the team accepts a
 // group (it becomes a theme with those ideas); before that they rename it, split ideas off

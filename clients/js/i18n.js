@@ -1,3 +1,4 @@
+// @ts-check
 // Strings: one catalogue per language (clients/i18n/th.json, en.json), Thai first.
 //
 //   await initI18n();           t("tablet.seat", {n: 3})    pick({th: "…", en: "…"})
@@ -14,7 +15,7 @@ export function currentLang() {
 
 export async function initI18n() {
   const saved = localStorage.getItem("pk.lang");
-  lang = LANGS.includes(saved) ? saved : "th";
+  lang = saved && LANGS.includes(saved) ? saved : "th";
   await Promise.all(
     LANGS.map(async (l) => {
       const url = new URL(`../i18n/${l}.json`, import.meta.url);
@@ -117,6 +118,7 @@ function foreignDevice() {
 /** Dates in Thai use the Buddhist Era (พ.ศ.), e.g. 21 พฤศจิกายน 2569; in the meeting's zone. */
 export function fmtDate(date, withTime = false) {
   const d = date instanceof Date ? date : new Date(date);
+  /** @type {Intl.DateTimeFormatOptions} */
   const options = { day: "numeric", month: "long", year: "numeric", timeZone: zone };
   if (withTime) Object.assign(options, { hour: "2-digit", minute: "2-digit" }, foreignDevice() ? { timeZoneName: "short" } : {});
   const tag = lang === "th" ? "th-TH-u-ca-buddhist" : "en-GB";
@@ -127,6 +129,7 @@ export function fmtDate(date, withTime = false) {
  * clock differs, so nobody reads a time as their own when it is the hall's. */
 export function fmtTime(date) {
   const d = date instanceof Date ? date : new Date(date);
+  /** @type {Intl.DateTimeFormatOptions} */
   const options = { hour: "2-digit", minute: "2-digit", timeZone: zone };
   if (foreignDevice()) options.timeZoneName = "short";
   return new Intl.DateTimeFormat(locale(), options).format(d);

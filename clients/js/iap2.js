@@ -1,3 +1,4 @@
+// @ts-check
 // The IAP2 spectrum of public participation, for the organiser's agenda: a question's
 // level (inform … empower) is optional; the reports sum up from it how far people were
 // involved. The names are the server's (server/prachakhom/iap2.py), in clients/i18n.

@@ -1,3 +1,4 @@
+// @ts-check
 // The landing page: type any join code; the page for its role opens (tablet, keypad,
 // plenary screen or theme team). The organiser console is linked below.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The participant's keypad (a phone): about-you (demographic) questions, then what is
 // open now, each with its own control; "your vote is counted" with the ballot's receipt
 // code, and change it while open. "My receipts" keeps every receipt of this seat on the
@@ -12,20 +13,31 @@ import { bindTextSize } from "./textsize.js";
 import { answerControl } from "./controls.js";
 import { ReceiptBook, checkReceipt, normaliseReceipt, verdictLine } from "./receipts.js";
 import { lastKnown } from "./offline.js";
+import { UNSET } from "./types.js";
+/** @import { Session, Meeting, Question } from "./types.js" */
+/** @import { LastKnown } from "./offline.js" */
 
+// The fields set to UNSET are made at start (main), before any use.
 const app = {
-  session: null,
-  conn: null,
-  outbox: null,
-  meeting: null,
+  session: /** @type {Session} */ (UNSET),
+  conn: /** @type {Connection} */ (UNSET),
+  outbox: /** @type {Outbox} */ (UNSET),
+  meeting: /** @type {Meeting | null} */ (null),
+  /** @type {Map<string, Question>} */
   questions: new Map(),
+  /** @type {Record<string, any>} */
   mine: {}, // question -> my counted answer
+  /** @type {Record<string, string>} */
   outcome: {}, // question -> "counted" | "replaced" | "rejected:<text>"
+  /** @type {Record<string, any>} */
   drafts: {}, // question -> answer being edited
-  receipts: null, // ReceiptBook of this seat
+  receipts: /** @type {ReceiptBook} */ (UNSET), // ReceiptBook of this seat
+  /** @type {Record<string, any>} */
   checks: {}, // receipt code -> the last check's outcome
   receiptsOpen: false,
-  typed: null, // {code, found} of the code typed in "check another code"
+  /** @type {{code: string, found: any} | null} */
+  typed: null, // the code typed in "check another code"
+  last: /** @type {LastKnown} */ (UNSET), // the last known state (offline.js)
 };
 
 async function main() {
@@ -145,6 +157,7 @@ function aboutYou(about) {
     localStorage.setItem(consentKey(), value);
     render(); // not main(): that started the page again (a second socket, every listener twice)
   };
+  /** @type {HTMLElement[]} */
   const out = [h("h2", { class: "section-title" }, t("keypad.about_you"))];
   if (choice === "yes") {
     out.push(h("p", { class: "hint" }, t("keypad.about_hint")));
@@ -159,7 +172,7 @@ function aboutYou(about) {
   }
   out.push(h("div", { class: "card consent-card", "data-consent": "ask" },
     h("p", { class: "consent-lead" }, t("keypad.consent_lead")),
-    h("ul", { class: "consent-points" }, ...["consent_use", "consent_groups", "consent_keep"].map((k) => h("li", {}, t(`keypad.${k}`, { n: app.meeting.min_group ?? 5 })))),
+    h("ul", { class: "consent-points" }, ...["consent_use", "consent_groups", "consent_keep"].map((k) => h("li", {}, t(`keypad.${k}`, { n: /** @type {any} */ (app.meeting).min_group ?? 5 })))),
     h("p", { class: "consent-free" }, t("keypad.consent_free")),
     h("div", { class: "form-actions consent-actions" },
       h("button", { type: "button", class: "btn btn-primary btn-xl", "data-action": "consent-yes", onclick: () => choose("yes") }, t("keypad.consent_yes")),
@@ -209,11 +222,11 @@ function drawStatuses() {
 }
 
 function drawStatus(q) {
-  const card = document.querySelector(`.question-card[data-question="${CSS.escape(q)}"]`);
+  const card = $(`.question-card[data-question="${CSS.escape(q)}"]`);
   if (!card) return;
-  const box = card.querySelector(".vote-status");
-  const submit = card.querySelector(".submit");
-  const value = card.control.value();
+  const box = $(".vote-status", card);
+  const submit = /** @type {HTMLButtonElement} */ ($(".submit", card));
+  const value = /** @type {any} */ (card).control.value(); // the card's answer control, kept on it
   const counted = q in app.mine;
   const changed = counted && value !== null && !same(value, app.mine[q]);
   const pending = pendingFor(q);

@@ -1,10 +1,11 @@
+// @ts-check
 // Notices in a place of their own in the layout (never floating over a button): a few at
 // most, newest last; a notice with actions stays until one is taken or it is closed.
 //
 //   const notices = new Notices(box);
 //   notices.show("text", {kind: "error", actions: [{label, run}], key: "conflict:…"});
 
-import { h } from "./dom.js";
+import { $, h } from "./dom.js";
 import { t } from "./i18n.js";
 
 const KEEP = 3;
@@ -19,7 +20,7 @@ export class Notices {
 
   /** A notice; one with the same `key` is replaced. Answers its element. */
   show(text, { kind = "info", actions = [], key = null, ms = null } = {}) {
-    if (key) this.box.querySelector(`[data-key="${CSS.escape(key)}"]`)?.remove();
+    if (key) $(`[data-key="${CSS.escape(key)}"]`, this.box)?.remove();
     const item = h("div", { class: `notice notice-${kind}`, "data-kind": kind, "data-key": key || undefined }, h("p", { class: "notice-text" }, text));
     const row = h("div", { class: "notice-actions" });
     for (const action of actions) {

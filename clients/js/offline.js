@@ -1,3 +1,4 @@
+// @ts-check
 // Working with no network: the offline shell (the service worker at /app/sw.js keeps the
 // apps' files), and the last known state each app keeps on the device to show after a
 // reload while the server cannot be reached.
@@ -25,7 +26,16 @@ export function registerShell() {
   else window.addEventListener("load", register, { once: true });
 }
 
-/** What an app shows after a reload with no server: kept per app and per token. */
+/**
+ * @typedef {object} LastKnown
+ * @property {() => any} load
+ * @property {(value: Record<string, any>) => void} save
+ */
+
+/**
+ * What an app shows after a reload with no server: kept per app and per token.
+ * @param {string} app @param {string} token @returns {LastKnown}
+ */
 export function lastKnown(app, token) {
   const key = `pk.last.${app}.${tokenKey(token)}`;
   return {

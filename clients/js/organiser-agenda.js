@@ -1,20 +1,22 @@
+// @ts-check
 // The organiser console's agenda tab: every question with its state, votes, IAP2 level and
 // the buttons that open, close, show and reveal it; a form to add a question and one to
 // import questions from a file.
 
-import { $, h, clear, toast } from "./dom.js";
+import { $, $$, h, clear, toast } from "./dom.js";
 import { t, pick, errorText, fmtNumber } from "./i18n.js";
 import { kindName } from "./controls.js";
 import { levelSelect } from "./iap2.js";
 import { app, hooks, call, act, button, RANKED_METHODS } from "./organiser-app.js";
 import { revealShown } from "./organiser-plenary.js";
+/** @import { PlenaryView } from "./types.js" */
 
 function stateBadge(state) {
   return h("span", { class: `badge badge-${state}` }, t(`state.${state}`));
 }
 
 function plenaryShows(q) {
-  const v = app.plenary || {};
+  const v = /** @type {Partial<PlenaryView>} */ (app.plenary || {});
   return v.question === q || v.pre === q || v.post === q;
 }
 
@@ -39,9 +41,9 @@ export function drawAgendaRows() {
     // a level is being chosen: a redraw would close its list, so only the counts change
     // now, and the rows are drawn again when the list loses the focus
     app.agendaStale = true;
-    for (const row of body.querySelectorAll("tr[data-question]")) {
+    for (const row of $$("tr[data-question]", body)) {
       const r = app.results[row.dataset.question];
-      const cell = row.querySelector("td.num");
+      const cell = $("td.num", row);
       if (cell) cell.textContent = r ? `${fmtNumber(r.voters)} / ${fmtNumber(r.eligible)}` : "–";
     }
     return;

@@ -1,3 +1,4 @@
+// @ts-check
 // The organiser console's shared state and the few helpers every tab uses. The page
 // (organiser.js) fills `hooks` with its render and refresh, so a tab can redraw the
 // console without importing the page that imports it.
@@ -5,38 +6,48 @@
 import { api } from "./api.js";
 import { h, toast } from "./dom.js";
 import { t, errorText } from "./i18n.js";
+import { UNSET } from "./types.js";
+/** @import { Session, Meeting, Question, Codes, PlenaryView, Results } from "./types.js" */
+/** @import { Connection } from "./connection.js" */
+/** @import { ResultsView } from "./results.js" */
 
 // The counting methods a ranked question offers: the server sends its kinds
 // (GET /api/meetings/{m} `kinds`) but not the methods of each, so they are listed here once.
 export const RANKED_METHODS = ["borda", "irv", "schulze"];
 
 export const app = {
-  session: null,
-  conn: null,
-  meeting: null,
-  questions: [],
-  codes: null,
+  session: /** @type {Session} */ (UNSET),
+  conn: /** @type {Connection | null} */ (null),
+  meeting: /** @type {Meeting | null} */ (null),
+  questions: /** @type {Question[]} */ ([]),
+  codes: /** @type {Codes | null | undefined} */ (null),
+  /** @type {PlenaryView} */
   plenary: { view: "participation" },
+  /** @type {Record<string, Results | undefined>} */
   results: {},
   tab: localStorage.getItem("pk.organiser.tab") || "agenda",
-  selected: null, // question shown in the results tab
+  selected: /** @type {string | null} */ (null), // question shown in the results tab
   method: "",
   breakdown: localStorage.getItem("pk.organiser.breakdown") || "",
-  resultsView: null,
-  groupViews: new Map(),
-  poll: null,
+  resultsView: /** @type {ResultsView | null} */ (null),
+  groupViews: /** @type {Map<string, ResultsView>} */ (new Map()),
+  poll: /** @type {ReturnType<typeof setInterval> | undefined} */ (undefined),
   agendaStale: false, // a level list was open when the agenda changed
   exportLang: localStorage.getItem("pk.organiser.export_lang") || "",
-  exporting: {}, // format -> ms when it started
-  exported: {}, // format -> {kind: "ok" | "error", key, vars}
-  exportTick: null,
-  audit: null, // {busy, found, error, at}
+  exporting: /** @type {Record<string, number>} */ ({}), // format -> ms when it started
+  exported: /** @type {Record<string, {kind: string, key: string, vars?: Record<string, any>}>} */ ({}),
+  exportTick: /** @type {ReturnType<typeof setInterval> | null} */ (null),
+  /** @type {{busy?: boolean, found?: any, error?: any, at?: number} | null} */
+  audit: null,
 };
 
-/** Filled by organiser.js: draw the whole console again; read the meeting again. */
+/**
+ * Filled by organiser.js: draw the whole console again; read the meeting again.
+ * @type {{render: () => void, refresh: (draw?: boolean) => Promise<void>}}
+ */
 export const hooks = {
   render: () => {},
-  refresh: async (draw = true) => {},
+  refresh: async () => {},
 };
 
 export function call(method, path, body) {

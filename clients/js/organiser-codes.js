@@ -1,3 +1,4 @@
+// @ts-check
 // The organiser console's codes tab: the display and theme team codes as QR cards, every
 // table's code with its tablet link, and the printable sheets.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The organiser console's exports tab: each export format with its download button and
 // what became of the last try, and the audit (a recount of the ledger against the tallies).
 
@@ -53,9 +54,9 @@ function busyContent(text) {
 }
 
 function drawExportRow(format) {
-  const row = document.querySelector(`.export-row[data-format="${format}"]`);
+  const row = $(`.export-row[data-format="${format}"]`);
   if (!row) return;
-  const b = row.querySelector(".export-button");
+  const b = /** @type {HTMLButtonElement} */ ($(".export-button", row));
   const started = app.exporting[format];
   clear(b);
   if (started) b.append(...busyContent(t("exports.busy", { s: Math.floor((Date.now() - started) / 1000) })));
@@ -63,7 +64,7 @@ function drawExportRow(format) {
   b.disabled = Boolean(started);
   b.setAttribute("aria-busy", String(Boolean(started)));
   row.dataset.state = started ? "busy" : app.exported[format]?.kind || "idle";
-  const status = row.querySelector(".export-status");
+  const status = $(".export-status", row);
   const done = !started && app.exported[format];
   status.className = `export-status ${done ? `export-${done.kind}` : ""}`;
   status.textContent = done ? t(done.key, done.vars) : "";
@@ -126,7 +127,7 @@ async function runAudit() {
 }
 
 function drawAudit() {
-  const b = $("#run-audit");
+  const b = /** @type {HTMLButtonElement} */ ($("#run-audit"));
   const box = $("#audit-result");
   if (!b || !box) return;
   const audit = app.audit || {};

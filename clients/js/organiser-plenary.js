@@ -1,3 +1,4 @@
+// @ts-check
 // The organiser console's plenary tab: what the hall's screen shows now (with a preview),
 // the views to put on it, and the one control that reveals or hides its results.
 
@@ -5,6 +6,7 @@ import { h, toast } from "./dom.js";
 import { t, pick, errorText } from "./i18n.js";
 import { revealResults, plenaryPreview } from "./reveal.js";
 import { app, hooks, call, act, button } from "./organiser-app.js";
+/** @import { PlenaryView } from "./types.js" */
 
 /** Reveal the results of what is on show: asks first when the question is open. */
 export async function revealShown() {
@@ -71,7 +73,7 @@ export function drawPlenaryTab(main) {
 
 /** What the hall sees of the results on show, and the one control that changes it. */
 function revealControl() {
-  const v = app.plenary || {};
+  const v = /** @type {Partial<PlenaryView>} */ (app.plenary || {});
   if (v.view !== "question" && v.view !== "breakdown") return null;
   const question = app.questions.find((x) => x.id === v.question);
   const open = question?.state === "open" || app.questions.find((x) => x.id === v.by)?.state === "open";
@@ -96,7 +98,7 @@ function breakdownPlenaryForm(put) {
     card.append(h("p", { class: "empty" }, t("organiser.breakdown_need")));
     return card;
   }
-  const v = app.plenary || {};
+  const v = /** @type {Partial<PlenaryView>} */ (app.plenary || {});
   const shown = app.questions.filter((q) => q.kind !== "demographic");
   const preferred = v.view === "breakdown" ? v.question : app.selected;
   const question = h("select", { id: "breakdown-question", class: "input" },

@@ -1,7 +1,8 @@
+// @ts-check
 // The organiser console's results tab: one question's live results by any counting method,
 // split by a demographic question or by site, and how the room compares with its targets.
 
-import { $, h, clear, toast } from "./dom.js";
+import { $, $$, h, clear, toast } from "./dom.js";
 import { t, pick, errorText, fmtNumber, fmtPercent } from "./i18n.js";
 import { ResultsView, participationText } from "./results.js";
 import { app, hooks, call, act, button, RANKED_METHODS } from "./organiser-app.js";
@@ -156,17 +157,17 @@ function drawBreakdown(found) {
   const seen = new Set();
   for (const g of found.groups || []) {
     seen.add(g.group);
-    let card = mount.querySelector(`.group-card[data-group="${CSS.escape(g.group)}"]`);
+    let card = $(`.group-card[data-group="${CSS.escape(g.group)}"]`, mount);
     if (!card) {
       card = h("section", { class: "group-card", "data-group": g.group },
         h("h3", { class: "group-title" }, h("span", { class: "group-label" }), h("span", { class: "group-n" })),
         h("div", { class: "group-body" }));
       mount.append(card);
     }
-    card.querySelector(".group-label").textContent = pick(g.label);
-    card.querySelector(".group-n").textContent = g.suppressed ? "" : t("results.n_voters", { n: g.voters ?? 0 });
+    $(".group-label", card).textContent = pick(g.label);
+    $(".group-n", card).textContent = g.suppressed ? "" : t("results.n_voters", { n: g.voters ?? 0 });
     card.dataset.suppressed = String(Boolean(g.suppressed));
-    const body = card.querySelector(".group-body");
+    const body = $(".group-body", card);
     if (g.suppressed) {
       app.groupViews.delete(g.group);
       clear(body).append(h("p", { class: "group-suppressed" }, t("results.suppressed", { n: found.min_group ?? 5 })));
@@ -180,7 +181,7 @@ function drawBreakdown(found) {
     }
     view.update(g.results, q);
   }
-  for (const card of [...mount.querySelectorAll(".group-card")]) {
+  for (const card of [...$$(".group-card", mount)]) {
     if (!seen.has(card.dataset.group)) {
       app.groupViews.delete(card.dataset.group);
       card.remove();

@@ -1,3 +1,4 @@
+// @ts-check
 // The organiser console: the agenda (import a scenario file, or question by question),
 // open/close, what the plenary shows, join codes and printable QR sheets, live results
 // with every counting method, exports (PDF, Excel, CSV, JSON, charts) and the audit.

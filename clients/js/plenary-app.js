@@ -1,34 +1,49 @@
+// @ts-check
 // The plenary display's state, shared by its views (plenary.js draws the stage and keeps
 // the socket; plenary-question.js and plenary-views.js draw the views). plenary.js fills
 // `hooks.render`, so a view can draw the stage again without importing the page.
 
+import { UNSET } from "./types.js";
+/** @import { Session, Meeting, Question, PlenaryView, Results, Breakdown, Idea, Theme } from "./types.js" */
+/** @import { Connection } from "./connection.js" */
+/** @import { ResultsView } from "./results.js" */
+/** @import { BreakdownMatrix } from "./breakdown.js" */
+/** @import { LastKnown } from "./offline.js" */
+
 export const SITE_KEY = "pk.plenary.site";
 
 export const app = {
-  session: null,
-  conn: null,
-  meeting: null,
+  session: /** @type {Session} */ (UNSET),
+  conn: /** @type {Connection} */ (UNSET),
+  meeting: /** @type {Meeting | null} */ (null),
+  /** @type {Map<string, Question>} */
   questions: new Map(), // every question (from GET meeting), state kept current by events
+  /** @type {PlenaryView} */
   view: { view: "participation" },
+  /** @type {Record<string, Results>} */
   results: {},
+  /** @type {Idea[]} */
   ideas: [],
+  /** @type {Theme[]} */
   themes: [],
-  drawn: null, // what the stage shows, to update in place
-  resultsView: null,
+  drawn: /** @type {string | null} */ (null), // what the stage shows, to update in place
+  resultsView: /** @type {ResultsView | null} */ (null),
   site: localStorage.getItem(SITE_KEY) || "", // this screen's hall ("" = all halls only)
-  siteView: null,
+  siteView: /** @type {ResultsView | null} */ (null),
+  /** @type {Record<string, Results>} */
   siteResults: {}, // question -> this hall's Results
-  siteTimer: null,
+  siteTimer: /** @type {ReturnType<typeof setTimeout> | null} */ (null),
   siteLast: 0,
-  breakdown: null, // the last by= answer for the view on show
-  breakdownView: null,
-  breakdownTimer: null,
-  last: null, // the last known state (offline.js)
+  breakdown: /** @type {Breakdown | null} */ (null), // the last by= answer for the view on show
+  breakdownView: /** @type {BreakdownMatrix | null} */ (null),
+  breakdownTimer: /** @type {ReturnType<typeof setTimeout> | undefined} */ (undefined),
+  last: /** @type {LastKnown} */ (UNSET), // the last known state (offline.js)
+  /** @type {Map<string, {tables: number, quotes: string[]}> | null} */
   themeFacts: null, // theme id -> {tables, quotes} from GET …/themes?quotes=3
-  themesTimer: null,
+  themesTimer: /** @type {ReturnType<typeof setTimeout> | null} */ (null),
 };
 
-/** Filled by plenary.js: draw the stage again. */
+/** Filled by plenary.js: draw the stage again. @type {{render: () => void}} */
 export const hooks = {
   render: () => {},
 };

@@ -1,3 +1,4 @@
+// @ts-check
 // The plenary's question view and the comparison, each with this hall beside all halls:
 // a screen in one hall of a linked meeting shows the hall's figures (from the results API,
 // fetched again when a `results` event arrives, at most once a second) next to the
@@ -124,7 +125,7 @@ export function drawSite() {
 
 export function drawSitePicker() {
   const sites = app.meeting?.sites || [];
-  let picker = $("#pl-site");
+  let picker = /** @type {HTMLSelectElement | null} */ ($("#pl-site"));
   if (!sites.length) {
     picker?.remove();
     return;

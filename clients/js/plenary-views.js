@@ -1,14 +1,16 @@
+// @ts-check
 // The plenary's other views: results by group (read from the results API every two
 // seconds while either question is open), the idea wall, the themes wall (how many tables
 // raised each theme, with a few quotes), a text, and the welcome with the join QR.
 
 import { api } from "./api.js";
-import { $, h } from "./dom.js";
+import { $, $$, h } from "./dom.js";
 import { t, pick, errorText } from "./i18n.js";
 import { participationText } from "./results.js";
 import { BreakdownMatrix, breakdownNote } from "./breakdown.js";
 import { fitWords } from "./words.js";
 import { app, hooks, viewKey } from "./plenary-app.js";
+/** @import { Results } from "./types.js" */
 import { joinPanel } from "./plenary-question.js";
 
 const IDEAS_ON_WALL = 12;
@@ -46,7 +48,7 @@ function drawBreakdownData() {
   if (!found || !app.breakdownView || !$("#pl-breakdown")) return;
   const q = app.questions.get(app.view.question);
   app.breakdownView.update(found, q);
-  const all = found.all || {};
+  const all = found.all || /** @type {Partial<Results>} */ ({});
   $("#pl-by-n").textContent = ` · ${participationText(all).voters}`;
   $("#pl-breakdown-note").textContent = breakdownNote(found);
   const status = $("#pl-status");
@@ -159,13 +161,13 @@ export function drawThemes(main) {
 /** Names in two lines at most, and as many quotes as the card holds, each in two lines at
  * most: cut between words (never inside one), with an ellipsis. */
 function fitWall(wall) {
-  for (const card of wall.querySelectorAll(".theme-card")) {
-    const label = card.querySelector(".theme-label");
+  for (const card of $$(".theme-card", wall)) {
+    const label = $(".theme-label", card);
     fitWords(label, label.dataset.text, 2);
-    const box = card.querySelector(".theme-quotes");
+    const box = $(".theme-quotes", card);
     const bottom = box.getBoundingClientRect().bottom + 0.5;
     let full = false;
-    for (const quote of box.querySelectorAll(".theme-quote")) {
+    for (const quote of $$(".theme-quote", box)) {
       if (full) {
         quote.remove();
         continue;

@@ -1,3 +1,4 @@
+// @ts-check
 // The plenary display (1920×1080 and up, read from the back of the hall): whatever the
 // organiser puts on it (question with live results, participation, ideas, themes,
 // pre/post comparison, a text), a join QR, high contrast, no scrolling.
@@ -18,7 +19,7 @@
 
 import { api } from "./api.js";
 import { Connection } from "./connection.js";
-import { $, h, clear } from "./dom.js";
+import { $, $$, h, clear } from "./dom.js";
 import { t, pick, fmtDate, errorText } from "./i18n.js";
 import { obtainSession, forgetSession } from "./session.js";
 import { startPage, statusBar } from "./ui.js";
@@ -235,7 +236,7 @@ function render() {
 /** As many lines of an idea card as it holds beside its table number, five at most. */
 function wallLines(el) {
   const card = el.parentElement;
-  const meta = card.querySelector(".wall-meta");
+  const meta = $(".wall-meta", card);
   const box = getComputedStyle(card);
   const room = card.clientHeight - parseFloat(box.paddingTop) - parseFloat(box.paddingBottom) - (meta ? meta.offsetHeight + parseFloat(getComputedStyle(meta).marginTop) : 0);
   return Math.max(1, Math.min(5, Math.floor(room / parseFloat(getComputedStyle(el).lineHeight))));
@@ -244,17 +245,17 @@ function wallLines(el) {
 /** Titles in their lines with the last words together, idea excerpts in five lines: cut
  * between words (Intl.Segmenter, Thai), never inside one. */
 function fitStage(main) {
-  for (const el of main.querySelectorAll(".pl-prompt")) fitText(el, el.dataset.text ?? el.textContent, main.dataset.view === "participation" ? 3 : 2);
-  for (const el of main.querySelectorAll(".wall-text")) fitText(el, el.dataset.text ?? el.textContent, wallLines(el));
-  for (const el of main.querySelectorAll(".open-list li")) fitText(el, el.dataset.text ?? el.textContent, 1);
+  for (const el of $$(".pl-prompt", main)) fitText(el, el.dataset.text ?? el.textContent, main.dataset.view === "participation" ? 3 : 2);
+  for (const el of $$(".wall-text", main)) fitText(el, el.dataset.text ?? el.textContent, wallLines(el));
+  for (const el of $$(".open-list li", main)) fitText(el, el.dataset.text ?? el.textContent, 1);
   fitBars();
 }
 
 /** Bars as tall as the stylesheet says (--row-h), or less when a two-line title and eight
  * options would push the last bar under the footnote. */
 function fitBars() {
-  for (const mount of document.querySelectorAll("#pl-results, #pl-site-results")) {
-    const bars = mount.querySelector(".bars");
+  for (const mount of $$("#pl-results, #pl-site-results")) {
+    const bars = $(".bars", mount);
     if (!bars) continue;
     bars.style.removeProperty("--row-h");
     const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);

@@ -1,3 +1,4 @@
+// @ts-check
 // Printable QR sheets: the screens' codes, then a page per table with the tablet's QR
 // and a cut-out card per seat (QR + code). Uses the organiser's session of this browser.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Ballot receipts: the code each ballot's ack carries (`ack.receipt`, e.g. K3M9Q-ZT4PA),
 // kept on the device, and the check against the ledger:
 //

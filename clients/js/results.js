@@ -1,3 +1,4 @@
+// @ts-check
 // Drawing a Results object (PROTOCOL.md): ranked bars that move smoothly as votes arrive,
 // a histogram for scales, the funded line for budgets, and a pre/post comparison.
 // Shared by the plenary display and the organiser console.
@@ -5,6 +6,8 @@
 import { h, clear } from "./dom.js";
 import { t, pick, fmtNumber, fmtPercent } from "./i18n.js";
 import { fitText } from "./words.js";
+import { UNSET } from "./types.js";
+/** @import { Results, Question } from "./types.js" */
 
 const RANK_KINDS = new Set(["single", "multiple", "ranked", "points", "budget", "demographic"]);
 
@@ -131,22 +134,28 @@ export class Histogram {
 
 /** One place to draw any Results object into `mount` (keeps the drawer for updates). */
 export class ResultsView {
+  /** @param {HTMLElement} mount @param {{max?: number, fitLabels?: boolean}} [options] */
   constructor(mount, { max = 10, fitLabels = false } = {}) {
     this.mount = mount;
     this.max = max;
     this.fitLabels = fitLabels;
+    /** @type {string | null} */
     this.kind = null;
-    this.drawer = null;
-    this.extra = null;
+    /** @type {Histogram | RankedBars} */
+    this.drawer = UNSET; // made with `kind`
+    /** @type {HTMLElement} */
+    this.extra = UNSET;
   }
 
-  update(results, question) {
-    if (!results) return;
-    if (results.hidden) {
+  /** @param {Results | {hidden: true} | undefined} given @param {Question} [question] */
+  update(given, question) {
+    if (!given) return;
+    if (given.hidden) {
       this.kind = "hidden";
       clear(this.mount).append(h("div", { class: "results-hidden" }, h("p", { class: "hidden-note" }, t("results.hidden"))));
       return;
     }
+    const results = /** @type {Results} */ (given);
     const kind = results.kind === "scale" ? "scale" : RANK_KINDS.has(results.kind) ? "ranked" : "ranked";
     const key = `${kind}:${results.question}:${results.method}`;
     if (this.kind !== key) {

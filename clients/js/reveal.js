@@ -1,3 +1,4 @@
+// @ts-check
 // Results on the big screen only when the organiser means it. Putting an open question on
 // the plenary shows its participation only (the server keeps `reveal: false` when none is
 // given); its live standings go up only through revealResults(), which asks first in a

@@ -1,3 +1,4 @@
+// @ts-check
 // Joining: a code (from the URL fragment, a typed code, or a scanned QR) is exchanged for a
 // token at POST /api/join; the token is kept in localStorage for this app. The code or
 // token travels in the fragment (#code=…, #token=…), never the query, so it never
@@ -7,6 +8,7 @@ import { api, ApiError } from "./api.js";
 import { Outbox } from "./connection.js";
 import { h, clear, toast } from "./dom.js";
 import { t, errorText, applyI18n } from "./i18n.js";
+/** @import { Session } from "./types.js" */
 
 export const PAGES = {
   facilitator: "tablet.html",
@@ -18,6 +20,7 @@ export const PAGES = {
 
 const storeKey = (role) => `pk.session.${role}`;
 
+/** @param {string} role @returns {Session | null} */
 export function savedSession(role) {
   try {
     const value = JSON.parse(localStorage.getItem(storeKey(role)) || "null");
@@ -31,6 +34,7 @@ function sameVoter(a, b) {
   return a && b && a.meeting === b.meeting && a.table === b.table && a.seat === b.seat;
 }
 
+/** @param {Session} session */
 export function saveSession(session) {
   const old = savedSession(session.role);
   if (old && old.token !== session.token && sameVoter(old, session)) {
@@ -88,6 +92,12 @@ function redirectIfOther(role, session) {
  * The session for this app: from the fragment, else localStorage, else a join form in
  * `mount`. Resolves once joined (or never, when the page moves to another app).
  */
+/**
+ * @param {string} role
+ * @param {HTMLElement} mount
+ * @param {{titleKey?: string}} [options]
+ * @returns {Promise<Session>}
+ */
 export async function obtainSession(role, mount, { titleKey } = {}) {
   const { code, token } = fragment();
   if (token && role === "organiser") {
@@ -111,6 +121,12 @@ export async function obtainSession(role, mount, { titleKey } = {}) {
   return joinForm(role, mount, { titleKey });
 }
 
+/**
+ * @param {string} role
+ * @param {HTMLElement} mount
+ * @param {{titleKey?: string, error?: any, code?: string}} [options]
+ * @returns {Promise<Session>}
+ */
 function joinForm(role, mount, { titleKey, error, code } = {}) {
   return new Promise((resolve) => {
     const input = h("input", {
@@ -166,7 +182,7 @@ function joinForm(role, mount, { titleKey, error, code } = {}) {
 
 /** Scan a join QR with the camera, where the browser can (BarcodeDetector, secure page). */
 function scanButton(input, done) {
-  const can = "BarcodeDetector" in window && navigator.mediaDevices?.getUserMedia && window.isSecureContext;
+  const can = "BarcodeDetector" in window && Boolean(navigator.mediaDevices?.getUserMedia) && window.isSecureContext;
   if (!can) return null;
   const button = h("button", { type: "button", class: "btn btn-secondary", "data-i18n": "join.scan" });
   button.addEventListener("click", async () => {
@@ -177,7 +193,7 @@ function scanButton(input, done) {
       stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
       video.srcObject = stream;
       await video.play();
-      const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+      const detector = new /** @type {any} */ (window).BarcodeDetector({ formats: ["qr_code"] });
       for (let i = 0; i < 600; i++) {
         const found = await detector.detect(video);
         const text = found[0]?.rawValue;

@@ -1,3 +1,4 @@
+// @ts-check
 // The organiser's tables tab: one tile per table, whether its tablet is connected, when it
 // was last heard from, and how many of its seats voted on each open question.
 //
@@ -8,7 +9,7 @@
 // change), and a filter shows only the tables that need help: the tablet not connected,
 // or a question that some of its seats answered and others not yet.
 
-import { $, h, clear, toast } from "./dom.js";
+import { $, $$, h, clear, toast } from "./dom.js";
 import { t, pick, errorText, fmtNumber, fmtTime, currentLang } from "./i18n.js";
 
 const POLL_MS = 3000;
@@ -17,7 +18,8 @@ const FILTERS = ["all", "help"];
 
 /** Draw the tab into `main`; answers the interval that reads the status again. */
 export function drawTablesTab(main, ctx) {
-  const state = { filter: FILTERS.includes(localStorage.getItem(FILTER_KEY)) ? localStorage.getItem(FILTER_KEY) : "all", tiles: new Map(), shape: "", found: null };
+  const saved = localStorage.getItem(FILTER_KEY);
+  const state = { filter: saved && FILTERS.includes(saved) ? saved : "all", tiles: new Map(), shape: "", found: null };
   const filter = h("fieldset", { class: "segmented tables-filter", id: "tables-filter" },
     h("legend", {}, t("tables.filter")),
     FILTERS.map((f) =>
@@ -170,11 +172,11 @@ function applyFilter(state) {
   $("#tables-filter-help").textContent = t("tables.filter_help_n", { n: help });
   const only = state.filter === "help";
   for (const tile of state.tiles.values()) tile.el.hidden = only && tile.el.dataset.help !== "true";
-  for (const section of document.querySelectorAll("#table-grid .tables-site")) {
-    const tiles = [...section.querySelectorAll(".table-tile")];
+  for (const section of $$("#table-grid .tables-site")) {
+    const tiles = $$(".table-tile", section);
     const shown = tiles.filter((el) => !el.hidden).length;
     section.hidden = shown === 0;
-    const n = section.querySelector(".group-n");
+    const n = $(".group-n", section);
     if (n) n.textContent = t("tables.connected_of", { n: tiles.filter((el) => el.dataset.connected === "true").length, total: tiles.length });
   }
   $("#tables-all-well").classList.toggle("hidden", !(only && help === 0));

@@ -1,3 +1,4 @@
+// @ts-check
 // The tablet's seat-by-seat ballots: the seats with what became of each one's ballot, the
 // selected seat's ballot, and the receipt code of each acknowledged ballot, for the voter
 // to note down.
@@ -38,7 +39,7 @@ export function drawSeats() {
     box.dataset.question = q;
   }
   const count = { voted: 0, pending: 0, todo: 0 };
-  for (const b of box.children) {
+  for (const b of /** @type {HTMLCollectionOf<HTMLElement>} */ (box.children)) {
     const s = Number(b.dataset.seat);
     const status = seatStatus(q, s);
     count[status] += 1;
@@ -46,7 +47,7 @@ export function drawSeats() {
     b.dataset.status = status;
     b.setAttribute("aria-pressed", String(s === app.seat));
     b.setAttribute("aria-label", `${t("tablet.seat_n", { n: s })}: ${t(`tablet.status_${status}`)}`);
-    b.querySelector(".seat-mark").textContent = status === "voted" ? "✓" : status === "pending" ? "…" : "";
+    $(".seat-mark", b).textContent = status === "voted" ? "✓" : status === "pending" ? "…" : "";
   }
   // voted = acknowledged by the server; a ballot still in the outbox is only pending
   const summary = $("#seat-summary");
@@ -87,7 +88,7 @@ function drawSeatReceipts() {
   if (!box) return;
   const q = app.current;
   const codes = Object.entries(app.receipts[q] || {})
-    .map(([seat, code]) => [Number(seat), code])
+    .map(([seat, code]) => /** @type {[number, string]} */ ([Number(seat), code]))
     .filter(([seat]) => seatStatus(q, seat) === "voted")
     .sort((a, b) => a[0] - b[0]);
   drawLastReceipt();
@@ -100,7 +101,7 @@ function drawSeatReceipts() {
       h("ol", { class: "seat-receipt-list" },
         codes.map(([seat, code]) => h("li", { "data-seat": String(seat) }, h("span", { class: "seat-receipt-seat" }, t("receipt.seat", { seat })), h("span", { class: "receipt-code receipt-code-small", translate: "no" }, code))))),
   );
-  box.querySelector("details").addEventListener("toggle", (event) => (app.receiptsOpen = event.target.open));
+  $("details", box).addEventListener("toggle", (event) => (app.receiptsOpen = /** @type {HTMLDetailsElement} */ (event.target).open));
 }
 
 /** The last acknowledged ballot's code, above the next seat's ballot: read it out now. */
@@ -166,7 +167,7 @@ function drawBallot(q) {
     drawBallot(q);
     // the next seat's ballot from its head; the page itself never scrolls (tabs stay in view)
     panel.scrollTop = 0;
-    if (byKeyboard) panel.querySelector(".choices button:not(:disabled), .scale button")?.focus({ preventScroll: true });
+    if (byKeyboard) $(".choices button:not(:disabled), .scale button", panel)?.focus({ preventScroll: true });
   });
   clear(panel).append(form);
   drawBallotReceipt();

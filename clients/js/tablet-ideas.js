@@ -1,3 +1,4 @@
+// @ts-check
 // The tablet's show of hands (the table's count per option, for single and multiple
 // choice) and its ideas (sent through the outbox, kept on the tablet with their state).
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The facilitator's tablet: the table's seats, a ballot for each seat in turn, a quick
 // show of hands, table ideas, and the outbox (pending count and connection always shown).
 // Each acknowledged ballot's receipt code is shown small beside its seat, for the voter
@@ -204,7 +205,7 @@ function drawTabs() {
     });
     tabs.append(b);
   }
-  tabs.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  $('[aria-selected="true"]', tabs)?.scrollIntoView({ block: "nearest", inline: "nearest" });
 }
 
 function drawPlenaryNote() {

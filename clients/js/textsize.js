@@ -1,6 +1,9 @@
+// @ts-check
 // Large text for people with low vision: a toggle in the top bar of the keypad and the
 // tablet (<button data-text-size>), remembered on the device. It sets html.large-text,
 // which makes every rem a quarter larger (clients/css/base.css); the layouts keep working.
+
+import { $$ } from "./dom.js";
 
 const KEY = "pk.textSize";
 
@@ -14,12 +17,12 @@ export function largeText() {
 
 function apply(on) {
   document.documentElement.classList.toggle("large-text", on);
-  for (const b of document.querySelectorAll("[data-text-size]")) b.setAttribute("aria-pressed", String(on));
+  for (const b of $$("[data-text-size]")) b.setAttribute("aria-pressed", String(on));
 }
 
 /** Bind every text-size toggle in root; pages without one keep the usual size. */
 export function bindTextSize(root = document) {
-  const toggles = root.querySelectorAll("[data-text-size]");
+  const toggles = $$("[data-text-size]", root);
   if (!toggles.length) return;
   for (const b of toggles) {
     b.addEventListener("click", () => {

@@ -1,3 +1,4 @@
+// @ts-check
 // The theme team's workbench, for a hall's worth of ideas (1,000–3,000 a round) and 5–10
 // people filing at once:
 //
@@ -69,9 +70,11 @@ async function main() {
 
 function skeleton() {
   const search = h("input", { id: "search", class: "input search", type: "search", autocomplete: "off", "data-i18n-attr": "placeholder:theme.search;aria-label:theme.search" });
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let typing;
   search.addEventListener("input", () => {
-    clearTimeout(search.timer);
-    search.timer = setTimeout(() => setFilter({ search: search.value }), 150);
+    clearTimeout(typing);
+    typing = setTimeout(() => setFilter({ search: search.value }), 150);
   });
   const status = h("div", { class: "seg", role: "group", id: "status-filter" },
     ["unfiled", "all"].map((name) => {

@@ -1,3 +1,4 @@
+// @ts-check
 // The theme team's filing: ideas into a theme (by adding and removing, filing.js), out of
 // one, undo, a new theme from the selection, and the notice with a button to move ideas
 // someone else filed first.

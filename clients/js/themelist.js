@@ -1,7 +1,8 @@
+// @ts-check
 // The theme team's list of ideas: which rows it shows (the filters, and rows that left
 // them staying put while someone is at the list), its head, and the selection.
 
-import { $, h } from "./dom.js";
+import { $, $$, h } from "./dom.js";
 import { t, pick } from "./i18n.js";
 import { ideaKey, groupKey } from "./board.js";
 import { progressText } from "./themerows.js";
@@ -112,7 +113,7 @@ export function drawHead() {
 
 /** The filters' options (rounds, halls, tables seen so far), drawn when they change. */
 export function drawFilters() {
-  for (const b of document.querySelectorAll("#status-filter [data-filter]")) {
+  for (const b of $$("#status-filter [data-filter]")) {
     const on = b.dataset.filter === app.filter.status;
     b.classList.toggle("btn-on", on);
     b.classList.toggle("btn-ghost", !on);
@@ -139,7 +140,7 @@ export function drawSelection() {
   const ids = selectedIdeas();
   $("#selected-count").textContent = ids.length ? t("theme.selected", { n: ids.length }) : t("theme.none_selected");
   $("#file-bar").classList.toggle("is-active", ids.length > 0);
-  const into = $("#into-theme");
+  const into = /** @type {HTMLSelectElement} */ ($("#into-theme"));
   const themes = app.board.themes;
   const options = JSON.stringify([themes.map((x) => [x.id, pick(x.label)])]);
   if (into.dataset.options !== options) {
@@ -150,7 +151,7 @@ export function drawSelection() {
   }
   const none = !ids.length || !themes.length;
   into.disabled = !themes.length;
-  $("#file-into").disabled = none;
+  /** @type {HTMLButtonElement} */ ($("#file-into")).disabled = none;
   $("#clear-selection").classList.toggle("hidden", !ids.length);
 }
 

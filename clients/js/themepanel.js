@@ -1,9 +1,10 @@
+// @ts-check
 // The theme team's side panel: the themes with their counts (rename, merge, delete, take an
 // idea out, file the selection into one), the suggested groupings (groupings.js) in a
 // second tab, and one step from the themes to a priority question. Each theme's element is
 // kept and updated in place, so an open rename field keeps what is being typed.
 
-import { h } from "./dom.js";
+import { $, h } from "./dom.js";
 import { t, pick, errorText, fmtNumber, applyI18n, currentLang } from "./i18n.js";
 import { kindName } from "./controls.js";
 
@@ -99,7 +100,7 @@ export class ThemePanel {
       if (!item.renameForm) {
         item.renameForm = this.renameForm(theme);
         item.head.replaceChildren(item.renameForm, item.stats);
-        item.renameForm.querySelector("input").focus();
+        $("input", item.renameForm).focus();
       }
     } else {
       if (item.renameForm) {

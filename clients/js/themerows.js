@@ -1,3 +1,4 @@
+// @ts-check
 // One row of the theme team's list: an idea (or a group of ideas that make the same point),
 // where it came from, and either the themes the engine suggests for it (one tap files it)
 // or the theme it is filed under. `rowStamp` says everything a row shows, so a row is drawn

@@ -1,9 +1,11 @@
+// @ts-check
 // Pieces every app shows: the connection state and the outbox count (aria-live), the
 // language switch, and the page start (the offline shell registered, strings loaded).
 
 import { $, h } from "./dom.js";
 import { t, initI18n, bindLangSwitch } from "./i18n.js";
 import { registerShell } from "./offline.js";
+/** @import { Connection, Outbox } from "./connection.js" */
 
 export async function startPage() {
   registerShell();
@@ -17,6 +19,7 @@ function bindLangSwitchText() {
 }
 
 /** The status area: `#conn` (connection) and `#pending` (outbox) in the top bar. */
+/** @param {{connection: Connection, outbox?: Outbox | null}} parts */
 export function statusBar({ connection, outbox }) {
   const conn = $("#conn");
   const pending = $("#pending");

@@ -1,3 +1,4 @@
+// @ts-check
 // A list that draws only the rows on screen: every row has the same height, a small pool of
 // row elements is reused as the list scrolls, and a row is drawn again only when what it
 // shows has changed (its stamp). Changing the keys keeps one row (the anchor: the row under
@@ -79,6 +80,7 @@ export class VirtualList {
   }
 
   /** Draw again the rows whose stamp changed (all of `keys` when given). */
+  /** @param {Iterable<string | null> | null} [keys] */
   refresh(keys = null) {
     if (keys) for (const k of keys) this.drawn.get(k)?.removeAttribute("data-stamp");
     this.schedule();

@@ -1,3 +1,4 @@
+// @ts-check
 // Cutting Thai text short without cutting a word: Thai has no spaces between words, so the
 // cuts come from Intl.Segmenter('th', {granularity: 'word'}) and end with an ellipsis.
 //
