@@ -51,8 +51,7 @@ from .presence import PHONE, TABLET
 from .ratelimit import TokenBucket
 from .services import Services
 from .state import welcome_state
-from .store import keys
-from .store.store import UNAVAILABLE, Cast, record
+from .store.store import UNAVAILABLE, Cast, seat_ballot, show_of_hands
 
 log = logging.getLogger(__name__)
 REPLAY_MOST = 1000
@@ -309,14 +308,8 @@ class Session:
             raise forbidden(f"a {who.role.value} cannot vote")
         question = await self.services.question(meeting.id, ballot.question)
         contribution = kind_named(question.kind).contribution(question, ballot.answer)
-        cast = Cast(
-            meeting=meeting.id,
-            question=question.id,
-            ballot_id=ballot.id,
-            voter=keys.seat_voter(table, seat),
-            table=table,
-            weight=1,
-            record=record(ballot.answer, contribution, 1, table),
+        cast = seat_ballot(
+            meeting.id, question.id, ballot.id, table, seat, ballot.answer, contribution
         )
         self._submit(cast, seat)
 
@@ -331,14 +324,8 @@ class Session:
                 Code.INVALID_ANSWER, f"a {question.kind} question cannot take a show of hands"
             )
         contribution, voters = count_hands(question, tally.counts, meeting.seats)
-        cast = Cast(
-            meeting=meeting.id,
-            question=question.id,
-            ballot_id=tally.id,
-            voter=keys.table_voter(who.table),
-            table=who.table,
-            weight=voters,
-            record=record(tally.counts, contribution, voters, who.table),
+        cast = show_of_hands(
+            meeting.id, question.id, tally.id, who.table, tally.counts, contribution, voters
         )
         self._submit(cast, None)
 
