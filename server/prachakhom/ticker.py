@@ -14,6 +14,7 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
+from . import plenary
 from .auth import Role
 from .errors import PrachakhomError
 from .fanout import Frames
@@ -81,7 +82,7 @@ class Ticker:
 
     def push_results(self, room: Room, results: Iterable[dict[str, Any]]) -> None:
         shown = set(plenary_questions(room.plenary))
-        reveal = room.plenary.get("reveal", True) is not False
+        reveal = plenary.reveals(room.plenary)
         for result in results:
             full = Frames(
                 {"type": "event", "seq": room.last_seq, "event": "results", "results": result}
