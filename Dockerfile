@@ -22,8 +22,8 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 # .dockerignore lets through only pyproject.toml, README.md, server/ and clients/.
-# The browser apps are not package data: they are copied to where app.clients_dir()
-# looks first (<package>/clients), so the installed package serves /app/.
+# The browser apps are not package data: they are copied to where paths.clients_dir()
+# looks first (<package>/clients; paths.clients_dir()), so the installed package serves /app/.
 COPY . /tmp/src
 RUN pip install /tmp/src \
     && if [ -d /tmp/src/clients ]; then \

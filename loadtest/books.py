@@ -118,7 +118,7 @@ async def check(
 ) -> dict[str, Any]:
     """Compare the books with the server's results, audit and (optionally) ledger.
 
-    `organiser` is a prachakhom.client.Api with the meeting's organiser token; `asked` the
+    `organiser` is a prachakhom.cli.client.Api with the meeting's organiser token; `asked` the
     questions the run voted on.
     """
     problems: list[str] = []

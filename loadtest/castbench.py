@@ -20,10 +20,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from prachakhom import embedded
-from prachakhom.app import connect_redis
-from prachakhom.store import keys
+from prachakhom.store import embedded, keys
 from prachakhom.store.store import Cast, Store, record
+from prachakhom.web.app import connect_redis
 
 OPTIONS = ["a", "b", "c", "d", "e"]
 

@@ -114,7 +114,7 @@ async def measure_echo(
 
     `pids` gets the echo server's pid while it runs (for the run's own process sampler).
     """
-    from prachakhom.embedded import free_port
+    from prachakhom.store.embedded import free_port
 
     port = free_port()
     process = spawn_echo(port)

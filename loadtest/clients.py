@@ -8,7 +8,7 @@
 
 The same machinery drives the echo ceiling (`echo=True`: no hello; any reply with a
 pending id answers it), so the two rates compare like with like.
-`prachakhom.client.Client` (a reader task per socket, websockets' asyncio connection) is
+`prachakhom.cli.client.Client` (a reader task per socket, websockets' asyncio connection) is
 the friendlier client; this one is what holds 5,000 sockets in one process.
 """
 

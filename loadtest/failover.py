@@ -35,10 +35,9 @@ import orjson
 import redis
 from redis.crc import key_slot
 
-from prachakhom import localcluster
-from prachakhom.client import Api, Client, ws_url
-from prachakhom.embedded import free_port
-from prachakhom.store import keys
+from prachakhom.cli.client import Api, Client, ws_url
+from prachakhom.store import keys, localcluster
+from prachakhom.store.embedded import free_port
 
 from .target import spawn_server, wait_healthy
 

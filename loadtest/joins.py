@@ -1,9 +1,9 @@
 """Trading thousands of join codes for tokens (POST /api/join) quickly.
 
 A few keep-alive HTTP/1.1 connections, each sending one request after another: about
-0.1 ms of client CPU per join, where httpx (prachakhom.client.Api) took ~5 ms here, which
+0.1 ms of client CPU per join, where httpx (prachakhom.cli.client.Api) took ~5 ms here, which
 made the load generator, not the server, the limit of the join phase. https URLs go
-through prachakhom.client.Api.
+through prachakhom.cli.client.Api.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from prachakhom.client import Api, ClientError
+from prachakhom.cli.client import Api, ClientError
 
 
 class JoinError(Exception):

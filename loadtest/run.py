@@ -25,8 +25,8 @@ import httpx
 import orjson
 from rich.console import Console
 
-from prachakhom.client import Api
-from prachakhom.gctune import tuned_gc
+from prachakhom.cli.client import Api
+from prachakhom.live.gctune import tuned_gc
 
 from . import books as books_module
 from . import ceiling, joins, profiling, report, scenario

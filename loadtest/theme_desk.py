@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from prachakhom.client import Api
+from prachakhom.cli.client import Api
 
 from . import joins
 from .clients import JSON, Agent, Pool

@@ -28,7 +28,7 @@ import numpy as np
 import orjson
 from rich.console import Console
 
-from prachakhom.client import Api
+from prachakhom.cli.client import Api
 
 from . import books as books_module
 from . import joins, report
@@ -74,7 +74,7 @@ class HallIdea:
 
 def scenario_file(out: Path, opts: HallOptions) -> Path:
     """The forum's meeting with copies of its `iap2` question, one per round."""
-    from prachakhom.demo import scenario
+    from prachakhom.cli.demo import scenario
 
     data = scenario()
     single = next(q for q in data["questions"] if q["id"] == "iap2")
@@ -391,7 +391,7 @@ def burst_comparison(rounds: list[dict[str, Any]]) -> dict[str, Any]:
 async def hall(
     target: Target, data: IdeaFile, opts: HallOptions, out: Path, console: Console
 ) -> dict[str, Any]:
-    from prachakhom.gctune import tuned_gc
+    from prachakhom.live.gctune import tuned_gc
 
     with tuned_gc(), report.Live(console, opts.progress and console.is_terminal) as live:
         return await Hall(target, data, opts, out, live).run()

@@ -18,12 +18,12 @@ import pytest
 import redis as sync_redis
 import uvicorn
 
-from prachakhom import embedded, localcluster
-from prachakhom.app import create_app
-from prachakhom.client import Api, Client, ws_url
-from prachakhom.demo import scenario, scenario_body
-from prachakhom.serving import uvicorn_options
+from prachakhom.cli.client import Api, Client, ws_url
+from prachakhom.cli.demo import scenario, scenario_body
 from prachakhom.settings import Settings
+from prachakhom.store import embedded, localcluster
+from prachakhom.web.app import create_app
+from prachakhom.web.serving import uvicorn_options
 
 ADMIN = "test-admin-token-0123456789abcdef"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from prachakhom.client import Api, Client
+from prachakhom.cli.client import Api, Client
 
 from .conftest import Running, demo_body
 from .test_results_api import VOTERS, answers_for

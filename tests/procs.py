@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 
-from prachakhom.client import ws_url
-from prachakhom.embedded import free_port
+from prachakhom.cli.client import ws_url
+from prachakhom.store.embedded import free_port
 
 
 @dataclass
@@ -71,7 +71,7 @@ class Served:
 
 
 def serve(data_dir: Path, *args: str, port: int | None = None) -> Served:
-    """Start `python -m prachakhom.cli serve` with its own port and data dir."""
+    """Start `python -m prachakhom.cli.main serve` with its own port and data dir."""
     port = port or free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
     log = data_dir.parent / f"{data_dir.name}-serve-{port}.log"
@@ -82,7 +82,7 @@ def serve(data_dir: Path, *args: str, port: int | None = None) -> Served:
             [
                 sys.executable,
                 "-m",
-                "prachakhom.cli",
+                "prachakhom.cli.main",
                 "serve",
                 "--port",
                 str(port),

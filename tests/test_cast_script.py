@@ -14,13 +14,13 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prachakhom import embedded, results
-from prachakhom.app import connect_redis
-from prachakhom.records import Cast, record
-from prachakhom.results_reader import ResultsReader
-from prachakhom.store import keys, scripts
+from prachakhom.core import results
+from prachakhom.core.records import Cast, record
+from prachakhom.live.results_reader import ResultsReader
+from prachakhom.store import embedded, keys, scripts
 from prachakhom.store.store import Store
 from prachakhom.store.wire import pack_commands
+from prachakhom.web.app import connect_redis
 
 OPEN = ("s", "t")
 QUESTIONS = (*OPEN, "shut")

@@ -21,7 +21,7 @@ async def prachakhom(*args: str, token: str | None = None) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "prachakhom.cli",
+        "prachakhom.cli.main",
         *args,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,

@@ -19,9 +19,8 @@ import redis as sync_redis
 from loadtest import failover
 from redis.crc import key_slot
 
-from prachakhom import localcluster
-from prachakhom.client import Api, Client, ClientError
-from prachakhom.store import keys
+from prachakhom.cli.client import Api, Client, ClientError
+from prachakhom.store import keys, localcluster
 from prachakhom.store.shards import connect
 
 from .conftest import ADMIN, SMALL_MEETING, make_settings, run_server

@@ -10,16 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from prachakhom.errors import Code, PrachakhomError
-from prachakhom.methods.compare import (
-    compare,
-    exact_p,
-    keyed,
-    normal_p,
-    normal_z,
-    wilcoxon,
-)
-from prachakhom.questions import Question, parse_question
+from prachakhom.core.errors import Code, PrachakhomError
+from prachakhom.core.methods.compare import compare, exact_p, keyed, normal_p, normal_z, wilcoxon
+from prachakhom.core.questions import Question, parse_question
 
 
 def question(qid: str, kind: str, **settings: Any) -> Question:

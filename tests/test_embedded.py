@@ -12,9 +12,8 @@ from typing import Any
 
 import redis as sync_redis
 
-from prachakhom import embedded
-from prachakhom.client import Api, Client
-from prachakhom.store import keys
+from prachakhom.cli.client import Api, Client
+from prachakhom.store import embedded, keys
 
 from .conftest import ADMIN, SMALL_MEETING, make_settings, run_server
 from .procs import Served, serve

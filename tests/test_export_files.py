@@ -18,7 +18,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from openpyxl.worksheet.worksheet import Worksheet
 
-from prachakhom.questions import text_in
+from prachakhom.core.questions import text_in
 from prachakhom.report import csvzip, formats, tables, xlsx
 
 from .forum import IDEAS, Forum

@@ -9,10 +9,9 @@ from typing import Any
 import orjson
 import pytest
 
-from prachakhom import embedded
-from prachakhom.client import Api, ClientError
+from prachakhom.cli.client import Api, ClientError
 from prachakhom.report.verify import verify
-from prachakhom.store import keys
+from prachakhom.store import embedded, keys
 
 from .conftest import Running, sync_client
 from .forum import Forum

@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 import orjson
 from PIL import Image
 
-from prachakhom.questions import text_in
+from prachakhom.core.questions import text_in
 from prachakhom.report import formats
 
 from .forum import Forum

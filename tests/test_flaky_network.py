@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from prachakhom.client import Api, Client
-from prachakhom.embedded import Embedded
+from prachakhom.cli.client import Api, Client
+from prachakhom.store.embedded import Embedded
 
 from .conftest import ADMIN, SMALL_MEETING, make_settings, run_server
 from .tcpproxy import FaultProxy

@@ -1,7 +1,7 @@
 """(Over 400 lines: one fuzzing harness per reader of untrusted input, sharing strategies.)
 
 Fuzzing what reads untrusted input: the one decoder of client frames
-(`prachakhom.protocol.decode`), every question kind's answer and show-of-hands
+(`prachakhom.core.protocol.decode`), every question kind's answer and show-of-hands
 validators, and the question and meeting parsers of the HTTP API.
 
 The decoder's contract is docs/protocol.md ("Client to server"): it takes every message
@@ -41,13 +41,12 @@ import websockets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prachakhom import protocol
-from prachakhom.client import Api
-from prachakhom.demo import scenario, scenario_body
-from prachakhom.embedded import Embedded
-from prachakhom.errors import Code, PrachakhomError
-from prachakhom.meetings import parse_meeting
-from prachakhom.messages import (
+from prachakhom.cli.client import Api
+from prachakhom.cli.demo import scenario, scenario_body
+from prachakhom.core import protocol
+from prachakhom.core.errors import Code, PrachakhomError
+from prachakhom.core.meetings import parse_meeting
+from prachakhom.core.messages import (
     Answer,
     BallotMsg,
     ClientMessage,
@@ -57,8 +56,9 @@ from prachakhom.messages import (
     PlainBallot,
     TableTallyMsg,
 )
-from prachakhom.methods import kind_named
-from prachakhom.questions import Question, parse_question
+from prachakhom.core.methods import kind_named
+from prachakhom.core.questions import Question, parse_question
+from prachakhom.store.embedded import Embedded
 
 from .conftest import ADMIN, SMALL_MEETING, make_settings, run_server
 from .wire import hello, raw_socket, reply, send, snapshot
@@ -805,11 +805,11 @@ ATHERIS_HARNESS = r"""
 import sys, atheris
 with atheris.instrument_imports(include=["prachakhom"]):
     from prachakhom import protocol
-    from prachakhom.messages import BallotMsg
-    from prachakhom.errors import Code, PrachakhomError
-    from prachakhom.methods import kind_named
-    from prachakhom.questions import parse_question
-    from prachakhom.demo import scenario, scenario_body
+    from prachakhom.core.messages import BallotMsg
+    from prachakhom.core.errors import Code, PrachakhomError
+    from prachakhom.core.methods import kind_named
+    from prachakhom.core.questions import parse_question
+    from prachakhom.cli.demo import scenario, scenario_body
 
 QUESTIONS = [parse_question(q) for q in scenario_body(scenario())["questions"]]
 CODECS = (protocol.JSON, protocol.MSGPACK)

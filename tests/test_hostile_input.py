@@ -16,9 +16,9 @@ import msgpack
 import orjson
 import pytest
 
-from prachakhom import protocol
-from prachakhom.client import Api, ClientError
-from prachakhom.embedded import Embedded
+from prachakhom.cli.client import Api, ClientError
+from prachakhom.core import protocol
+from prachakhom.store.embedded import Embedded
 
 from .conftest import ADMIN, SMALL_MEETING, Meeting, make_settings, run_server
 from .wire import close_code, hello, raw_socket, recv, reply, send, snapshot

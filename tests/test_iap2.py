@@ -13,10 +13,10 @@ import openpyxl
 import orjson
 import pytest
 
-from prachakhom import iap2
-from prachakhom.client import Api, Client, ClientError
-from prachakhom.embedded import Embedded
+from prachakhom.cli.client import Api, Client, ClientError
+from prachakhom.core import iap2
 from prachakhom.report import formats, tables
+from prachakhom.store.embedded import Embedded
 
 from .conftest import ADMIN, SMALL_MEETING, Meeting, Running, make_settings, run_server
 from .test_export_pdf import pdf_text, plain

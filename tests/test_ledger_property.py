@@ -22,8 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prachakhom import embedded
-from prachakhom.client import Api, Client, ClientError
+from prachakhom.cli.client import Api, Client, ClientError
+from prachakhom.store import embedded
 
 from .conftest import ADMIN, SMALL_MEETING, Running, make_settings, run_server
 

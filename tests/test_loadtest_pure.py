@@ -7,7 +7,7 @@ import gc
 
 from loadtest import figures, profiling
 
-from prachakhom.gctune import GC_THRESHOLDS, tuned_gc
+from prachakhom.live.gctune import GC_THRESHOLDS, tuned_gc
 
 COLLAPSED = "\n".join(
     [

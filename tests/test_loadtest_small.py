@@ -14,7 +14,7 @@ from pathlib import Path
 from loadtest.run import Options, run
 from loadtest.target import Target
 
-from prachakhom.embedded import Embedded
+from prachakhom.store.embedded import Embedded
 
 from .conftest import ADMIN, Running
 

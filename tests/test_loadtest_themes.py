@@ -13,7 +13,7 @@ from loadtest.target import Target
 from loadtest.theme_hall import HallOptions
 from rich.console import Console
 
-from prachakhom.embedded import Embedded
+from prachakhom.store.embedded import Embedded
 
 from .conftest import ADMIN, Running
 

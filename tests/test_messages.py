@@ -10,9 +10,9 @@ import msgpack
 import orjson
 import pytest
 
-from prachakhom import protocol
-from prachakhom.errors import Code
-from prachakhom.messages import Ack, Error, Outcome, Pong, ServerMessage, Status, Welcome
+from prachakhom.core import protocol
+from prachakhom.core.errors import Code
+from prachakhom.core.messages import Ack, Error, Outcome, Pong, ServerMessage, Status, Welcome
 
 STATE = {"meeting": {"id": "m5zmucjupa"}, "voted": {"iap2": [3, 5]}, "share": 0.5714}
 CASES: list[tuple[ServerMessage, dict[str, Any]]] = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from prachakhom.methods import KINDS, ranked
-from prachakhom.questions import Question, parse_question
+from prachakhom.core.methods import KINDS, ranked
+from prachakhom.core.questions import Question, parse_question
 
 
 def question(kind: str, options: str | list[str] = "", **settings: Any) -> Question:

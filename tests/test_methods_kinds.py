@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from prachakhom.errors import Code, PrachakhomError
-from prachakhom.methods import KINDS
-from prachakhom.questions import Question, parse_question
+from prachakhom.core.errors import Code, PrachakhomError
+from prachakhom.core.methods import KINDS
+from prachakhom.core.questions import Question, parse_question
 
 
 def opts(*ids: str) -> list[dict[str, str]]:

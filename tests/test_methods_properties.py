@@ -9,8 +9,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from prachakhom.methods import KINDS
-from prachakhom.questions import Question, parse_question
+from prachakhom.core.methods import KINDS
+from prachakhom.core.questions import Question, parse_question
 
 IDS = ["a", "b", "c", "d", "e"]
 COSTS = {"a": 6, "b": 5, "c": 3, "d": 1, "e": 0}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import msgpack
 import pytest
 
-from prachakhom import protocol
-from prachakhom.client import ClientError
+from prachakhom.cli.client import ClientError
+from prachakhom.core import protocol
 
 from .conftest import Meeting
 from .wire import hello, is_results, raw_socket, recv, reply, send

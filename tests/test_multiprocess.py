@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from prachakhom.client import Api, Client
-from prachakhom.embedded import Embedded
+from prachakhom.cli.client import Api, Client
+from prachakhom.store.embedded import Embedded
 
 from .conftest import ADMIN, SMALL_MEETING
 from .procs import Served, serve

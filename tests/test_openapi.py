@@ -13,11 +13,10 @@ from typing import Any
 import httpx
 from starlette.routing import Route
 
-from prachakhom import openapi
-from prachakhom.agenda import agenda_routes
-from prachakhom.assets import asset_routes
-from prachakhom.errors import Code
-from prachakhom.web import api_routes
+from prachakhom.core.errors import Code
+from prachakhom.web import api_routes, openapi
+from prachakhom.web.agenda import agenda_routes
+from prachakhom.web.assets import asset_routes
 
 from .conftest import Meeting
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from prachakhom import plenary
-from prachakhom.errors import Code, PrachakhomError
+from prachakhom.core import plenary
+from prachakhom.core.errors import Code, PrachakhomError
 
 QUESTION = {"view": "question", "question": "q1", "reveal": True}
 HIDDEN = {"view": "question", "question": "q1", "reveal": False}

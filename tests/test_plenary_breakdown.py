@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from prachakhom.client import Api, ClientError
+from prachakhom.cli.client import Api, ClientError
 
 from .conftest import Meeting
 

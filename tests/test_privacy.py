@@ -11,12 +11,11 @@ from typing import Any
 import pytest
 import redis as sync_redis
 
-from prachakhom import embedded
-from prachakhom.client import Api, Client, ClientError
-from prachakhom.errors import PrachakhomError
-from prachakhom.meetings import parse_meeting
-from prachakhom.privacy import check_may_purge, retention_ends
-from prachakhom.store import keys
+from prachakhom.cli.client import Api, Client, ClientError
+from prachakhom.core.errors import PrachakhomError
+from prachakhom.core.meetings import parse_meeting
+from prachakhom.core.privacy import check_may_purge, retention_ends
+from prachakhom.store import embedded, keys
 
 from .conftest import ADMIN, SMALL_MEETING, Running
 from .test_cli_exports import prachakhom

@@ -16,8 +16,8 @@ from typing import Any
 
 import orjson
 
-from prachakhom import protocol
-from prachakhom.client import Api
+from prachakhom.cli.client import Api
+from prachakhom.core import protocol
 
 from .conftest import SMALL_MEETING, Running
 from .wire import hello, raw_socket, reply, send, snapshot

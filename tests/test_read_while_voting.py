@@ -13,9 +13,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from prachakhom import embedded
-from prachakhom.client import Api
+from prachakhom.cli.client import Api
 from prachakhom.report.verify import verify
+from prachakhom.store import embedded
 
 from .conftest import ADMIN, SMALL_MEETING, Meeting, make_settings, run_server
 

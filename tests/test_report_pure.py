@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from prachakhom.ledger import receipt
+from prachakhom.core.ledger import receipt
 from prachakhom.report import charts, comparisons, pdf, sections, thaidate
 from prachakhom.report.labels import Words, own_entries
 

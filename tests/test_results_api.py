@@ -6,9 +6,9 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from prachakhom.client import Api, Client, ClientError
-from prachakhom.methods.compare import compare
-from prachakhom.questions import parse_question
+from prachakhom.cli.client import Api, Client, ClientError
+from prachakhom.core.methods.compare import compare
+from prachakhom.core.questions import parse_question
 
 from .conftest import Running, demo_body
 

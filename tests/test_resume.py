@@ -11,9 +11,9 @@ from typing import Any
 
 import httpx
 
-from prachakhom.client import Api, Client
-from prachakhom.embedded import Embedded
+from prachakhom.cli.client import Api, Client
 from prachakhom.store import keys
+from prachakhom.store.embedded import Embedded
 
 from .conftest import (
     ADMIN,

@@ -19,8 +19,8 @@ from typing import Any
 import httpx
 import orjson
 
-from prachakhom import openapi
-from prachakhom.client import Api, Client, ws_url
+from prachakhom.cli.client import Api, Client, ws_url
+from prachakhom.web import openapi
 
 from .conftest import ADMIN, SMALL_MEETING, Running
 from .test_openapi import served_operations

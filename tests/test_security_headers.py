@@ -13,9 +13,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
-from prachakhom.app import App
-from prachakhom.embedded import Embedded
-from prachakhom.security import (
+from prachakhom.settings import Settings
+from prachakhom.store.embedded import Embedded
+from prachakhom.web.app import App
+from prachakhom.web.security import (
     CONTENT_SECURITY_POLICY,
     CONTENT_SECURITY_POLICY_FRAMED,
     FRAMED_BY_SELF,
@@ -23,7 +24,6 @@ from prachakhom.security import (
     address_in,
     networks,
 )
-from prachakhom.settings import Settings
 
 from .conftest import ADMIN, Meeting, Running, make_settings, run_server
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 import orjson
 
-from prachakhom.app import clients_dir
-from prachakhom.shell import WORKER, build_shell
+from prachakhom.web.app import clients_dir
+from prachakhom.web.shell import WORKER, build_shell
 
 from .conftest import Running
 

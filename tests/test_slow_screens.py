@@ -23,10 +23,10 @@ from pathlib import Path
 import orjson
 import psutil
 
-from prachakhom import protocol
-from prachakhom.client import Api, Client
-from prachakhom.embedded import Embedded
-from prachakhom.metrics import SLOW_CONSUMERS
+from prachakhom.cli.client import Api, Client
+from prachakhom.core import protocol
+from prachakhom.live.metrics import SLOW_CONSUMERS
+from prachakhom.store.embedded import Embedded
 
 from .conftest import ADMIN, SMALL_MEETING, make_settings, run_server
 from .wire import until

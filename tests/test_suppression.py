@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from prachakhom.results import hidden_groups
+from prachakhom.core.results import hidden_groups
 
 
 def test_one_small_group_drags_the_next_smallest_with_it() -> None:

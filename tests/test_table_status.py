@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from prachakhom.client import Api, Client, ClientError
-from prachakhom.presence import PHONE, Presence
+from prachakhom.cli.client import Api, Client, ClientError
+from prachakhom.live.presence import PHONE, Presence
 
 from .conftest import ADMIN, SMALL_MEETING, Meeting, make_settings, run_server
 

@@ -7,8 +7,8 @@ from typing import Any
 import msgspec
 import pytest
 
-from prachakhom import tablestatus
-from prachakhom.meetings import parse_meeting
+from prachakhom.core import tablestatus
+from prachakhom.core.meetings import parse_meeting
 
 NOW = 1_000_000
 MEETING = parse_meeting(

@@ -11,9 +11,8 @@ from typing import Any
 import orjson
 import pytest
 
-from prachakhom import embedded
-from prachakhom.client import Api, ClientError
-from prachakhom.store import keys
+from prachakhom.cli.client import Api, ClientError
+from prachakhom.store import embedded, keys
 from prachakhom.themes import encoder
 
 from .conftest import ADMIN, SMALL_MEETING, Meeting, make_settings, run_server

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from prachakhom.errors import Code, PrachakhomError
+from prachakhom.core.errors import Code, PrachakhomError
 from prachakhom.themes import asks
 
 THEMES = [

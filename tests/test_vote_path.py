@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from prachakhom.client import ClientError
+from prachakhom.cli.client import ClientError
 
 from .conftest import Meeting
 
@@ -149,7 +149,7 @@ async def test_hidden_results_until_revealed(meeting: Meeting) -> None:
 async def test_new_draft_reaches_organiser_only_and_bad_pair_is_refused(
     meeting: Meeting, server
 ) -> None:
-    from prachakhom.client import Api, Client
+    from prachakhom.cli.client import Api, Client
 
     console = Client(server.ws, meeting.organiser.http.headers["authorization"][7:])
     await console.connect()

@@ -20,12 +20,13 @@ import orjson
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from prachakhom import embedded, recount
-from prachakhom.app import connect_redis
-from prachakhom.client import Api, ClientError
+from prachakhom.cli.client import Api, ClientError
+from prachakhom.core import recount
 from prachakhom.report import document
 from prachakhom.report.verify import verify
+from prachakhom.store import embedded
 from prachakhom.store.store import Store
+from prachakhom.web.app import connect_redis
 from prachakhom.workers import BUSY, CRASHED, WorkerPool
 
 from . import pooljobs

@@ -1,6 +1,6 @@
 """Raw socket and audit helpers for the tests that speak the protocol by hand.
 
-The Python client (prachakhom.client) never sends a bad frame; these helpers send exactly
+The Python client (prachakhom.cli.client) never sends a bad frame; these helpers send exactly
 the bytes a test gives them over a real `websockets` connection.
 """
 
@@ -14,8 +14,8 @@ from typing import Any
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-from prachakhom import protocol
-from prachakhom.client import Api
+from prachakhom.cli.client import Api
+from prachakhom.core import protocol
 
 
 @asynccontextmanager

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -287,10 +288,9 @@ class Settings:
             raise ValueError("max_frame must be at least 256 bytes")
         if self.writer_lanes < 1 or self.max_batch < 1:
             raise ValueError("writer_lanes and max_batch must be at least 1")
-        from .security import networks  # settings.py stays free of the web layer's imports
 
         try:
-            networks(self.metrics_allow_from)
+            _networks(self.metrics_allow_from)
         except ValueError as exc:
             raise ValueError(f"metrics_allow_from: {exc}") from None
 
@@ -338,3 +338,9 @@ def settings_markdown() -> str:
         default = f.default if f.default != "" else "(empty)"
         lines.append(f"| `{f.metadata['env']}` | `{default}` | {f.metadata['doc']} |")
     return "\n".join(lines) + "\n"
+
+
+def _networks(spec: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """'127.0.0.1, 10.0.0.0/8' as networks (web/security.py reads them the same way);
+    raises ValueError on a bad entry."""
+    return [ipaddress.ip_network(p.strip(), strict=False) for p in spec.split(",") if p.strip()]

@@ -41,7 +41,7 @@ from typing import Any, TypeVar
 from prometheus_client import Counter, Gauge
 from starlette.requests import Request
 
-from .errors import Code, PrachakhomError
+from prachakhom.core.errors import Code, PrachakhomError
 
 log = logging.getLogger("prachakhom.workers")
 T = TypeVar("T")
@@ -283,8 +283,8 @@ def _init_worker(redis_url: str) -> None:
     _loop = asyncio.new_event_loop()
     asyncio.set_event_loop(_loop)
     global _store
-    from .store.shards import connect
-    from .store.store import Store
+    from prachakhom.store.shards import connect
+    from prachakhom.store.store import Store
 
     # reads only: a worker's writes (kept vectors) are derived data, made durable by none
     _store = Store(_loop.run_until_complete(connect(redis_url)), durability="os")

@@ -23,9 +23,9 @@ from typing import Any
 
 from playwright.async_api import async_playwright
 
-from prachakhom import embedded
-from prachakhom.client import Api, Client
-from prachakhom.demo import scenario
+from prachakhom.cli.client import Api, Client
+from prachakhom.cli.demo import scenario
+from prachakhom.store import embedded
 from tests.conftest import ADMIN, demo_body, make_settings, run_server
 
 from .conftest import (

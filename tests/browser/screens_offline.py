@@ -19,8 +19,8 @@ from typing import Any
 
 from playwright.async_api import async_playwright
 
-from prachakhom import embedded
-from prachakhom.client import Api, Client
+from prachakhom.cli.client import Api, Client
+from prachakhom.store import embedded
 from tests.conftest import ADMIN, demo_body, make_settings, run_server
 
 from .conftest import CHROMIUM_ARGS, PHONE, PLENARY, TABLET_LANDSCAPE, chromium_path

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from prachakhom.client import Api
+from prachakhom.cli.client import Api
 from tests.conftest import Running, demo_body
 
 from .a11y import assert_accessible, focused, open_app, overflow, ring_shows, tab_through, tab_to

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from prachakhom.client import Api
+from prachakhom.cli.client import Api
 from tests.conftest import ADMIN, SMALL_MEETING, Meeting, make_settings, run_server
 
 from .conftest import DESKTOP, PHONE, PLENARY, TABLET_LANDSCAPE, TABLET_PORTRAIT, Pages

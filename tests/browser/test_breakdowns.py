@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from prachakhom.client import Client
+from prachakhom.cli.client import Client
 from tests.conftest import Meeting
 
 from .conftest import DESKTOP, PLENARY, Pages

@@ -19,11 +19,11 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from prachakhom.app import clients_dir
-from prachakhom.assets import asset_routes
-from prachakhom.client import Api
-from prachakhom.embedded import free_port
-from prachakhom.shell import build_shell, shell_routes
+from prachakhom.cli.client import Api
+from prachakhom.store.embedded import free_port
+from prachakhom.web.app import clients_dir
+from prachakhom.web.assets import asset_routes
+from prachakhom.web.shell import build_shell, shell_routes
 from tests.conftest import ADMIN, SMALL_MEETING, make_settings, run_server
 
 from .conftest import DESKTOP, PHONE, PLENARY, TABLET_LANDSCAPE, Pages, assert_no_void_text

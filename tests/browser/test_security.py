@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from prachakhom.security import CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_FRAMED
+from prachakhom.web.security import CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_FRAMED
 from tests.conftest import Meeting
 
 from .conftest import DESKTOP, PHONE, PLENARY, TABLET_LANDSCAPE, Pages

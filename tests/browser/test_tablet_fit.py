@@ -8,8 +8,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from prachakhom.client import Api
-from prachakhom.methods import KINDS
+from prachakhom.cli.client import Api
+from prachakhom.core.methods import KINDS
 from tests.conftest import SMALL_MEETING, Running, demo_body
 from tests.tcpproxy import FaultProxy
 

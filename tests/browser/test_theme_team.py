@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from prachakhom.client import Api, Client
+from prachakhom.cli.client import Api, Client
 from tests.conftest import SMALL_MEETING, Meeting, Running
 
 from .conftest import PLENARY, Pages

@@ -24,9 +24,9 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
 
-from ..assets import fonts_dir
-from .formats import Progress
-from .labels import Words, words_for
+from prachakhom.paths import fonts_dir
+from prachakhom.report.formats import Progress
+from prachakhom.report.labels import Words, words_for
 
 WIDTH = 6.7  # inches: the text width of an A4 page with the report's margins
 PNG_DPI = 150

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .labels import Words
-from .layout import Block, Doc, Grid, Item, Para, Question, grid
+from prachakhom.report.labels import Words
+from prachakhom.report.layout import Block, Doc, Grid, Item, Para, Question, grid
 
 GROUP_COLUMNS = 5  # shown groups per breakdown table: more are split into tables
 TOP_OF_ORDER = 3  # ranks compared between counting methods

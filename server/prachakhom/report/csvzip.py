@@ -16,9 +16,9 @@ import zipfile
 from collections.abc import Callable
 from typing import Any
 
-from . import meeting_sheets, result_sheets
-from .formats import Progress
-from .tables import Cell, Table
+from prachakhom.report import meeting_sheets, result_sheets
+from prachakhom.report.formats import Progress
+from prachakhom.report.tables import Cell, Table
 
 FILES: tuple[Callable[[dict[str, Any], str], Table], ...] = (
     meeting_sheets.summary,

@@ -18,16 +18,22 @@ from typing import Any
 
 import orjson
 
-from .. import __version__
-from ..errors import Code, PrachakhomError
-from ..iap2 import involvement
-from ..ledger import RawEntry, publish, recount
-from ..meetings import BANGKOK, Meeting
-from ..methods import kind_named
-from ..questions import Question
-from ..recount import compare_with_live
-from ..results import from_records, group_results, methods_of, results_of, shown_method
-from ..store.store import Snapshot, Store
+from prachakhom import __version__
+from prachakhom.core.errors import Code, PrachakhomError
+from prachakhom.core.iap2 import involvement
+from prachakhom.core.ledger import RawEntry, publish, recount
+from prachakhom.core.meetings import BANGKOK, Meeting
+from prachakhom.core.methods import kind_named
+from prachakhom.core.questions import Question
+from prachakhom.core.recount import compare_with_live
+from prachakhom.core.results import (
+    from_records,
+    group_results,
+    methods_of,
+    results_of,
+    shown_method,
+)
+from prachakhom.store.store import Snapshot, Store
 
 SCHEMA = "prachakhom.export.v1"
 SAMPLE_IDEAS = 5

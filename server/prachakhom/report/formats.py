@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from ..errors import Code, PrachakhomError
+from prachakhom.core.errors import Code, PrachakhomError
 
 Progress = Callable[[int, int, str], None]
 Renderer = Callable[[dict[str, Any], str, Progress], bytes]

@@ -15,9 +15,9 @@ import os
 import tempfile
 from typing import Any, NamedTuple
 
-from .. import recount
-from ..workers import on_worker_loop, worker_store
-from . import document, formats
+from prachakhom.core import recount
+from prachakhom.report import document, formats
+from prachakhom.workers import on_worker_loop, worker_store
 
 
 class Written(NamedTuple):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .formats import Progress, dumps
+from prachakhom.report.formats import Progress, dumps
 
 
 def render(doc: dict[str, Any], language: str, progress: Progress) -> bytes:

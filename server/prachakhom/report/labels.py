@@ -13,26 +13,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import orjson
 
-from ..questions import Text, text_in
-from . import thaidate
+from prachakhom.core.questions import Text, text_in
+from prachakhom.paths import i18n_dir
+from prachakhom.report import thaidate
 
 LANGUAGES = ("th", "en")
 OWN_SECTIONS = ("report", "sheet")  # the reports' entries in the shared catalogue
-
-
-def i18n_dir() -> Path:
-    """clients/i18n: beside server/ in a checkout, inside the package in the image (the
-    Dockerfile copies clients/ to where app.clients_dir() looks first)."""
-    package = Path(__file__).resolve().parent.parent
-    for clients in (package / "clients", package.parent.parent / "clients"):
-        if (clients / "i18n").is_dir():
-            return clients / "i18n"
-    raise FileNotFoundError(f"the catalogues (clients/i18n) are not beside {package}")
 
 
 @cache

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..questions import text_in
-from .document import involvement_of
-from .tables import (
+from prachakhom.core.questions import text_in
+from prachakhom.report.document import involvement_of
+from prachakhom.report.tables import (
     IDEA_KEYS,
     INVOLVEMENT_KEYS,
     LEDGER_KEYS,

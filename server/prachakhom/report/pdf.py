@@ -17,10 +17,10 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..assets import fonts_dir
-from . import charts, sections
-from .formats import Progress
-from .labels import Words, words_for
+from prachakhom.paths import fonts_dir
+from prachakhom.report import charts, sections
+from prachakhom.report.formats import Progress
+from prachakhom.report.labels import Words, words_for
 
 FONT_FACES = {"Regular": 400, "Medium": 500, "SemiBold": 600, "Bold": 700}
 CHART = "chart:"  # the scheme of the charts' URLs in the HTML

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..questions import text_in
-from .tables import (
+from prachakhom.core.questions import text_in
+from prachakhom.report.tables import (
     BREAKDOWN_KEYS,
     RESULT_KEYS,
     SCORED_KEYS,

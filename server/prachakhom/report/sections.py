@@ -8,11 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import charts
-from .comparisons import breakdown_section, compare_section, other_methods, sites_section
-from .document import involvement_of
-from .labels import Words
-from .layout import Block, Doc, Grid, Item, Para, Question, grid
+from prachakhom.report import charts
+from prachakhom.report.comparisons import (
+    breakdown_section,
+    compare_section,
+    other_methods,
+    sites_section,
+)
+from prachakhom.report.document import involvement_of
+from prachakhom.report.labels import Words
+from prachakhom.report.layout import Block, Doc, Grid, Item, Para, Question, grid
 
 VERIFY_COMMAND = "prachakhom verify <export.json>"
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import orjson
 
-from .document import BANGKOK
-from .labels import catalogue, lookup
+from prachakhom.report.document import BANGKOK
+from prachakhom.report.labels import catalogue, lookup
 
 Cell = str | int | float | None
 Row = dict[str, Cell]

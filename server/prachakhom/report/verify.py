@@ -7,11 +7,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import PrachakhomError
-from ..ledger import recount
-from ..methods import kind_named
-from ..questions import Question, parse_question
-from .document import SCHEMA
+from prachakhom.core.errors import PrachakhomError
+from prachakhom.core.ledger import recount
+from prachakhom.core.methods import kind_named
+from prachakhom.core.questions import Question, parse_question
+from prachakhom.report.document import SCHEMA
 
 
 @dataclass

@@ -20,10 +20,10 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from ..questions import text_in
-from . import meeting_sheets, result_sheets
-from .formats import Progress
-from .tables import Cell, Table
+from prachakhom.core.questions import text_in
+from prachakhom.report import meeting_sheets, result_sheets
+from prachakhom.report.formats import Progress
+from prachakhom.report.tables import Cell, Table
 
 SHEET_NAME_MOST = 31  # Excel's limit, in UTF-16 units
 NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")

@@ -10,10 +10,10 @@ from typing import Any
 import orjson
 from redis.exceptions import RedisError
 
-from ..records import BallotsRead, BallotsTail, Cast, record
-from . import keys, scripts
-from .connection import Connection, rerouted
-from .meetings import loads
+from prachakhom.core.records import BallotsRead, BallotsTail, Cast, record
+from prachakhom.store import keys, scripts
+from prachakhom.store.connection import Connection, rerouted
+from prachakhom.store.meetings import loads
 
 
 def seat_ballot(

@@ -23,8 +23,8 @@ from typing import Any
 
 from redis.asyncio.client import PubSub
 
-from . import keys
-from .shards import Shards
+from prachakhom.store import keys
+from prachakhom.store.shards import Shards
 
 log = logging.getLogger("prachakhom.channels")
 SETTLE = 0.25  # seconds between placements while something is wrong

@@ -28,10 +28,10 @@ from redis.exceptions import (
     TryAgainError,
 )
 
-from ..errors import Code, PrachakhomError
-from . import keys, scripts
-from .shards import Shards
-from .wire import Wire
+from prachakhom.core.errors import Code, PrachakhomError
+from prachakhom.store import keys, scripts
+from prachakhom.store.shards import Shards
+from prachakhom.store.wire import Wire
 
 # What a failover or a slot moving looks like from a client: try again on the map read anew.
 MOVING = (AskError, ClusterError, ReadOnlyError, TryAgainError, ConnectionError, OSError)

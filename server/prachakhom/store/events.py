@@ -7,11 +7,11 @@ from typing import Any
 
 import orjson
 
-from ..questions import Question, parse_question
-from ..records import Event
-from . import keys, scripts
-from .connection import Connection, rerouted
-from .meetings import loads
+from prachakhom.core.questions import Question, parse_question
+from prachakhom.core.records import Event
+from prachakhom.store import keys, scripts
+from prachakhom.store.connection import Connection, rerouted
+from prachakhom.store.meetings import loads
 
 
 class EventStore(Connection):

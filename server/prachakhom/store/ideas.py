@@ -8,12 +8,12 @@ from typing import Any
 import orjson
 from redis.exceptions import RedisError, WatchError
 
-from ..errors import Code, PrachakhomError
-from ..records import ThemeChange
-from . import keys
-from .connection import UNAVAILABLE, rerouted
-from .events import EventStore
-from .meetings import loads
+from prachakhom.core.errors import Code, PrachakhomError
+from prachakhom.core.records import ThemeChange
+from prachakhom.store import keys
+from prachakhom.store.connection import UNAVAILABLE, rerouted
+from prachakhom.store.events import EventStore
+from prachakhom.store.meetings import loads
 
 
 class IdeaStore(EventStore):

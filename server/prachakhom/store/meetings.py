@@ -7,10 +7,10 @@ from typing import Any
 
 import orjson
 
-from ..auth import Principal
-from ..meetings import Meeting
-from . import keys, scripts
-from .connection import Connection, rerouted
+from prachakhom.core.auth import Principal
+from prachakhom.core.meetings import Meeting
+from prachakhom.store import keys, scripts
+from prachakhom.store.connection import Connection, rerouted
 
 
 def _flat_codes(codes: Any) -> list[str]:

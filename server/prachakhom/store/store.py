@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from ..records import (
+from prachakhom.core.records import (
     BallotsRead,
     BallotsTail,
     Cast,
@@ -30,13 +30,20 @@ from ..records import (
     ThemeChange,
     record,
 )
-from .ballots import BallotStore, seat_ballot, show_of_hands
-from .channels import Channels
-from .connection import MOVING, PATIENT, REPLICA_WAIT_MS, UNAVAILABLE, impatient, rerouted
-from .ideas import IdeaStore
-from .meetings import MeetingStore
-from .tallies import TallyStore
-from .wire import pack_commands
+from prachakhom.store.ballots import BallotStore, seat_ballot, show_of_hands
+from prachakhom.store.channels import Channels
+from prachakhom.store.connection import (
+    MOVING,
+    PATIENT,
+    REPLICA_WAIT_MS,
+    UNAVAILABLE,
+    impatient,
+    rerouted,
+)
+from prachakhom.store.ideas import IdeaStore
+from prachakhom.store.meetings import MeetingStore
+from prachakhom.store.tallies import TallyStore
+from prachakhom.store.wire import pack_commands
 
 __all__ = [
     "MOVING",

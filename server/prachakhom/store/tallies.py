@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from ..records import Snapshot, TallyRead
-from . import keys
-from .connection import Connection, rerouted
+from prachakhom.core.records import Snapshot, TallyRead
+from prachakhom.store import keys
+from prachakhom.store.connection import Connection, rerouted
 
 
 class TallyStore(Connection):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import Code, PrachakhomError
-from .filing import Themes
+from prachakhom.core.errors import Code, PrachakhomError
+from prachakhom.themes.filing import Themes
 
 GROUPS_MOST_IDEAS = 5000
 COUNT_MOST = 100

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import Code, PrachakhomError
-from ..questions import MAX_TEXT
-from ..store.store import ThemeChange
+from prachakhom.core.errors import Code, PrachakhomError
+from prachakhom.core.questions import MAX_TEXT
+from prachakhom.store.store import ThemeChange
 
 Themes = dict[str, dict[str, Any]]
 LABEL_MOST = MAX_TEXT

@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 import orjson
 
-from ..workers import on_worker_loop, worker_store
-from . import encoder, engine
-from .filing import label_text
-from .text import words
+from prachakhom.themes import encoder, engine
+from prachakhom.themes.filing import label_text
+from prachakhom.themes.text import words
+from prachakhom.workers import on_worker_loop, worker_store
 
 TOP_THEMES = 3
 TOP_SIMILAR = 3

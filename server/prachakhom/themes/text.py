@@ -7,15 +7,11 @@ runs in the worker processes only.
 from __future__ import annotations
 
 import os
-import unicodedata
 from functools import cache
 
+from prachakhom.core.protocol import has_words
+
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")  # never write ~/pythainlp-data
-
-
-def has_words(text: str) -> bool:
-    """Some letter or digit in it: an idea of emoji or punctuation only is refused."""
-    return any(unicodedata.category(c)[0] in "LN" for c in text)
 
 
 @cache

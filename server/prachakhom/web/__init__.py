@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from .base import exception_handlers
-from .exports import export_routes
-from .health import health_routes
-from .meetings import meeting_routes
-from .plenary import plenary_routes
-from .questions import question_routes
-from .themes import theme_routes
+from prachakhom.web.base import exception_handlers
+from prachakhom.web.exports import export_routes
+from prachakhom.web.health import health_routes
+from prachakhom.web.meetings import meeting_routes
+from prachakhom.web.plenary import plenary_routes
+from prachakhom.web.questions import question_routes
+from prachakhom.web.themes import theme_routes
 
 api_routes: list[BaseRoute] = [
     *meeting_routes,

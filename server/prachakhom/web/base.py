@@ -21,11 +21,11 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ExceptionHandler
 
-from ..auth import Principal, Role
-from ..errors import Code, PrachakhomError
-from ..meetings import Meeting
-from ..services import UNAUTHORIZED, Services
-from ..store.store import UNAVAILABLE, Store
+from prachakhom.core.auth import Principal, Role
+from prachakhom.core.errors import Code, PrachakhomError
+from prachakhom.core.meetings import Meeting
+from prachakhom.live.services import UNAUTHORIZED, Services
+from prachakhom.store.store import UNAVAILABLE, Store
 
 log = logging.getLogger("prachakhom.routes")
 MAX_BODY = 256 * 1024

@@ -10,10 +10,10 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from ..auth import Role
-from ..errors import Code, PrachakhomError
-from ..report import formats, jobs
-from .base import Json, meeting_call
+from prachakhom.core.auth import Role
+from prachakhom.core.errors import Code, PrachakhomError
+from prachakhom.report import formats, jobs
+from prachakhom.web.base import Json, meeting_call
 
 
 async def export(request: Request) -> Response:

@@ -9,9 +9,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import openapi
-from ..security import metrics_refusal
-from .base import Json, services_of
+from prachakhom.web import openapi
+from prachakhom.web.base import Json, services_of
+from prachakhom.web.security import metrics_refusal
 
 
 async def healthz(request: Request) -> Response:

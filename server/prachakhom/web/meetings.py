@@ -9,12 +9,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import auth, privacy, provisioning
-from ..auth import Role
-from ..errors import Code, PrachakhomError
-from ..meetings import BANGKOK
-from ..methods import KINDS
-from .base import Json, body_of, client_address, meeting_call, require_admin, services_of
+from prachakhom.core import auth, privacy
+from prachakhom.core.auth import Role
+from prachakhom.core.errors import Code, PrachakhomError
+from prachakhom.core.meetings import BANGKOK
+from prachakhom.core.methods import KINDS
+from prachakhom.live import provisioning
+from prachakhom.web.base import (
+    Json,
+    body_of,
+    client_address,
+    meeting_call,
+    require_admin,
+    services_of,
+)
 
 
 async def create_meeting(request: Request) -> Response:

@@ -8,12 +8,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import plenary, tablestatus
-from ..auth import Role
-from ..plenary import PlenarySet, PlenaryView
-from ..presence import PHONE, TABLET
-from ..store.keys import seen_field
-from .base import Call, Json, body_of, meeting_call
+from prachakhom.core import plenary, tablestatus
+from prachakhom.core.auth import Role
+from prachakhom.core.plenary import PlenarySet, PlenaryView
+from prachakhom.live.presence import PHONE, TABLET
+from prachakhom.store.keys import seen_field
+from prachakhom.web.base import Call, Json, body_of, meeting_call
 
 
 async def set_plenary(request: Request) -> Response:

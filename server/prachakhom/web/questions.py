@@ -6,12 +6,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import plenary, provisioning
-from ..auth import Role
-from ..errors import Code, PrachakhomError
-from ..questions import parse_question
-from ..results import read_breakdown, read_results, read_site
-from .base import Call, Json, body_of, meeting_call
+from prachakhom.core import plenary
+from prachakhom.core.auth import Role
+from prachakhom.core.errors import Code, PrachakhomError
+from prachakhom.core.questions import parse_question
+from prachakhom.live import provisioning
+from prachakhom.web.base import Call, Json, body_of, meeting_call
 
 
 async def add_question(request: Request) -> Response:
@@ -55,13 +55,15 @@ async def results(request: Request) -> Response:
     state = (await call.store.states(call.m)).get(question.id, "draft")
     if "by" in params:
         by = await call.services.question(call.m, params["by"])
-        found = await read_breakdown(
-            call.store, call.meeting, question, state, by, method, call.services.settings.min_group
+        found = await call.services.results.breakdown(
+            call.meeting, question, state, by, method, call.services.settings.min_group
         )
     elif "site" in params:
-        found = await read_site(call.store, call.meeting, question, state, params["site"], method)
+        found = await call.services.results.site(
+            call.meeting, question, state, params["site"], method
+        )
     else:
-        (found,) = await read_results(call.store, call.meeting, [(question, state)], method)
+        (found,) = await call.services.results.read(call.meeting, [(question, state)], method)
     return Json(found)
 
 

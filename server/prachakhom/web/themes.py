@@ -14,13 +14,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import auth
-from ..auth import Role
-from ..errors import Code, PrachakhomError
-from ..questions import parse_question
-from ..store.store import ThemeChange
-from ..themes import asks, filing, jobs
-from .base import Call, Json, body_of, meeting_call
+from prachakhom.core import auth
+from prachakhom.core.auth import Role
+from prachakhom.core.errors import Code, PrachakhomError
+from prachakhom.core.questions import parse_question
+from prachakhom.store.store import ThemeChange
+from prachakhom.themes import asks, filing, jobs
+from prachakhom.web.base import Call, Json, body_of, meeting_call
 
 TEAM = (Role.ORGANISER, Role.THEME)
 

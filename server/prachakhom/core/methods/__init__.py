@@ -1,0 +1,39 @@
+"""Question kinds: one pure module each, registered here.
+
+A kind validates a question's settings, turns an answer into a *contribution* (a small
+map `{key: delta}` added to the live tally in Redis), and turns a tally into result
+fields. Adding a kind is adding one module and one line below.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prachakhom.core.errors import invalid_question
+from prachakhom.core.methods import budget, demographic, multiple, points, ranked, scale, single
+from prachakhom.core.methods.base import Kind
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        single.KIND,
+        multiple.KIND,
+        ranked.KIND,
+        points.KIND,
+        scale.KIND,
+        budget.KIND,
+        demographic.KIND,
+    )
+}
+
+
+def kind_named(name: Any) -> Kind:
+    kind = KINDS.get(name) if isinstance(name, str) else None
+    if kind is None:
+        raise invalid_question(
+            f"unknown question kind {name!r:.40}; known kinds: {', '.join(sorted(KINDS))}"
+        )
+    return kind
+
+
+__all__ = ["KINDS", "Kind", "kind_named"]

@@ -1,0 +1,71 @@
+"""`demographic`: one option per voter, like `single`, naming an attribute (sector, age,
+district). Its answers become the voter's attributes for `by=` breakdowns; optional
+`targets` (the share each group should have) show how representative the room is.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from prachakhom.core.errors import invalid_question
+from prachakhom.core.methods import single
+from prachakhom.core.methods.base import Kind, Tally, fields, ranking
+from prachakhom.core.question import Question, check_id
+
+TARGETS_SLACK = 1.0001  # shares typed as 0.333 three times should not be refused
+
+
+def attribute(question: Question) -> str:
+    return check_id(question.settings.get("attribute"), "the attribute (e.g. sector, age)")
+
+
+def targets(question: Question) -> dict[str, float] | None:
+    """The share each option should have (0..1, adding up to at most 1), or None."""
+    value = question.settings.get("targets")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise invalid_question('targets must be a map of option id to share, like {"a": 0.25}')
+    for option, share in value.items():
+        if option not in question.option_ids:
+            raise invalid_question(f"targets names {str(option)[:40]!r}, which is not an option")
+        if (
+            isinstance(share, bool)
+            or not isinstance(share, int | float)
+            or not math.isfinite(share)
+            or not 0 <= share <= 1
+        ):
+            raise invalid_question(f"the target for {option!r} must be a share from 0 to 1")
+    total = sum(value.values())
+    if total > TARGETS_SLACK:
+        raise invalid_question(f"the targets add up to {total:g}; they must add up to at most 1")
+    return {o: float(value[o]) for o in question.option_ids if o in value}
+
+
+def check_question(question: Question) -> None:
+    attribute(question)
+    targets(question)
+
+
+def result(question: Question, tally: Tally) -> dict[str, Any]:
+    rows = ranking(question, tally)
+    out: dict[str, Any] = {"ranking": rows, "attribute": attribute(question)}
+    wanted = targets(question)
+    if wanted is not None:
+        share = {row["option"]: row["share"] for row in rows}
+        answered = any(row["score"] for row in rows)
+        out["targets"] = wanted
+        # share minus target, per option with a target; empty until someone answers
+        out["gaps"] = {o: round(share[o] - t, 4) for o, t in wanted.items()} if answered else {}
+    return out
+
+
+KIND = Kind(
+    name="demographic",
+    has_options=True,
+    settings=fields("attribute", "targets"),
+    check_question=check_question,
+    contribution=single.contribution,
+    result=result,
+)

@@ -1,0 +1,51 @@
+"""`single`: one option per voter; the tally counts voters per option."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from prachakhom.core.errors import invalid_answer
+from prachakhom.core.methods.base import (
+    Contribution,
+    Kind,
+    Tally,
+    check_hands,
+    fields,
+    option_id,
+    ranking,
+)
+from prachakhom.core.question import Question
+
+
+def check_question(question: Question) -> None:
+    """Options are checked by the parser; single takes no settings."""
+
+
+def contribution(question: Question, answer: Any) -> Contribution:
+    return {option_id(question, answer): 1}
+
+
+def result(question: Question, tally: Tally) -> dict[str, Any]:
+    return {"ranking": ranking(question, tally)}
+
+
+def table_tally(
+    question: Question, counts: Mapping[str, int], seats: int
+) -> tuple[Contribution, int]:
+    """A show of hands: each hand is one voter, so the hands must fit the table."""
+    hands = sum(counts.values())
+    if hands > seats:
+        raise invalid_answer(f"{hands} hands is more than the table's {seats} seats")
+    return check_hands(question, counts), hands
+
+
+KIND = Kind(
+    name="single",
+    has_options=True,
+    settings=fields(),
+    check_question=check_question,
+    contribution=contribution,
+    result=result,
+    table_tally=table_tally,
+)

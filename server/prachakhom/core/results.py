@@ -1,0 +1,264 @@
+"""The Results object (docs/protocol.md), assembled by pure functions.
+
+No I/O here: `results_reader.ResultsReader` reads the tallies and records these take
+(one snapshot a tick, the services' one reader) and hands them over.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable
+from typing import Any
+
+from prachakhom.core.errors import Code, PrachakhomError
+from prachakhom.core.meetings import Meeting, Site
+from prachakhom.core.methods import compare, kind_named
+from prachakhom.core.questions import Question
+from prachakhom.core.records import Records, TallyRead
+
+# What a hidden result still shows: how many took part, never the standings.
+PUBLIC_FIELDS = (
+    "question",
+    "kind",
+    "method",
+    "status",
+    "voters",
+    "eligible",
+    "tables_reporting",
+    "tables_total",
+    "seq",
+)
+
+
+def methods_of(question: Question) -> list[str]:
+    kind = kind_named(question.kind)
+    return [kind.live_method, *(m for m in kind.recount if m != kind.live_method)]
+
+
+def shown_method(question: Question, method: str | None) -> str:
+    kind = kind_named(question.kind)
+    chosen = method or kind.default_method(question) or kind.live_method
+    if chosen != kind.live_method and chosen not in kind.recount:
+        raise PrachakhomError(
+            Code.BAD_MESSAGE,
+            f"a {question.kind} question can be counted by {', '.join(methods_of(question))}, "
+            f"not {chosen!r}",
+        )
+    return chosen
+
+
+def assemble(
+    meeting: Meeting,
+    question: Question,
+    state: str,
+    read: TallyRead,
+    method: str,
+    answers: list[Any] | None = None,
+) -> dict[str, Any]:
+    kind = kind_named(question.kind)
+    if method == kind.live_method:
+        fields = kind.result(question, read.tally)
+    else:
+        fields = kind.recount[method](question, answers or [])
+    return {
+        "question": question.id,
+        "kind": question.kind,
+        "method": method,
+        "status": state,
+        "voters": read.voters,
+        "eligible": meeting.eligible,
+        "tables_reporting": read.tables_reporting,
+        "tables_total": meeting.table_count,
+        "seq": read.version,
+        **fields,
+    }
+
+
+def hidden(results: dict[str, Any]) -> dict[str, Any]:
+    """Participation only: for screens while the organiser has not revealed the result."""
+    return {k: results[k] for k in PUBLIC_FIELDS if k in results} | {"hidden": True}
+
+
+def answers_of(records: Records) -> list[Any]:
+    """Seat ballots' answers (a show of hands carries no single answer)."""
+    return list(seat_answers(records).values())
+
+
+def tally_of(records: Records) -> TallyRead:
+    """What the live tally would be for just these voters: the same sums, recomputed."""
+    tally: dict[str, int] = defaultdict(int)
+    tables: dict[int, int] = defaultdict(int)
+    for record in records.values():
+        for key, delta in record["c"].items():
+            tally[key] += delta
+        tables[record["t"]] += record["w"]
+    return TallyRead(
+        tally={k: v for k, v in tally.items() if v},
+        voters=sum(r["w"] for r in records.values()),
+        tables_reporting=sum(1 for n in tables.values() if n > 0),
+        version=0,
+    )
+
+
+def from_records(
+    meeting: Meeting, question: Question, state: str, records: Records, method: str
+) -> dict[str, Any]:
+    """Results of a subset of voters (a site, a demographic group), from their records."""
+    return assemble(meeting, question, state, tally_of(records), method, answers_of(records))
+
+
+def group_results(
+    meeting: Meeting,
+    question: Question,
+    state: str,
+    records: Records,
+    by: Question,
+    attributes: dict[str, str],
+    method: str,
+    min_group: int,
+) -> dict[str, Any]:
+    """One Results per group of the demographic question `by`; groups of fewer than
+    min_group voters are suppressed (counted, never shown), as are voters without an
+    answer to `by` (and shows of hands, which have no per-person attributes)."""
+    groups: dict[str, Records] = {o: {} for o in by.option_ids}
+    unknown = 0
+    for voter, record in records.items():
+        group = attributes.get(voter)
+        if group in groups:
+            groups[group][voter] = record
+        else:
+            unknown += record["w"]
+    hidden = hidden_groups({o: len(m) for o, m in groups.items()}, unknown, min_group)
+    rows = []
+    for option in by.options:
+        members = groups[option.id]
+        row: dict[str, Any] = {"group": option.id, "label": option.label, "voters": len(members)}
+        if option.id in hidden:
+            row |= {"suppressed": True, "voters": None}
+        else:
+            row["results"] = from_records(meeting, question, state, members, method)
+        rows.append(row)
+    return {
+        "question": question.id,
+        "by": by.id,
+        "attribute": by.settings.get("attribute", by.id),
+        "min_group": min_group,
+        "groups": rows,
+        "not_grouped": unknown,
+    }
+
+
+def hidden_groups(sizes: dict[str, int], ungrouped: int, min_group: int) -> set[str]:
+    """Groups whose results are not shown: those under min_group, and then, while the
+    hidden groups and the ungrouped voters together are fewer than min_group (but not
+    none), the smallest shown group too. Otherwise everyone minus the shown groups
+    would give away a small group's answers, one person's ballot at worst."""
+    hidden = {g for g, n in sizes.items() if 0 < n < min_group}
+    while True:
+        residual = ungrouped + sum(sizes[g] for g in hidden)
+        shown = [g for g, n in sizes.items() if n and g not in hidden]
+        if residual == 0 or residual >= min_group or not shown:
+            return hidden | {g for g, n in sizes.items() if n == 0}
+        hidden.add(min(shown, key=lambda g: (sizes[g], g)))
+
+
+def site_named(meeting: Meeting, site: str) -> Site:
+    found = next((s for s in meeting.sites if s.id == site), None)
+    if found is None:
+        raise PrachakhomError(Code.NOT_FOUND, f"there is no site {site!r:.40}")
+    return found
+
+
+def site_results(
+    meeting: Meeting, question: Question, state: str, records: Records, site: Site, method: str
+) -> dict[str, Any]:
+    """One site's results, from all the question's records (its tables' are counted)."""
+    local = from_records(
+        meeting,
+        question,
+        state,
+        {v: r for v, r in records.items() if r["t"] in site.tables},
+        method,
+    )
+    return local | {
+        "site": site.id,
+        "site_name": site.name,
+        "eligible": len(site.tables) * meeting.seats,
+        "tables_total": len(site.tables),
+    }
+
+
+def results_of(
+    meeting: Meeting,
+    question: Question,
+    state: str,
+    read: TallyRead,
+    records: Records,
+    method: str,
+    pre: tuple[Question, Records] | None = None,
+) -> dict[str, Any]:
+    """What `read_results` serves, from a tally and the records it adds up to (one
+    snapshot: exports), with the pre/post comparison when `pre` (the pre-poll and its
+    records) is given. Pure."""
+    kind = kind_named(question.kind)
+    results = assemble(meeting, question, state, read, kind.live_method)
+    if method != kind.live_method:
+        results |= kind.recount[method](question, answers_of(records)) | {"method": method}
+    if pre is not None:
+        comparison = _compared(pre[0], question, seat_answers(pre[1]), seat_answers(records))
+        if comparison is not None:
+            results["compare"] = comparison
+    return results
+
+
+def _compared(
+    pre: Question, post: Question, pre_answers: Any, post_answers: Any
+) -> dict[str, Any] | None:
+    try:
+        return compare.compare(pre, post, pre_answers, post_answers) | {"pre_question": pre.id}
+    except PrachakhomError:  # checked at creation; never let it break a screen or a report
+        return None
+
+
+def live_results(
+    meeting: Meeting,
+    question: Question,
+    state: str,
+    read: TallyRead,
+    method: str,
+    recounted: dict[str, Any] | None,
+    comparison: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """What a screen is sent: the live tally's Results, with a recount's fields in place
+    of the live method's (`recounted`, by `method`) and the pre/post comparison."""
+    results = assemble(meeting, question, state, read, kind_named(question.kind).live_method)
+    if recounted is not None:
+        results |= recounted | {"method": method}
+    if comparison is not None:
+        results["compare"] = comparison
+    return results
+
+
+def recount(question: Question, records: Records, method: str) -> dict[str, Any]:
+    """The fields of a method that needs every ballot (IRV, Schulze)."""
+    return kind_named(question.kind).recount[method](question, answers_of(records))
+
+
+def keyed_comparison(
+    pre: Question, post: Question, pre_keyed: dict[Hashable, str], post_keyed: dict[Hashable, str]
+) -> dict[str, Any] | None:
+    """The pre/post comparison from both polls' answers as `compare.keyed` keys them."""
+    try:
+        return compare.compare_keyed(pre, post, pre_keyed, post_keyed) | {"pre_question": pre.id}
+    except PrachakhomError:  # checked at creation; never let it break a screen
+        return None
+
+
+def keyed_answers(question: Question, records: Records) -> dict[Hashable, str]:
+    """voter -> answer as the comparison counts it."""
+    return compare.keyed(seat_answers(records), compare.answer_key(question))
+
+
+def seat_answers(records: Records) -> dict[str, Any]:
+    """voter -> answer, for seat ballots only (a show of hands has no one voter)."""
+    return {v: r["a"] for v, r in records.items() if not v.startswith("table:")}

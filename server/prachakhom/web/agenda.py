@@ -1,0 +1,67 @@
+"""Marking the agenda: a question's level on the IAP2 spectrum (iap2.py), set or cleared
+after the question was made.
+
+    PUT /api/meetings/{m}/questions/{q}/iap2  {"level": "consult"}  (or null: not set)
+
+The rest of a question stays fixed once made. The new definition is written and the
+organisers' screens are told (`question_updated`) in one step, through the store's
+control events, so the ledger keeps who-was-told-what in order.
+"""
+
+from __future__ import annotations
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from prachakhom.core import iap2
+from prachakhom.core.auth import Role
+from prachakhom.core.errors import Code, PrachakhomError
+from prachakhom.core.questions import Question
+from prachakhom.live.services import Services
+from prachakhom.store import keys
+from prachakhom.web.base import Json, body_of, require_role, services_of
+
+
+async def set_iap2_level(request: Request) -> Response:
+    m, q = request.path_params["meeting"], request.path_params["question"]
+    await require_role(request, m, Role.ORGANISER)
+    services = services_of(request)
+    body = await body_of(request)
+    if not isinstance(body, dict) or set(body) != {"level"}:
+        raise PrachakhomError(Code.BAD_MESSAGE, 'the body must be {"level": <level or null>}')
+    why = iap2.problem(body["level"])
+    if why is not None:
+        raise PrachakhomError(Code.BAD_MESSAGE, why.replace("iap2_level", "level"))
+    question = await services.fresh_question(m, q)
+    seq = await mark(services, m, question, body["level"])
+    state = (await services.store.states(m)).get(q, "draft")
+    marked = await services.fresh_question(m, q)
+    return Json(marked.to_dict() | {"state": state, "seq": seq})
+
+
+async def mark(
+    services: Services, meeting_id: str, question: Question, level: str | None
+) -> int | None:
+    """Write the question with its new level and tell the organisers; None when the
+    level was already that (nothing written, no event)."""
+    if question.iap2_level == level:
+        return None
+    definition = question.to_dict() | {"iap2_level": level}
+    if level is None:
+        del definition["iap2_level"]
+    seq, _ = await services.store.emit(
+        meeting_id,
+        {"event": "question_updated", "question": definition},
+        guard="hset",
+        key=keys.questions(meeting_id),
+        field=question.id,
+        value=orjson.dumps(definition),
+    )
+    return seq
+
+
+agenda_routes: list[BaseRoute] = [
+    Route("/api/meetings/{meeting}/questions/{question}/iap2", set_iap2_level, methods=["PUT"]),
+]
