@@ -67,6 +67,8 @@ CLUSTER_TESTS ?= tests/test_vote_path.py tests/test_resume.py tests/test_results
 
 test: $(STAMP) system chromium $(AXE)
 	$(BIN)/ruff check server tests loadtest
+	$(BIN)/mypy
+	$(BIN)/mypy --strict --follow-imports=silent server/prachakhom/core
 	$(TSC) -p tests/browser/tsconfig.json && $(TSC) -p tests/browser/tsconfig.sw.json
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 	PRACHAKHOM_TEST_STORE=cluster $(BIN)/pytest -q $(CLUSTER_TESTS)

@@ -215,7 +215,7 @@ class CallerGone(PrachakhomError):
     def __init__(self) -> None:
         super().__init__(Code.UNAVAILABLE, GONE)
 
-    def __reduce__(self) -> tuple[type[CallerGone], tuple[()]]:
+    def __reduce__(self) -> Any:
         return type(self), ()
 
 

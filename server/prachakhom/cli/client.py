@@ -191,7 +191,7 @@ class Client:
         self._ws = await websockets.connect(
             self.url,
             subprotocols=[self.codec],  # type: ignore[list-item]
-            origin=self.origin,
+            origin=self.origin,  # type: ignore[arg-type]
             compression=None,
             max_size=2**22,
             open_timeout=10,  # type: ignore[arg-type]

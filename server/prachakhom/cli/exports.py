@@ -80,7 +80,7 @@ def _call(verb: str, settings: Settings, server_url: str | None, path: str, **pa
 
 
 def _settings(data_dir: Path | None) -> Settings:
-    return Settings.from_env(**({"data_dir": data_dir} if data_dir else {}))
+    return Settings.from_env(**({"data_dir": data_dir} if data_dir else {}))  # type: ignore[arg-type]
 
 
 @click.command("export")

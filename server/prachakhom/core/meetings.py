@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from prachakhom.core.errors import Code, PrachakhomError
 from prachakhom.core.question import Text, check_id, check_text
@@ -124,7 +124,7 @@ def _iso_day(value: Any) -> bool:
     return isinstance(value, str) and len(value) == 10
 
 
-def _int_in(value: Any, low: int, high: int) -> bool:
+def _int_in(value: Any, low: int, high: int) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import orjson
@@ -96,14 +97,15 @@ class BallotStore(Connection):
         except (RedisError, OSError):  # a slot with no primary now: one group, retried
             groups = [list(calls)]
         await asyncio.gather(
-            *(self._retrying(lambda g=g: self._cast_group(g, cast_on_shard)) for g in groups)
+            *(self._retrying(partial(self._cast_group, g, cast_on_shard)) for g in groups)
         )
         return outcomes
 
     def _by_shard(self, meetings: list[str]) -> list[list[str]]:
         groups: dict[str, list[str]] = {}
         for m in meetings:
-            groups.setdefault(self.shards.shard_of(keys.prefix(m)).address, []).append(m)
+            shard = self.shards.shard_of(keys.prefix(m))  # type: ignore[attr-defined]
+            groups.setdefault(shard.address, []).append(m)
         return list(groups.values())
 
     async def _cast_group(self, meetings: list[str], cast: Callable[[list[str]], Any]) -> None:

@@ -112,7 +112,7 @@ class Channels:
                 del self._lines[key]
                 await self._close(line)
         for key, (client, meetings) in where.items():
-            line = self._lines.get(key)
+            line = self._lines.get(key)  # type: ignore[assignment]
             if line is None:
                 line = self._lines[key] = _Line(client.pubsub())
             new = [m for m in meetings if m not in line.meetings]

@@ -12,4 +12,4 @@ def origin_allowed(origin: str | None, host: str | None, allowed: tuple[str, ...
         return True
     if "*" in allowed or origin.rstrip("/") in allowed:
         return True
-    return bool(host) and urlsplit(origin).netloc.lower() == host.lower()
+    return bool(host) and urlsplit(origin).netloc.lower() == (host or "").lower()

@@ -43,7 +43,7 @@ def exact_p(ranks: Sequence[float], w_plus: float) -> float:
             ways[s] += ways[s - r]
     observed = round(2 * w_plus)
     low, high = sum(ways[: observed + 1]), sum(ways[observed:])
-    return min(1.0, 2 * min(low, high) / 2 ** len(ranks))
+    return min(1.0, 2 * min(low, high) / 2 ** len(ranks))  # type: ignore[no-any-return]
 
 
 def normal_z(n: int, w_plus: float, tie_sizes: Iterable[int]) -> float:
@@ -222,7 +222,7 @@ def compare_keyed(
     return out
 
 
-def keyed(answers: Mapping[Hashable, Any], key: Callable[[Any], str]) -> dict[Hashable, str]:
+def keyed(answers: Mapping[Any, Any], key: Callable[[Any], str]) -> dict[Hashable, str]:
     """voter -> key(answer), each distinct answer checked once (a scale has a handful of
     values among thousands of voters). Keyed by type too: True == 1, but not as an answer."""
     seen: dict[tuple[type, Any], str] = {}

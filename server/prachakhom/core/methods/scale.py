@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from prachakhom.core.errors import invalid_answer, invalid_question
 from prachakhom.core.methods.base import Contribution, Kind, Tally, fields
@@ -17,16 +17,17 @@ MAX_VALUES = 101  # 0..100 is the widest scale a screen can draw as a histogram
 _INT_TEXT = re.compile(r"^-?[0-9]{1,12}$")
 
 
-def _whole(value: Any) -> bool:
+def _whole(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def bounds(question: Question) -> tuple[int, int]:
     """(min, max): whole numbers, min < max, at most MAX_VALUES values."""
     lo, hi = question.settings.get("min"), question.settings.get("max")
-    for name, value in (("min", lo), ("max", hi)):
-        if not _whole(value):
-            raise invalid_question(f"a scale needs {name} as a whole number (got {value!r:.20})")
+    if not _whole(lo):
+        raise invalid_question(f"a scale needs min as a whole number (got {lo!r:.20})")
+    if not _whole(hi):
+        raise invalid_question(f"a scale needs max as a whole number (got {hi!r:.20})")
     if lo >= hi:
         raise invalid_question(f"min ({lo}) must be less than max ({hi})")
     if hi - lo + 1 > MAX_VALUES:
