@@ -1,3 +1,4 @@
+# Size: the lean socket client and its phone, tablet and screen behaviours share one loop.
 """Thousands of lean socket clients: an asyncio Protocol over websockets' sans-I/O core.
 
     WsConn   one WebSocket: no task per socket, frames decoded in data_received, pings

@@ -1,3 +1,4 @@
+# Size: the meeting's phases in order, read top to bottom; its pieces live in the modules.
 """One simulated meeting, start to end, and its figures.
 
 create the meeting -> join every code (HTTP) -> connect phones, tablets and screens ->

@@ -1,3 +1,4 @@
+# Size: every export format read back against the one JSON document; one fixture meeting.
 """The XLSX and CSV exports, read back with openpyxl and csv and held against the JSON
 document; the JSON export checked against schema.json; a 60,000-entry ledger rendered
 both ways."""

@@ -1,3 +1,4 @@
+# Size: one table of hostile inputs per message kind and endpoint, against one server.
 """Everything a careless or hostile client can send, against the real server and Valkey.
 
 For each bad input: the error code (and the quoted `id` when the message had a usable
