@@ -804,7 +804,7 @@ def test_meeting_definitions_refuse_with_bad_message(body: Any) -> None:
 ATHERIS_HARNESS = r"""
 import sys, atheris
 with atheris.instrument_imports(include=["prachakhom"]):
-    from prachakhom import protocol
+    from prachakhom.core import protocol
     from prachakhom.core.messages import BallotMsg
     from prachakhom.core.errors import Code, PrachakhomError
     from prachakhom.core.methods import kind_named

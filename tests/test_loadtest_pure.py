@@ -55,5 +55,6 @@ def test_a_tuned_collector_nests_and_is_put_back_by_the_outermost_block() -> Non
         assert gc.get_threshold() == GC_THRESHOLDS and frozen > 0
         with tuned_gc():  # a load test around a server in the same process
             assert gc.get_threshold() == GC_THRESHOLDS
-        assert gc.get_threshold() == GC_THRESHOLDS and gc.get_freeze_count() == frozen
+        # the inner block froze nothing more (objects frozen before may since be freed)
+        assert gc.get_threshold() == GC_THRESHOLDS and gc.get_freeze_count() <= frozen
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
