@@ -206,21 +206,3 @@ async def read_results(
     method: str | None = None,
 ) -> list[dict[str, Any]]:
     return await reader_for(store).read(meeting, questions, method)
-
-
-async def read_breakdown(
-    store: Store,
-    meeting: Meeting,
-    question: Question,
-    state: str,
-    by: Question,
-    method: str | None,
-    min_group: int,
-) -> dict[str, Any]:
-    return await reader_for(store).breakdown(meeting, question, state, by, method, min_group)
-
-
-async def read_site(
-    store: Store, meeting: Meeting, question: Question, state: str, site: str, method: str | None
-) -> dict[str, Any]:
-    return await reader_for(store).site(meeting, question, state, site, method)
