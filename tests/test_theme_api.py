@@ -253,6 +253,20 @@ async def test_vectors_are_kept_and_read_back_not_encoded_again(
     assert one["themes"][0]["theme"] == ambulance["id"] != haze["id"]
 
 
+async def test_a_vector_once_kept_is_not_overwritten_by_a_later_encoding(
+    meeting: Meeting,
+) -> None:
+    """The suggester and a board request may encode the same new idea at once: the one
+    that writes second leaves the first's vector (which others may have read) as it is."""
+    m = meeting.id
+    store = meeting.server.services.store
+    first = orjson.dumps({"v": "first", "w": ["a"]}).decode()
+    later = orjson.dumps({"v": "later", "w": ["b"]}).decode()
+    await store.keep_vectors(m, {"i-1": first})
+    await store.keep_vectors(m, {"i-1": later, "i-2": later})
+    assert await store.idea_vectors(m, ["i-1", "i-2", "i-3"]) == [first, later, None]
+
+
 async def test_a_facilitator_never_gets_suggestions(meeting: Meeting) -> None:
     tablet = await meeting.table(2)
     screen = await meeting.client(meeting.codes["theme"])

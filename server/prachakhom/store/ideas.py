@@ -84,8 +84,16 @@ class IdeaStore(EventStore):
 
     @rerouted
     async def keep_vectors(self, meeting_id: str, packed: dict[str, str]) -> None:
-        if packed:
-            await self.of(meeting_id).hset(keys.vectors(meeting_id), mapping=packed)
+        """Keep vectors, the first written for an idea staying: the suggester and a board
+        request may encode the same new idea at once, and the later must not overwrite what
+        others may already have read."""
+        if not packed:
+            return
+        key = keys.vectors(meeting_id)
+        pipe = self.of(meeting_id).pipeline(transaction=False)
+        for idea_id, record in packed.items():
+            pipe.hsetnx(key, idea_id, record)
+        await pipe.execute()
 
     @rerouted
     async def ideas_named(self, meeting_id: str, ids: Sequence[str]) -> list[dict[str, Any] | None]:
