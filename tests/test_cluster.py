@@ -195,6 +195,46 @@ async def test_a_shard_lost_whole_leaves_the_others_voting_and_comes_back_from_i
             assert audit["ok"], (port, audit)
 
 
+async def test_a_batch_meeting_a_half_moved_slot_waits_and_is_counted_once(
+    cluster: localcluster.LocalCluster, tmp_path: Path
+) -> None:
+    """The meeting's slot is being moved and only its tally has gone yet. A batch of
+    ballots must not run half-way (ballot ids and ledger written, the tally not: the
+    resend would then be answered "duplicate" and the ballot never counted); it waits,
+    writes nothing, and is counted once when the slot has moved."""
+    settings = make_settings(cluster, tmp_path)  # type: ignore[arg-type]
+    async with run_server(settings) as server, Api(server.base, ADMIN) as admin:
+        created = await admin.create_meeting(copy.deepcopy(SMALL_MEETING))
+        m = created["id"]
+        await admin.open(m, "q1")
+        tablet = Client(server.ws, (await admin.join(created["codes"]["tables"]["1"]))["token"])
+        await tablet.connect()
+        try:
+            assert (await tablet.cast("q1", "a", seat=1))["status"] == "counted"
+            slot = key_slot(keys.prefix(m).encode())
+            source = holder(cluster, m)
+            to = next(p for p in shard_ports(cluster) if p != source)
+            await asyncio.to_thread(localcluster.begin_migration, cluster, slot, to)
+            await asyncio.to_thread(localcluster.move_keys, source, to, [keys.tally(m, "q1")])
+            with sync_redis.Redis(port=source) as r:
+                written = r.xlen(keys.ledger(m))
+            ballot = asyncio.create_task(tablet.cast("q1", "b", seat=2, timeout=30))
+            await asyncio.sleep(1.5)
+            assert not ballot.done()
+            with sync_redis.Redis(port=source) as r:  # nothing written half-way
+                assert r.xlen(keys.ledger(m)) == written
+                assert r.hlen(keys.ballot_ids(m, "q1")) == 1
+            await asyncio.to_thread(localcluster.migrate_slot, cluster, slot, to)
+            assert (await ballot)["status"] == "counted"
+            assert holder(cluster, m) == to
+            results = await admin.results(m, "q1")
+            assert results["voters"] == 2
+            assert {r["option"]: r["score"] for r in results["ranking"]} == {"a": 1, "b": 1, "c": 0}
+            assert (await admin.audit(m))["ok"]
+        finally:
+            await tablet.close()
+
+
 async def test_a_meeting_follows_its_slot_to_another_primary_mid_vote(
     cluster: localcluster.LocalCluster, tmp_path: Path
 ) -> None:

@@ -71,8 +71,9 @@ class BallotStore(Connection):
             by_meeting.setdefault(c.meeting, []).append(i)
         calls: dict[str, list[Any]] = {}
         for meeting_id, indexes in by_meeting.items():
-            args: list[Any] = ["EVALSHA", self._cast_sha, 1]
-            args += [keys.ledger(meeting_id), keys.prefix(meeting_id)]
+            declared = keys.cast_keys(meeting_id, (casts[i].question for i in indexes))
+            args: list[Any] = ["EVALSHA", self._cast_sha, len(declared), *declared]
+            args.append(keys.prefix(meeting_id))
             for i in indexes:
                 c = casts[i]
                 args += [c.ballot_id, b" ".join((c.question.encode(), c.voter.encode(), c.record))]

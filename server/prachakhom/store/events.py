@@ -64,8 +64,9 @@ class EventStore(Connection):
         """Write (guarded) and publish a control event atomically. (seq, '') or (0, why).
         A `derived` event (suggestions: recomputable, no decision) stays out of the
         ledger."""
+        declared = keys.emit_keys(meeting_id, key)
         call = [
-            "EVALSHA", self._emit_sha, 1, keys.ledger(meeting_id),
+            "EVALSHA", self._emit_sha, len(declared), *declared,
             keys.prefix(meeting_id), keys.channel(meeting_id), orjson.dumps(body),
             self.events_kept, body["event"], guard, key, field, value,
             "derived" if derived else "",

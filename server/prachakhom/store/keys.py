@@ -1,8 +1,9 @@
 """The Redis key schema: every key Prachakhom uses, named in one place.
 
 Every key of a meeting carries the hash tag `{m}` (the meeting id), so a meeting lives
-in one Redis Cluster slot and its Lua scripts stay legal in a cluster. Scripts declare
-one key of the meeting (its ledger) and build the others from the prefix `pk:{m}:`.
+in one Redis Cluster slot and its Lua scripts stay legal in a cluster. Scripts build the
+keys they use from the prefix `pk:{m}:` and declare them all, the ledger first
+(`cast_keys`, `emit_keys`), so a cluster refuses a script whole while its slot moves.
 
 Global
     pk:meetings                  set      meeting ids
@@ -42,6 +43,8 @@ A voter is `<table>:<seat>` for a seat ballot and `table:<table>` for a show of 
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 MEETINGS = "pk:meetings"
 CODES = "pk:codes"
@@ -125,6 +128,30 @@ def seen(meeting: str) -> str:
 
 def tables(meeting: str, question: str) -> str:
     return f"{prefix(meeting)}q:{question}:tables"
+
+
+def cast_keys(meeting: str, questions: Iterable[str]) -> list[str]:
+    """Every key the CAST script touches for a batch on these questions, the ledger first.
+
+    Declared (not only built inside the script from the prefix) so that a cluster checks
+    them all before the script runs: while an operator moves the meeting's slot key by
+    key, a script that found only some of its keys would stop at the first moved one with
+    its earlier writes kept (ballot ids and the ledger written, the tally not; the
+    resend then answered "duplicate"). Declared, the whole call is refused (TRYAGAIN or
+    ASK) and nothing is written until the slot has moved."""
+    found = [ledger(meeting), question_state(meeting), versions(meeting), voters(meeting)]
+    for q in dict.fromkeys(questions):
+        found += [ballot_ids(meeting, q), votes(meeting, q), tally(meeting, q), tables(meeting, q)]
+    return found
+
+
+def emit_keys(meeting: str, guarded: str = "") -> list[str]:
+    """Every key the EMIT script may touch, the ledger first (see `cast_keys`)."""
+    found = [ledger(meeting), seq(meeting), events(meeting)]
+    found += [question_state(meeting), question_order(meeting)]
+    if guarded and guarded not in found:
+        found.append(guarded)
+    return found
 
 
 def channel(meeting: str) -> str:

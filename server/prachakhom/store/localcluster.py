@@ -293,32 +293,47 @@ def migrate_slot(cluster: LocalCluster, slot: int, to_port: int, pause: float = 
     by key, SETSLOT NODE), as an operator resharding does: while it runs, clients meet
     ASK and TRYAGAIN; after it, MOVED. `pause`: seconds between keys (a slow reshard).
     Returns the number of keys moved."""
+    owner = begin_migration(cluster, slot, to_port)
+    if owner == to_port:
+        return 0
+    moved = 0
+    with contextlib.closing(_client(owner)) as source:
+        while found := source.execute_command("CLUSTER", "GETKEYSINSLOT", slot, 10):
+            for key in found:
+                move_keys(owner, to_port, [key])
+                moved += 1
+                time.sleep(pause)
+    end_migration(cluster, slot, to_port)
+    return moved
+
+
+def begin_migration(cluster: LocalCluster, slot: int, to_port: int) -> int:
+    """Mark `slot` IMPORTING on `to_port` and MIGRATING on its owner; returns the owner's
+    port (nothing is marked when that is `to_port` already)."""
     with contextlib.closing(_client(cluster.nodes[0].port)) as c:
         owner = next(
             int(p[1])
             for low, high, p, *_ in c.execute_command("CLUSTER", "SLOTS")
             if low <= slot <= high
         )
-    if owner == to_port:
-        return 0
-    source, target = _client(owner), _client(to_port)
-    moved = 0
-    try:
-        source_id, target_id = node_id(owner), node_id(to_port)
-        target.execute_command("CLUSTER", "SETSLOT", slot, "IMPORTING", source_id)
-        source.execute_command("CLUSTER", "SETSLOT", slot, "MIGRATING", target_id)
-        while True:
-            found = source.execute_command("CLUSTER", "GETKEYSINSLOT", slot, 10)
-            if not found:
-                break
-            for key in found:
-                source.execute_command("MIGRATE", "127.0.0.1", to_port, "", 0, 5000, "KEYS", key)
-                moved += 1
-                time.sleep(pause)
-        for port in [to_port, owner, *(n.port for n in cluster.primaries())]:
-            with contextlib.closing(_client(port)) as c, contextlib.suppress(redis.RedisError):
-                c.execute_command("CLUSTER", "SETSLOT", slot, "NODE", target_id)
-    finally:
-        source.close()
-        target.close()
-    return moved
+    if owner != to_port:
+        with contextlib.closing(_client(to_port)) as target:
+            target.execute_command("CLUSTER", "SETSLOT", slot, "IMPORTING", node_id(owner))
+        with contextlib.closing(_client(owner)) as source:
+            source.execute_command("CLUSTER", "SETSLOT", slot, "MIGRATING", node_id(to_port))
+    return owner
+
+
+def move_keys(from_port: int, to_port: int, names: list[str]) -> None:
+    """MIGRATE these keys (of a slot being moved) from one primary to the other."""
+    with contextlib.closing(_client(from_port)) as source:
+        for key in names:
+            source.execute_command("MIGRATE", "127.0.0.1", to_port, "", 0, 5000, "KEYS", key)
+
+
+def end_migration(cluster: LocalCluster, slot: int, to_port: int) -> None:
+    """Give `slot` to `to_port` on every primary (its keys all moved)."""
+    target_id = node_id(to_port)
+    for port in [to_port, *(n.port for n in cluster.primaries())]:
+        with contextlib.closing(_client(port)) as c, contextlib.suppress(redis.RedisError):
+            c.execute_command("CLUSTER", "SETSLOT", slot, "NODE", target_id)

@@ -1,8 +1,10 @@
 """The Lua scripts: each checks and writes in one atomic step (keys: see keys.py).
 
 Every script takes KEYS[1] = the meeting's ledger (it fixes the cluster slot) and
-ARGV[1] = the meeting's key prefix `pk:{m}:`; the other keys are built from the prefix.
-"""
+ARGV[1] = the meeting's key prefix `pk:{m}:`; the other keys are built from the prefix,
+and declared too, after the ledger (keys.cast_keys, keys.emit_keys): on a cluster whose
+slot is being moved, a script that met a moved key half-way would stop with its earlier
+writes kept, so the server must see every key before it starts."""
 
 # A batch of ballots (and show-of-hands tallies) for one meeting: the group commit.
 # ARGV[2..] = 2 per ballot: its id (the client's, any text), then "<question> <voter>
