@@ -3,12 +3,14 @@ the pre/post comparison through the results API."""
 
 from __future__ import annotations
 
+import msgspec
 import orjson
 import pytest
 
 from prachakhom.cli.client import Api, Client, ClientError
 from prachakhom.core.methods.compare import compare
 from prachakhom.core.questions import parse_question
+from prachakhom.core.resulttypes import Breakdown, Results
 
 from .conftest import Running, demo_body
 
@@ -93,6 +95,10 @@ async def test_every_kind_end_to_end(server: Running, forum) -> None:
     paired = post["compare"]["paired"]
     assert paired["voters"] == 12 and post["compare"]["shift"]["mean"] == 2.0
     assert paired["wilcoxon"]["p_value"] < 0.01
+    # what the API answered is what core/resulttypes.py declares, field for field
+    for answered in (pre, borda, irv, schulze, budget, dots, site, post):
+        msgspec.convert(answered, Results, strict=True)
+    msgspec.convert(by_sector, Breakdown, strict=True)
     for client in tablets.values():
         await client.close()
 

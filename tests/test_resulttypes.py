@@ -1,0 +1,185 @@
+"""The Results types (core/resulttypes.py) describe exactly the dicts results.py
+assembles: every kind, every method, empty and voted, hidden, per site, per group,
+before and after. Each converts strictly into its Struct (no unknown field, no wrong
+type), and the Struct encodes back to the same JSON: the same values, keys in the
+same order."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import msgspec
+import pytest
+
+from prachakhom.core.meetings import parse_meeting
+from prachakhom.core.methods import KINDS
+from prachakhom.core.questions import Question, parse_question
+from prachakhom.core.records import Records
+from prachakhom.core.results import (
+    group_results,
+    hidden,
+    keyed_answers,
+    keyed_comparison,
+    live_results,
+    methods_of,
+    recount,
+    results_of,
+    site_results,
+    tally_of,
+)
+from prachakhom.core.resulttypes import Breakdown, Results
+
+MEETING = parse_meeting(
+    {
+        "title": "t",
+        "tables": {"count": 4, "seats": 5},
+        "sites": [{"id": "north", "name": {"th": "เหนือ", "en": "North"}, "tables": [1, 2]}],
+    },
+    "m",
+)
+OPTIONS = [{"id": o, "label": o.upper()} for o in "abcd"]
+QUESTIONS = [
+    parse_question({"id": "q", "kind": kind, "prompt": "?", **settings})
+    for kind, settings in [
+        ("single", {"options": OPTIONS}),
+        ("multiple", {"options": OPTIONS, "max_choices": 2}),
+        ("ranked", {"options": OPTIONS, "max_rank": 3}),
+        ("ranked", {"options": OPTIONS, "method": "irv"}),
+        ("points", {"options": OPTIONS, "points": 5}),
+        ("scale", {"min": 1, "max": 5}),
+        ("budget", {"options": OPTIONS, "budget": 10, "costs": {"a": 6, "b": 3, "c": 1, "d": 5}}),
+        ("demographic", {"options": OPTIONS, "attribute": "sector"}),
+        ("demographic", {"options": OPTIONS, "attribute": "age", "targets": {"a": 0.5}}),
+    ]
+]
+ANSWERS = {
+    "single": lambda r: r.choice("abcd"),
+    "multiple": lambda r: r.sample("abcd", r.randint(1, 2)),
+    "ranked": lambda r: r.sample("abcd", r.randint(1, 3)),
+    "points": lambda r: {"a": r.randint(1, 3), "c": r.randint(0, 2)},
+    "scale": lambda r: r.randint(1, 5),
+    "budget": lambda r: r.choice([["a", "b"], ["c"], ["d", "b", "c"]]),
+    "demographic": lambda r: r.choice("abc"),
+}
+
+
+def records(question: Question, voters: int, seed: int = 1, hands: bool = False) -> Records:
+    rng = random.Random(seed)
+    kind = KINDS[question.kind]
+    out: Records = {}
+    for n in range(voters):
+        answer = ANSWERS[question.kind](rng)
+        table = 1 + n % 4
+        out[f"{table}:{1 + n // 4}"] = {
+            "c": kind.contribution(question, answer),
+            "w": 1,
+            "t": table,
+            "a": answer,
+        }
+    if hands and kind.table_tally is not None:
+        contribution, weight = kind.table_tally(question, {"a": 2, "b": 1}, 3)
+        out["table:3"] = {"c": contribution, "w": weight, "t": 3, "a": None}
+    return out
+
+
+def key_order(value: Any) -> Any:
+    """The value with every object's keys listed in order, to compare orders too."""
+    if isinstance(value, dict):
+        return [(k, key_order(v)) for k, v in value.items()]
+    if isinstance(value, list):
+        return [key_order(v) for v in value]
+    return value
+
+
+def described(value: dict[str, Any], kind: type[msgspec.Struct]) -> msgspec.Struct:
+    typed = msgspec.convert(value, kind, strict=True)
+    again = msgspec.json.decode(msgspec.json.encode(typed))
+    assert again == value
+    assert key_order(again) == key_order(value)
+    return typed
+
+
+def every_result(question: Question, mine: Records) -> list[dict[str, Any]]:
+    read = tally_of(mine)
+    out = []
+    for method in methods_of(question):
+        out.append(results_of(MEETING, question, "open", read, mine, method))
+        recounted = None
+        if method != KINDS[question.kind].live_method:
+            recounted = recount(question, mine, method)
+        out.append(live_results(MEETING, question, "open", read, method, recounted, None))
+        site = MEETING.sites[0]
+        local = site_results(MEETING, question, "open", mine, site, method)
+        out.append(local | {"all": out[-1]})
+        out.append(hidden(out[-1]))
+    return out
+
+
+@pytest.mark.parametrize("voters", [0, 1, 2, 37])
+@pytest.mark.parametrize(
+    "question", QUESTIONS, ids=[f"{q.kind}-{i}" for i, q in enumerate(QUESTIONS)]
+)
+def test_every_kind_and_method_is_described_by_results(question: Question, voters: int) -> None:
+    mine = records(question, voters, hands=voters > 1)
+    for result in every_result(question, mine):
+        typed = described(result, Results)
+        assert isinstance(typed, Results)
+
+
+@pytest.mark.parametrize("voters", [0, 3, 40])
+def test_breakdowns_shown_and_suppressed_are_described(voters: int) -> None:
+    by = QUESTIONS[-1]
+    groups = records(by, voters, seed=2)
+    attributes = {v: r["a"] for v, r in groups.items()}
+    for question in QUESTIONS[:-2]:
+        mine = records(question, voters, hands=True)
+        for method in methods_of(question):
+            found = group_results(MEETING, question, "closed", mine, by, attributes, method, 5)
+            found["all"] = results_of(MEETING, question, "closed", tally_of(mine), mine, method)
+            typed = described(found, Breakdown)
+            assert isinstance(typed, Breakdown)
+            if voters == 3:
+                assert any(g.suppressed for g in typed.groups)
+
+
+@pytest.mark.parametrize("kind", ["scale", "single"])
+@pytest.mark.parametrize("voters", [0, 1, 30, 80])
+def test_before_and_after_is_described(kind: str, voters: int) -> None:
+    pre, post = (
+        parse_question({"id": i, "kind": kind, "prompt": "?", **settings})
+        for i, settings in [
+            ("pre", {"min": 1, "max": 5} if kind == "scale" else {"options": OPTIONS}),
+            (
+                "post",
+                {"min": 1, "max": 5, "pair_of": "pre"}
+                if kind == "scale"
+                else {"options": OPTIONS, "pair_of": "pre"},
+            ),
+        ]
+    )
+    before, after = records(pre, voters, seed=3), records(post, voters * 2 // 3, seed=4)
+    with_pre = results_of(MEETING, post, "open", tally_of(after), after, "count", pre=(pre, before))
+    comparison = keyed_comparison(pre, post, keyed_answers(pre, before), keyed_answers(post, after))
+    live = live_results(MEETING, post, "open", tally_of(after), "count", None, comparison)
+    for result in (with_pre, live):
+        typed = described(result, Results)
+        assert isinstance(typed, Results) and typed.compare is not msgspec.UNSET
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        lambda r: r | {"colour": "red"},
+        lambda r: r | {"kind": "lottery"},
+        lambda r: r | {"voters": "5"},
+        lambda r: r | {"ranking": [{"option": "a"}]},
+        lambda r: {k: v for k, v in r.items() if k != "seq"},
+    ],
+)
+def test_a_result_unlike_the_type_is_refused(broken: Any) -> None:
+    question = QUESTIONS[0]
+    mine = records(question, 3)
+    result = results_of(MEETING, question, "open", tally_of(mine), mine, "count")
+    with pytest.raises(msgspec.ValidationError):
+        msgspec.convert(broken(result), Results, strict=True)
