@@ -2,7 +2,10 @@
 their fields. No I/O; question kinds (`methods`) read these types, and `questions.py`
 parses a whole definition by its kind.
 
-Texts are a string or a map of language to string ({"th": ..., "en": ...}).
+Texts are a string or a map of language to string ({"th": ..., "en": ...}). A question's
+JSON form is declared once: `Definition` holds the fields every kind has, and each kind
+(`methods/*.py`) subclasses it with its settings, tagged by `kind`; the HTTP API decodes
+into them and the OpenAPI document is generated from them.
 """
 
 from __future__ import annotations
@@ -11,15 +14,28 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
 
 from prachakhom.core.errors import invalid_question
+from prachakhom.core.iap2 import LEVELS
 
-Text = str | dict[str, str]
-
-ID_PATTERN = re.compile(r"^[A-Za-z0-9_.+\-]{1,40}$")
 MAX_OPTIONS = 64
 MAX_TEXT = 1000
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_.+\-]{1,40}$")
+Id = Annotated[str, Meta(pattern=ID_PATTERN.pattern, description="1-40 of A-Z a-z 0-9 _ . + -")]
+_Line = Annotated[str, Meta(min_length=1, max_length=MAX_TEXT)]
+Text = (
+    Annotated[str, Meta(min_length=1, max_length=MAX_TEXT, pattern=r"\S")]
+    | Annotated[
+        dict[str, _Line],
+        Meta(min_length=1, description="language (th, en) to text"),
+    ]
+)
+Level = Literal["inform", "consult", "involve", "collaborate", "empower"]
+assert Level.__args__ == LEVELS  # type: ignore[attr-defined]
 
 
 def check_id(value: Any, what: str) -> str:
@@ -55,10 +71,25 @@ def text_in(value: Text, language: str) -> str:
     return next(iter(value.values()))
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
-    id: str
+class Option(msgspec.Struct, frozen=True):
+    id: Id
     label: Text
+
+
+class Definition(msgspec.Struct, tag_field="kind", forbid_unknown_fields=True, kw_only=True):
+    """The fields every question has, as its JSON carries them; a kind's subclass adds
+    its settings (left out: UNSET). `state` is read and ignored (a stored question's
+    answer form carries it). The kind's rules across fields run after decoding."""
+
+    id: Id
+    prompt: Text
+    options: Annotated[list[Option], Meta(max_length=MAX_OPTIONS)] | UnsetType | None = UNSET
+    pair_of: Id | None = None
+    iap2_level: Level | None = None
+    state: Any = UNSET
+
+
+COMMON = frozenset(Definition.__struct_fields__)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,9 @@
 """Questions parsed and checked from JSON, by their kind: no I/O.
 
-    JSON definition --parse_question()--> Question (question.py), checked by its kind
+    JSON bytes (an HTTP body) --decode_question()--┐
+    JSON read (stored, built) --parse_question()---┴-> the kind's Definition Struct
+        --its kind's rules across fields--> Question (question.py)
+        └ or refused: read again loosely, rule by rule, only to word it (explain)
 
 A question's kind decides how an answer is validated and counted (see `methods`), so
 this module sits above the kinds; the types themselves live in `question.py`, below them.
@@ -10,13 +13,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+import orjson
+from msgspec import UNSET
+
 from prachakhom.core import iap2
-from prachakhom.core.errors import invalid_question
-from prachakhom.core.methods import kind_named
+from prachakhom.core.errors import Code, PrachakhomError, invalid_question
+from prachakhom.core.methods import DEFINITION, KINDS, Kind, kind_named
 from prachakhom.core.question import (
     ID_PATTERN,
     MAX_OPTIONS,
     MAX_TEXT,
+    Definition,
     Option,
     Question,
     Text,
@@ -35,6 +43,7 @@ __all__ = [
     "check_iap2_level",
     "check_id",
     "check_text",
+    "decode_question",
     "parse_question",
     "text_in",
 ]
@@ -50,8 +59,78 @@ def check_iap2_level(value: Any) -> str | None:
     return value  # type: ignore[no-any-return]
 
 
+_KIND_OF: dict[type[Definition], Kind] = {k.definition: k for k in KINDS.values()}
+_decode = msgspec.json.Decoder(DEFINITION).decode
+
+
+def decode_question(raw: bytes) -> Question:
+    """A question from its JSON bytes (an HTTP body): one decode into its kind's Struct."""
+    try:
+        return _question(_decode(raw))
+    except msgspec.ValidationError as exc:
+        raise explain(orjson.loads(raw), exc) from None
+    except msgspec.DecodeError:
+        raise PrachakhomError(Code.BAD_MESSAGE, "the request body is not valid JSON") from None
+
+
 def parse_question(data: Any) -> Question:
-    """A question from its JSON form, checked by its kind. Raises invalid_question."""
+    """A question from its JSON form already read (stored, or built by the server)."""
+    try:
+        definition = msgspec.convert(data, DEFINITION)
+    except msgspec.ValidationError as exc:
+        raise explain(data, exc) from None
+    return _question(definition)
+
+
+def _question(definition: Definition) -> Question:
+    """The rules across fields, which a type cannot say: a kind with options has 1 or
+    more, each id once; then the kind's own (max_rank within the options, min < max...)."""
+    kind = _KIND_OF[type(definition)]
+    options = definition.options or []
+    if kind.has_options:
+        _check_options(options)
+    elif options:
+        raise invalid_question(f"a {kind.name} question has no options")
+    question = Question(
+        id=definition.id,
+        kind=kind.name,
+        prompt=definition.prompt,
+        options=tuple(options) if kind.has_options else (),
+        settings={
+            name: value
+            for name in kind.settings
+            if (value := getattr(definition, name)) is not UNSET
+        },
+        pair_of=definition.pair_of,
+        iap2_level=definition.iap2_level,
+    )
+    kind.check_question(question)
+    return question
+
+
+def _check_options(options: list[Option]) -> None:
+    if not options:
+        raise invalid_question(f"options must be a list of 1 to {MAX_OPTIONS} options")
+    seen: set[str] = set()
+    for option in options:
+        if option.id in seen:
+            raise invalid_question(f"option id {option.id!r} is used twice")
+        seen.add(option.id)
+
+
+# --- wording a refusal: the definition read loosely, rule by rule ---------------------
+
+
+def explain(data: Any, exc: Exception) -> PrachakhomError:
+    """Why the decoder refused this definition, in the words the API has always used."""
+    try:
+        _check_loosely(data)
+    except PrachakhomError as refusal:
+        return refusal
+    return invalid_question(f"not a valid question: {str(exc)[:120]}")
+
+
+def _check_loosely(data: Any) -> None:
     if not isinstance(data, dict):
         raise invalid_question("a question must be a JSON object")
     kind = kind_named(data.get("kind"))
@@ -63,17 +142,17 @@ def parse_question(data: Any) -> Question:
     if unknown:
         raise invalid_question(f"a {kind.name} question does not take {', '.join(sorted(unknown))}")
     pair_of = data.get("pair_of")
-    question = Question(
-        id=check_id(data.get("id"), "a question id"),
-        kind=kind.name,
-        prompt=check_text(data.get("prompt"), "the prompt"),
-        options=options,
-        settings=settings,
-        pair_of=check_id(pair_of, "pair_of") if pair_of is not None else None,
-        iap2_level=check_iap2_level(data.get("iap2_level")),
+    kind.check_question(
+        Question(
+            id=check_id(data.get("id"), "a question id"),
+            kind=kind.name,
+            prompt=check_text(data.get("prompt"), "the prompt"),
+            options=options,
+            settings=settings,
+            pair_of=check_id(pair_of, "pair_of") if pair_of is not None else None,
+            iap2_level=check_iap2_level(data.get("iap2_level")),
+        )
     )
-    kind.check_question(question)
-    return question
 
 
 def _parse_options(data: Any) -> list[Option]:

@@ -7,7 +7,7 @@ fields. Adding a kind is adding one module and one line below.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Union
 
 from prachakhom.core.errors import invalid_question
 from prachakhom.core.methods import budget, demographic, multiple, points, ranked, scale, single
@@ -26,6 +26,9 @@ KINDS: dict[str, Kind] = {
     )
 }
 
+# a question's JSON form: one Struct per kind, tagged by `kind` (msgspec decodes into it)
+DEFINITION: Any = Union[tuple(k.definition for k in KINDS.values())]  # noqa: UP007
+
 
 def kind_named(name: Any) -> Kind:
     kind = KINDS.get(name) if isinstance(name, str) else None
@@ -36,4 +39,4 @@ def kind_named(name: Any) -> Kind:
     return kind
 
 
-__all__ = ["KINDS", "Kind", "kind_named"]
+__all__ = ["DEFINITION", "KINDS", "Kind", "kind_named"]

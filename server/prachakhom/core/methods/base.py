@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prachakhom.core.errors import invalid_answer, invalid_question
-from prachakhom.core.question import Question
+from prachakhom.core.question import COMMON, Definition, Question
 
 Contribution = dict[str, int]
 Tally = Mapping[str, int]
@@ -19,7 +19,9 @@ class Kind:
 
     name: str
     has_options: bool
-    settings: frozenset[str]
+    definition: type[
+        Definition
+    ]  # its JSON form, tagged by `kind`: the common fields and its settings
     check_question: Callable[[Question], None]
     # answer -> contribution; raises invalid_answer with a message a facilitator understands
     contribution: Callable[[Question, Any], Contribution]
@@ -39,6 +41,11 @@ class Kind:
     default_method: Callable[[Question], str | None] = lambda question: None
     # the method name of the live tally, as results report it
     live_method: str = "count"
+
+    @property
+    def settings(self) -> tuple[str, ...]:
+        """Its settings' names, in their declared order."""
+        return tuple(f for f in self.definition.__struct_fields__ if f not in COMMON)
 
 
 def ranking(question: Question, scores: Mapping[str, int | float]) -> list[dict[str, Any]]:
@@ -94,7 +101,3 @@ def check_hands(question: Question, counts: Mapping[str, int]) -> Contribution:
         if option not in question.option_ids:
             raise invalid_answer(f"{option[:40]!r} is not an option of this question")
     return {o: n for o, n in counts.items() if n}
-
-
-def fields(*names: str) -> frozenset[str]:
-    return frozenset(names)

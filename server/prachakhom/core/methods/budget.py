@@ -6,18 +6,19 @@ approvals (ties in the options' order) and funds each one that still fits in wha
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+from msgspec import Meta
 
 from prachakhom.core.errors import invalid_answer, invalid_question
 from prachakhom.core.methods.base import (
     Contribution,
     Kind,
     Tally,
-    fields,
     positive_int_setting,
     ranking,
 )
-from prachakhom.core.question import Question
+from prachakhom.core.question import Definition, Question
 
 
 def budget(question: Question) -> int:
@@ -93,10 +94,15 @@ def result(question: Question, tally: Tally) -> dict[str, Any]:
     }
 
 
+class BudgetQuestion(Definition, tag="budget", forbid_unknown_fields=True, kw_only=True):
+    budget: Annotated[int, Meta(ge=1)]
+    costs: dict[str, Annotated[int, Meta(ge=0)]]  # every option's cost
+
+
 KIND = Kind(
     name="budget",
     has_options=True,
-    settings=fields("budget", "costs"),
+    definition=BudgetQuestion,
     check_question=check_question,
     contribution=contribution,
     result=result,

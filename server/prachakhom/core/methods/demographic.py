@@ -6,12 +6,14 @@ district). Its answers become the voter's attributes for `by=` breakdowns; optio
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Annotated, Any
+
+from msgspec import UNSET, Meta, UnsetType
 
 from prachakhom.core.errors import invalid_question
 from prachakhom.core.methods import single
-from prachakhom.core.methods.base import Kind, Tally, fields, ranking
-from prachakhom.core.question import Question, check_id
+from prachakhom.core.methods.base import Kind, Tally, ranking
+from prachakhom.core.question import Definition, Id, Question, check_id
 
 TARGETS_SLACK = 1.0001  # shares typed as 0.333 three times should not be refused
 
@@ -61,10 +63,15 @@ def result(question: Question, tally: Tally) -> dict[str, Any]:
     return out
 
 
+class DemographicQuestion(Definition, tag="demographic", forbid_unknown_fields=True, kw_only=True):
+    attribute: Id  # e.g. sector, age, district
+    targets: dict[str, Annotated[float, Meta(ge=0, le=1)]] | UnsetType | None = UNSET
+
+
 KIND = Kind(
     name="demographic",
     has_options=True,
-    settings=fields("attribute", "targets"),
+    definition=DemographicQuestion,
     check_question=check_question,
     contribution=single.contribution,
     result=result,

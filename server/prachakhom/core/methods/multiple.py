@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
+
+from msgspec import UNSET, Meta, UnsetType
 
 from prachakhom.core.errors import invalid_answer, invalid_question
 from prachakhom.core.methods.base import (
@@ -12,11 +14,10 @@ from prachakhom.core.methods.base import (
     Tally,
     check_hands,
     distinct_option_ids,
-    fields,
     positive_int_setting,
     ranking,
 )
-from prachakhom.core.question import Question
+from prachakhom.core.question import Definition, Question
 
 
 def max_choices(question: Question) -> int:
@@ -47,10 +48,14 @@ def table_tally(
     return check_hands(question, counts), voters
 
 
+class MultipleQuestion(Definition, tag="multiple", forbid_unknown_fields=True, kw_only=True):
+    max_choices: Annotated[int, Meta(ge=1)] | UnsetType = UNSET  # default: every option
+
+
 KIND = Kind(
     name="multiple",
     has_options=True,
-    settings=fields("max_choices"),
+    definition=MultipleQuestion,
     check_question=check_question,
     contribution=contribution,
     result=result,

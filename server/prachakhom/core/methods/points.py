@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+from msgspec import Meta
 
 from prachakhom.core.errors import invalid_answer
 from prachakhom.core.methods.base import (
     Contribution,
     Kind,
     Tally,
-    fields,
     positive_int_setting,
     ranking,
 )
-from prachakhom.core.question import Question
+from prachakhom.core.question import Definition, Question
 
 
 def points(question: Question) -> int:
@@ -50,10 +51,14 @@ def result(question: Question, tally: Tally) -> dict[str, Any]:
     return {"ranking": ranking(question, tally), "points": points(question)}
 
 
+class PointsQuestion(Definition, tag="points", forbid_unknown_fields=True, kw_only=True):
+    points: Annotated[int, Meta(ge=1)]  # each voter's total
+
+
 KIND = Kind(
     name="points",
     has_options=True,
-    settings=fields("points"),
+    definition=PointsQuestion,
     check_question=check_question,
     contribution=contribution,
     result=result,

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from msgspec import UNSET, Meta, UnsetType
 
 from prachakhom.core.errors import invalid_answer, invalid_question
 from prachakhom.core.methods.base import (
     Contribution,
     Kind,
     Tally,
-    fields,
     positive_int_setting,
     ranking,
 )
-from prachakhom.core.question import Question
+from prachakhom.core.question import Definition, Question
 
 METHODS = ("borda", "irv", "schulze")
 
@@ -220,10 +221,15 @@ def schulze(question: Question, answers: Sequence[Any]) -> dict[str, Any]:
     return {"ranking": ranking(question, wins), "pairwise": d, "paths": p}
 
 
+class RankedQuestion(Definition, tag="ranked", forbid_unknown_fields=True, kw_only=True):
+    max_rank: Annotated[int, Meta(ge=1)] | UnsetType = UNSET  # default: every option
+    method: Literal["borda", "irv", "schulze"] | UnsetType = UNSET  # default: borda
+
+
 KIND = Kind(
     name="ranked",
     has_options=True,
-    settings=fields("max_rank", "method"),
+    definition=RankedQuestion,
     check_question=check_question,
     contribution=contribution,
     result=result,

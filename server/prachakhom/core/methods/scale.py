@@ -9,9 +9,11 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeGuard
 
+from msgspec import UNSET, UnsetType
+
 from prachakhom.core.errors import invalid_answer, invalid_question
-from prachakhom.core.methods.base import Contribution, Kind, Tally, fields
-from prachakhom.core.question import Question, check_text
+from prachakhom.core.methods.base import Contribution, Kind, Tally
+from prachakhom.core.question import Definition, Question, Text, check_text
 
 MAX_VALUES = 101  # 0..100 is the widest scale a screen can draw as a histogram
 _INT_TEXT = re.compile(r"^-?[0-9]{1,12}$")
@@ -116,10 +118,16 @@ def result(question: Question, tally: Tally) -> dict[str, Any]:
     return {"histogram": counts, **summary(counts), "ranking": []}
 
 
+class ScaleQuestion(Definition, tag="scale", forbid_unknown_fields=True, kw_only=True):
+    min: int
+    max: int
+    labels: dict[str, Text] | UnsetType | None = UNSET  # value (as text) to its label
+
+
 KIND = Kind(
     name="scale",
     has_options=False,
-    settings=fields("min", "max", "labels"),
+    definition=ScaleQuestion,
     check_question=check_question,
     contribution=contribution,
     result=result,

@@ -11,11 +11,10 @@ from prachakhom.core.methods.base import (
     Kind,
     Tally,
     check_hands,
-    fields,
     option_id,
     ranking,
 )
-from prachakhom.core.question import Question
+from prachakhom.core.question import Definition, Question
 
 
 def check_question(question: Question) -> None:
@@ -40,10 +39,14 @@ def table_tally(
     return check_hands(question, counts), hands
 
 
+class SingleQuestion(Definition, tag="single", forbid_unknown_fields=True, kw_only=True):
+    """One option id."""
+
+
 KIND = Kind(
     name="single",
     has_options=True,
-    settings=fields(),
+    definition=SingleQuestion,
     check_question=check_question,
     contribution=contribution,
     result=result,
