@@ -5,8 +5,9 @@ transaction (`Store.snapshot`), then the ledger up to that end, so a document ma
 the hall votes adds up (its recount equals its tallies, and `verify` passes). The rest is
 pure (`from_snapshot`, `compose`). At 5,000 voters it is seconds of CPU, which on the
 event loop would hold every ballot's ack: the server calls `build` in a worker process
-(`jobs.export`), the CLI and tests may call it directly. The document is plain JSON
-(schema: schema.json), and every other format is rendered from it alone.
+(`jobs.export`), the CLI and tests may call it directly. The document is plain JSON data
+whose types are declared in model.py (`ExportDocument`; schema.json is generated from
+them), and every other format is rendered from it alone.
 """
 
 from __future__ import annotations
