@@ -374,7 +374,10 @@ async def test_the_json_export_is_what_its_types_declare(exported: Doc) -> None:
     """document.py's document converts strictly into model.ExportDocument (unknown
     fields refused where the schema refuses them) and encodes back to the same values."""
     typed = msgspec.convert(exported, model.ExportDocument, strict=True)
-    assert msgspec.json.decode(msgspec.json.encode(typed)) == exported
+    again = msgspec.json.decode(msgspec.json.encode(typed))
+    for item in again["questions"]:  # a definition's type writes pair_of and iap2_level
+        item["definition"] = {k: v for k, v in item["definition"].items() if v is not None}
+    assert again == exported
     assert [q.results.question for q in typed.questions] == [q["id"] for q in exported["questions"]]
     for what, breaking in BROKEN.items():
         if what in ("a suppressed group with results", "a ballot without its answer"):

@@ -16,15 +16,10 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from prachakhom.core.question import ID_PATTERN
+from prachakhom.core.question import Id, Text
 
-Id = Annotated[str, Meta(pattern=ID_PATTERN.pattern)]
 Count = Annotated[int, Meta(ge=0)]
 Fraction = Annotated[float, Meta(ge=0, le=1, description="A share from 0 to 1, 4 decimals.")]
-Text = Annotated[
-    str | dict[str, str],
-    Meta(description='A text, or the same text in several languages ({"th": ..., "en": ...}).'),
-]
 Counts = dict[str, int]
 Matrix = dict[str, dict[str, int]]
 KindName = Literal["single", "multiple", "ranked", "points", "scale", "budget", "demographic"]

@@ -17,11 +17,12 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from prachakhom.core import question
+from prachakhom.core.methods import DEFINITION
 from prachakhom.core.resulttypes import (
     Breakdown,
     Count,
     Counts,
-    Fraction,
     Id,
     KindName,
     MethodName,
@@ -53,7 +54,7 @@ DateTime = Annotated[
 ]
 Day = Annotated[str, Meta(pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
 Level = Annotated[
-    Literal["inform", "consult", "involve", "collaborate", "empower"],
+    question.Level,
     Meta(description="A level of the IAP2 spectrum of public participation, least to most."),
 ]
 Table = Annotated[int, Meta(ge=1)]
@@ -113,33 +114,6 @@ class Attendance(Struct):
     sites: list[AttendanceSite]
 
 
-class OptionRecord(Struct):
-    id: Id
-    label: Text
-
-
-class Definition(Struct):
-    """The question as created (kind settings: docs/methods.md)."""
-
-    id: Id
-    kind: KindName
-    prompt: Text
-    options: list[OptionRecord] | UnsetType = UNSET
-    max_choices: Annotated[int, Meta(ge=1)] | UnsetType = UNSET
-    max_rank: Annotated[int, Meta(ge=1)] | UnsetType = UNSET
-    method: MethodName | UnsetType = UNSET
-    points: Annotated[int, Meta(ge=1)] | UnsetType = UNSET
-    min: int | UnsetType = UNSET
-    max: int | UnsetType = UNSET
-    labels: dict[str, Text] | UnsetType = UNSET
-    budget: Annotated[int, Meta(ge=1)] | UnsetType = UNSET
-    costs: dict[str, Annotated[int, Meta(ge=0)]] | UnsetType = UNSET
-    attribute: str | UnsetType = UNSET
-    targets: dict[str, Fraction] | UnsetType = UNSET
-    pair_of: Id | UnsetType = UNSET
-    iap2_level: Level | UnsetType = UNSET
-
-
 class Tally(Struct, forbid_unknown_fields=True):
     """The live tally (sums of the voters' current contributions), for verify."""
 
@@ -165,7 +139,9 @@ class QuestionRecord(Struct, forbid_unknown_fields=True):
     id: Id
     kind: KindName
     state: State
-    definition: Definition
+    definition: Annotated[
+        DEFINITION, Meta(description="The question as created (kind settings: docs/methods.md).")
+    ]
     method: Annotated[MethodName, Meta(description="The counting method shown by default.")]
     results: Results
     other_methods: Annotated[

@@ -37,7 +37,7 @@ def generate() -> dict[str, Any]:
     document.pop("title")
     declared = {**vars(resulttypes), **vars(model)}
     for name, definition in defs.items():
-        definition.update(getattr(declared[name], "json_schema_rules", {}))
+        definition.update(getattr(declared.get(name), "json_schema_rules", {}))
     return ENVELOPE | document | {"$defs": dict(sorted(defs.items()))}
 
 
