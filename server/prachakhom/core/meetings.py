@@ -1,13 +1,24 @@
-"""A meeting as plain data: title, tables and seats, sites. Parsed from the API's JSON."""
+"""A meeting as plain data: title, tables and seats, sites. Parsed from the API's JSON.
+
+    JSON --parse_meeting()--> MeetingDef (msgspec) --sites resolved, days checked--> Meeting
+         └ or refused: read again loosely, rule by rule, only to word it (explain)
+    Meeting --view()--> MeetingView: the meeting as stored and as the API answers it
+
+The JSON forms are declared once as Structs (MeetingDef, MeetingView and the answers
+that carry a meeting); the OpenAPI document is generated from them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, TypeGuard
+from typing import Annotated, Any, Literal, TypeGuard
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
 
 from prachakhom.core.errors import Code, PrachakhomError
-from prachakhom.core.question import Text, check_id, check_text
+from prachakhom.core.question import Id, Text, check_id, check_text
 
 TIME_ZONE = "Asia/Bangkok"  # every meeting's clock: screens, receipts and exports alike
 BANGKOK = dt.timezone(dt.timedelta(hours=7), TIME_ZONE)  # meetings' days (no DST)
@@ -18,6 +29,51 @@ LANGUAGES = ("th", "en")
 
 def _bad(message: str) -> PrachakhomError:
     return PrachakhomError(Code.BAD_MESSAGE, message)
+
+
+Day = Annotated[
+    str, Meta(min_length=10, max_length=10, extra_json_schema={"format": "date"})
+]  # YYYY-MM-DD, checked by the calendar after decoding
+
+
+class TableCount(msgspec.Struct, frozen=True):
+    count: Annotated[int, Meta(ge=1, le=MAX_TABLES)]
+    seats: Annotated[int, Meta(ge=1, le=MAX_SEATS, description="per table")]
+
+
+class SiteDef(msgspec.Struct, frozen=True):
+    """A site takes tables by number (a list) or by count (the next n tables in order);
+    as stored and answered, always the list."""
+
+    id: Id
+    name: Text
+    tables: Annotated[int, Meta(ge=0)] | list[Annotated[int, Meta(ge=1)]]
+
+
+class MeetingDef(msgspec.Struct, kw_only=True):
+    """The body of POST /api/meetings (other fields are read elsewhere or skipped)."""
+
+    title: Text
+    language: Literal["th", "en"] = "th"
+    tables: TableCount
+    sites: list[SiteDef] | None = None
+    seat_codes: bool = False
+    date: Day | None = None  # the meeting's day; today when left out
+    retain_until: Day | None = None  # after which `purge` may delete it (PDPA)
+
+
+class MeetingView(msgspec.Struct, kw_only=True):
+    """A meeting as stored, and as the API answers it (with its time zone)."""
+
+    id: Annotated[str, Meta(pattern="^m[a-z2-9]{9}$")]
+    title: Text
+    language: Literal["th", "en"]
+    tables: TableCount
+    sites: list[SiteDef]
+    seat_codes: bool
+    date: Day | UnsetType = UNSET
+    retain_until: Day | UnsetType = UNSET
+    time_zone: Annotated[str, Meta(description="IANA name, e.g. Asia/Bangkok")] | UnsetType = UNSET
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,20 +112,26 @@ class Meeting:
                 return site.id
         return None
 
+    def view(self, time_zone: str | UnsetType = UNSET) -> MeetingView:
+        return MeetingView(
+            id=self.id,
+            title=self.title,
+            language=self.language,  # type: ignore[arg-type]  # checked by parse_meeting
+            tables=TableCount(self.table_count, self.seats),
+            sites=[SiteDef(s.id, s.name, list(s.tables)) for s in self.sites],
+            seat_codes=self.seat_codes,
+            date=self.date or UNSET,
+            retain_until=self.retain_until or UNSET,
+            time_zone=time_zone,
+        )
+
     def public(self) -> dict[str, Any]:
         """What clients read: the stored form plus the meeting's time zone (an IANA
         name), so that every screen shows times as the exports do."""
-        return self.to_dict() | {"time_zone": TIME_ZONE}
+        return msgspec.to_builtins(self.view(TIME_ZONE))  # type: ignore[no-any-return]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "language": self.language,
-            "tables": {"count": self.table_count, "seats": self.seats},
-            "sites": [{"id": s.id, "name": s.name, "tables": list(s.tables)} for s in self.sites],
-            "seat_codes": self.seat_codes,
-        } | {k: v for k, v in (("date", self.date), ("retain_until", self.retain_until)) if v}
+        return msgspec.to_builtins(self.view())  # type: ignore[no-any-return]
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Meeting:
@@ -78,42 +140,85 @@ class Meeting:
 
 def parse_meeting(data: Any, meeting_id: str) -> Meeting:
     """A meeting from the body of POST /api/meetings (or its stored form)."""
+    try:
+        given = msgspec.convert(data, MeetingDef)
+    except msgspec.ValidationError as exc:
+        raise explain(data, exc) from None
+    for day, what in ((given.date, "date"), (given.retain_until, "retain_until")):
+        if day is not None and not _iso_day(day):
+            raise _bad(_DAY_RULE.format(what=what, example=_DAY_EXAMPLE[what]))
+    count = given.tables.count
+    return Meeting(
+        id=meeting_id,
+        title=given.title,
+        language=given.language,
+        table_count=count,
+        seats=given.tables.seats,
+        sites=_sites(given.sites or [], count),
+        seat_codes=given.seat_codes,
+        date=given.date,
+        retain_until=given.retain_until,
+    )
+
+
+_DAY_RULE = "{what} must be a day as YYYY-MM-DD (Common Era), e.g. {example}"
+_DAY_EXAMPLE = {"date": "2026-11-21", "retain_until": "2027-02-19"}
+
+
+def _sites(given: list[SiteDef], table_count: int) -> tuple[Site, ...]:
+    """Tables by count are the next n in order; no table in two sites, none past the last."""
+    sites, taken, next_table = [], set[int](), 1
+    for site in given:
+        named = site.tables if isinstance(site.tables, list) else [site.tables]
+        if max(named, default=0) > table_count:  # a count, or a number, past the last table
+            raise _bad(f"site {site.id}'s tables must be a count or a list of table numbers")
+        if isinstance(site.tables, int):
+            numbers = list(range(next_table, next_table + site.tables))
+        else:
+            numbers = site.tables
+        if any(t > table_count for t in numbers) or taken & set(numbers):
+            raise _bad(f"site {site.id}'s tables overlap another site or do not exist")
+        taken |= set(numbers)
+        next_table = max(numbers, default=next_table - 1) + 1
+        sites.append(Site(id=site.id, name=site.name, tables=tuple(numbers)))
+    return tuple(sites)
+
+
+# --- wording a refusal: the body read loosely, in the order the fields were always checked
+
+
+def explain(data: Any, exc: Exception) -> PrachakhomError:
+    """Why the decoder refused this meeting, in the words the API has always used."""
+    try:
+        _check_loosely(data)
+    except PrachakhomError as refusal:
+        return refusal
+    return _bad(f"not a valid meeting: {str(exc)[:120]}")
+
+
+def _check_loosely(data: Any) -> None:
     if not isinstance(data, dict):
         raise _bad("the meeting must be a JSON object")
     try:
-        title = check_text(data.get("title"), "the title")
+        check_text(data.get("title"), "the title")
     except PrachakhomError as exc:
         raise _bad(exc.message) from None
-    language = data.get("language", "th")
-    if language not in LANGUAGES:
+    if data.get("language", "th") not in LANGUAGES:
         raise _bad("language must be 'th' or 'en'")
     tables = data.get("tables")
     if not isinstance(tables, dict):
         raise _bad("tables must be an object {count, seats}")
-    count, seats = tables.get("count"), tables.get("seats")
+    count = tables.get("count")
     if not _int_in(count, 1, MAX_TABLES):
         raise _bad(f"tables.count must be a whole number from 1 to {MAX_TABLES}")
-    if not _int_in(seats, 1, MAX_SEATS):
+    if not _int_in(tables.get("seats"), 1, MAX_SEATS):
         raise _bad(f"tables.seats must be a whole number from 1 to {MAX_SEATS}")
-    seat_codes = data.get("seat_codes", False)
-    if not isinstance(seat_codes, bool):
+    if not isinstance(data.get("seat_codes", False), bool):
         raise _bad("seat_codes must be true or false")
-    date, retain_until = data.get("date"), data.get("retain_until")
-    if date is not None and not _iso_day(date):
-        raise _bad("date must be a day as YYYY-MM-DD (Common Era), e.g. 2026-11-21")
-    if retain_until is not None and not _iso_day(retain_until):
-        raise _bad("retain_until must be a day as YYYY-MM-DD (Common Era), e.g. 2027-02-19")
-    return Meeting(
-        id=meeting_id,
-        title=title,
-        language=language,
-        table_count=count,
-        seats=seats,
-        sites=_parse_sites(data.get("sites") or [], count),
-        seat_codes=seat_codes,
-        date=date,
-        retain_until=retain_until,
-    )
+    for what in ("date", "retain_until"):
+        if data.get(what) is not None and not _iso_day(data[what]):
+            raise _bad(_DAY_RULE.format(what=what, example=_DAY_EXAMPLE[what]))
+    _check_sites_loosely([] if data.get("sites") is None else data["sites"], count)
 
 
 def _iso_day(value: Any) -> bool:
@@ -128,29 +233,19 @@ def _int_in(value: Any, low: int, high: int) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
-def _parse_sites(data: Any, table_count: int) -> tuple[Site, ...]:
-    """Sites take tables by number (a list) or by count (the next n tables in order)."""
+def _check_sites_loosely(data: Any, table_count: int) -> None:
     if not isinstance(data, list):
         raise _bad("sites must be a list of {id, name, tables}")
-    sites, taken, next_table = [], set[int](), 1
     for item in data:
         if not isinstance(item, dict):
             raise _bad("each site must be an object {id, name, tables}")
         try:
             site_id = check_id(item.get("id"), "a site id")
-            name = check_text(item.get("name"), "a site's name")
+            check_text(item.get("name"), "a site's name")
         except PrachakhomError as exc:
             raise _bad(exc.message) from None
         tables = item.get("tables")
-        if _int_in(tables, 0, table_count):
-            numbers = list(range(next_table, next_table + tables))
-        elif isinstance(tables, list) and all(_int_in(t, 1, table_count) for t in tables):
-            numbers = list(tables)
-        else:
+        if not _int_in(tables, 0, table_count) and not (
+            isinstance(tables, list) and all(_int_in(t, 1, table_count) for t in tables)
+        ):
             raise _bad(f"site {site_id}'s tables must be a count or a list of table numbers")
-        if any(t > table_count for t in numbers) or taken & set(numbers):
-            raise _bad(f"site {site_id}'s tables overlap another site or do not exist")
-        taken |= set(numbers)
-        next_table = max(numbers, default=next_table - 1) + 1
-        sites.append(Site(id=site_id, name=name, tables=tuple(numbers)))
-    return tuple(sites)

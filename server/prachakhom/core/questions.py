@@ -59,6 +59,7 @@ def check_iap2_level(value: Any) -> str | None:
     return value  # type: ignore[no-any-return]
 
 
+NOT_JSON = PrachakhomError(Code.BAD_MESSAGE, "the request body is not valid JSON")
 _KIND_OF: dict[type[Definition], Kind] = {k.definition: k for k in KINDS.values()}
 _decode = msgspec.json.Decoder(DEFINITION).decode
 
@@ -66,11 +67,16 @@ _decode = msgspec.json.Decoder(DEFINITION).decode
 def decode_question(raw: bytes) -> Question:
     """A question from its JSON bytes (an HTTP body): one decode into its kind's Struct."""
     try:
-        return _question(_decode(raw))
+        definition = _decode(raw)
     except msgspec.ValidationError as exc:
-        raise explain(orjson.loads(raw), exc) from None
+        try:
+            read = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise NOT_JSON from None
+        raise explain(read, exc) from None
     except msgspec.DecodeError:
-        raise PrachakhomError(Code.BAD_MESSAGE, "the request body is not valid JSON") from None
+        raise NOT_JSON from None
+    return _question(definition)
 
 
 def parse_question(data: Any) -> Question:

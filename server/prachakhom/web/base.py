@@ -138,10 +138,16 @@ async def meeting_call(request: Request, *roles: Role) -> Call:
     return Call(request, services, await services.meeting(m), who)
 
 
-async def body_of(request: Request) -> Any:
+async def raw_body(request: Request) -> bytes:
+    """The body's bytes, for a core decoder that reads them in one pass into its Struct."""
     raw = await request.body()
     if len(raw) > MAX_BODY:
         raise PrachakhomError(Code.BAD_MESSAGE, "the request body is too large")
+    return raw
+
+
+async def body_of(request: Request) -> Any:
+    raw = await raw_body(request)
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError:

@@ -9,14 +9,14 @@ from starlette.routing import Route
 from prachakhom.core import plenary
 from prachakhom.core.auth import Role
 from prachakhom.core.errors import Code, PrachakhomError
-from prachakhom.core.questions import parse_question
+from prachakhom.core.questions import decode_question
 from prachakhom.live import provisioning
-from prachakhom.web.base import Call, Json, body_of, meeting_call
+from prachakhom.web.base import Call, Json, meeting_call, raw_body
 
 
 async def add_question(request: Request) -> Response:
     call = await meeting_call(request, Role.ORGANISER)
-    question = parse_question(await body_of(request))
+    question = decode_question(await raw_body(request))
     if question.pair_of is not None:
         pre = await call.store.question(call.m, question.pair_of)
         provisioning.check_pair(question, pre)
