@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+import msgspec
+
 
 class Code(StrEnum):
     BAD_MESSAGE = "bad_message"
@@ -72,3 +74,17 @@ def invalid_answer(message: str) -> PrachakhomError:
 
 def invalid_question(message: str) -> PrachakhomError:
     return PrachakhomError(Code.INVALID_QUESTION, message)
+
+
+class Refusal(msgspec.Struct):
+    code: Code  # stable: the browser apps translate by it
+    message: str  # in English, for a person
+
+
+class Error(msgspec.Struct):
+    """Every refusal's body: `{"error": {"code", "message"}}` with the code's status."""
+
+    error: Refusal
+
+
+NOT_JSON = PrachakhomError(Code.BAD_MESSAGE, "the request body is not valid JSON")

@@ -18,7 +18,7 @@ import orjson
 from msgspec import UNSET
 
 from prachakhom.core import iap2
-from prachakhom.core.errors import Code, PrachakhomError, invalid_question
+from prachakhom.core.errors import NOT_JSON, PrachakhomError, invalid_question
 from prachakhom.core.methods import DEFINITION, KINDS, Kind, kind_named
 from prachakhom.core.question import (
     ID_PATTERN,
@@ -59,7 +59,6 @@ def check_iap2_level(value: Any) -> str | None:
     return value  # type: ignore[no-any-return]
 
 
-NOT_JSON = PrachakhomError(Code.BAD_MESSAGE, "the request body is not valid JSON")
 _KIND_OF: dict[type[Definition], Kind] = {k.definition: k for k in KINDS.values()}
 _decode = msgspec.json.Decoder(DEFINITION).decode
 

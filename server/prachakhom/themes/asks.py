@@ -1,5 +1,7 @@
 """What the theme team's requests ask for, checked: pure rules the handlers apply.
 
+body bytes --decode_ask(raw, ThemeAsk | FilingAsk | GroupsAsk)--> its Struct, in one pass
+           └ or refused: read again loosely, field by field, only to word it
 body --check_count / check_group_size--> the request's limits
 themes + body --question_of_themes()--> a question definition (parsed by its kind)
 themes + ask --saved_theme()--> the theme to write (then filing.replace_theme)
@@ -7,15 +9,115 @@ themes + ask --saved_theme()--> the theme to write (then filing.replace_theme)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
-from prachakhom.core.errors import Code, PrachakhomError
+import msgspec
+import orjson
+from msgspec import UNSET, Meta, UnsetType
+
+from prachakhom.core.errors import NOT_JSON, Code, PrachakhomError
+from prachakhom.core.question import Id, Text
+from prachakhom.themes import filing
 from prachakhom.themes.filing import Themes
 
 GROUPS_MOST_IDEAS = 5000
 COUNT_MOST = 100
 THEMES_PROMPT = {"th": "จัดลำดับความสำคัญของประเด็น", "en": "Rank the themes by priority"}
 _GIVEN_APART = ("id", "kind", "prompt", "options")
+
+IdeaIds = Annotated[list[str], Meta(max_length=filing.IDS_MOST)]
+Label = str | dict[str, str]  # a non-blank text (spaces folded), or one per language
+Move = Annotated[
+    bool, Meta(description="take ideas that another theme holds (else 409 with `filed`)")
+]
+
+
+class ThemeAsk(msgspec.Struct, kw_only=True):
+    """POST …/themes: create `{label, ideas?}`, or update `{id, label?, ideas?}`."""
+
+    id: str | None = None
+    label: Label | UnsetType = UNSET
+    ideas: IdeaIds | UnsetType = UNSET
+    move: Move = False
+
+
+class FilingAsk(msgspec.Struct, kw_only=True):
+    """POST …/themes/{theme}/ideas: add and remove ideas of one theme in one step."""
+
+    add: IdeaIds = []
+    remove: IdeaIds = []
+    label: Label | UnsetType = UNSET
+    move: Move = False
+
+
+class GroupsAsk(msgspec.Struct, kw_only=True):
+    """POST …/themes/suggest: the ideas to group (default: every idea in no theme) and
+    how many groups (default: the engine's choice)."""
+
+    ideas: IdeaIds | UnsetType = UNSET
+    count: Annotated[int, Meta(ge=1, le=COUNT_MOST)] | None = None
+
+
+class FromThemesAsk(msgspec.Struct, kw_only=True):
+    """POST …/questions/from-themes, all optional: the question's id, kind (default
+    ranked), prompt, and beside them the kind's settings (max_rank, max_choices, points),
+    checked as a question of that kind."""
+
+    id: Id | UnsetType = UNSET
+    kind: str = "ranked"
+    prompt: Text | UnsetType = UNSET
+
+
+Ask = TypeVar("Ask", ThemeAsk, FilingAsk, GroupsAsk)
+_DECODERS: dict[type, msgspec.json.Decoder[Any]] = {
+    ask: msgspec.json.Decoder(ask) for ask in (ThemeAsk, FilingAsk, GroupsAsk)
+}
+_WHAT = {ThemeAsk: "a theme", FilingAsk: "the filing", GroupsAsk: "the request"}
+
+
+def decode_ask(raw: bytes, ask: type[Ask]) -> Ask:
+    """The body (none: `{}`) as its Struct, its labels folded; refusals in the API's words."""
+    try:
+        found: Ask = _DECODERS[ask].decode(raw or b"{}")
+    except msgspec.ValidationError as exc:
+        try:
+            read = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise NOT_JSON from None
+        raise _explain(read, ask, exc) from None
+    except msgspec.DecodeError:
+        raise NOT_JSON from None
+    if not isinstance(found, GroupsAsk) and not isinstance(found.label, UnsetType):
+        found.label = filing.check_label(found.label)
+    return found
+
+
+def _explain(body: Any, ask: type[Ask], exc: Exception) -> PrachakhomError:
+    """Each field checked loosely in the order the handlers always checked them."""
+    if not isinstance(body, dict):
+        return PrachakhomError(Code.BAD_MESSAGE, f"{_WHAT[ask]} must be a JSON object")
+    try:
+        for name in ask.__struct_fields__:
+            if name in body:
+                if ask is GroupsAsk and name == "ideas":
+                    check_group_size(body[name])  # before the ids' own rules, as ever
+                _check_field(name, body[name])
+    except PrachakhomError as refusal:
+        return refusal
+    return PrachakhomError(Code.BAD_MESSAGE, f"not a valid request: {str(exc)[:120]}")
+
+
+def _check_field(name: str, value: Any) -> None:
+    if name == "id":
+        check_theme_id(value)
+    elif name == "label":
+        filing.check_label(value)
+    elif name in ("ideas", "add", "remove"):
+        filing.idea_ids(value, None, name)
+    elif name == "count":
+        check_count(value)
+    elif name == "move" and not isinstance(value, bool):
+        raise PrachakhomError(Code.BAD_MESSAGE, "move must be true or false")
 
 
 def check_group_size(ideas: Any) -> None:

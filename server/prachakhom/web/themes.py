@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from msgspec import UNSET
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -20,16 +21,9 @@ from prachakhom.core.errors import Code, PrachakhomError
 from prachakhom.core.questions import parse_question
 from prachakhom.store.store import ThemeChange
 from prachakhom.themes import asks, filing, jobs
-from prachakhom.web.base import Call, Json, body_of, meeting_call
+from prachakhom.web.base import Call, Json, body_of, meeting_call, raw_body
 
 TEAM = (Role.ORGANISER, Role.THEME)
-
-
-async def _object(request: Request, what: str) -> dict[str, Any]:
-    body = await body_of(request) if await request.body() else {}
-    if not isinstance(body, dict):
-        raise PrachakhomError(Code.BAD_MESSAGE, f"{what} must be a JSON object")
-    return body
 
 
 async def _known_ideas(call: Call, value: Any, what: str = "ideas") -> list[str]:
@@ -60,11 +54,11 @@ async def save_theme(request: Request) -> Response:
     """Create `{label, ideas?}` or update `{id, label?, ideas?}` a theme; `move: true`
     takes ideas from the theme that holds them."""
     call = await meeting_call(request, *TEAM)
-    body = await _object(request, "a theme")
-    theme_id = asks.check_theme_id(body.get("id"))
-    label = filing.check_label(body.get("label")) if "label" in body or not theme_id else None
-    chosen = await _known_ideas(call, body["ideas"]) if "ideas" in body else None
-    move = body.get("move") is True
+    ask = asks.decode_ask(await raw_body(request), asks.ThemeAsk)
+    theme_id = ask.id
+    label = filing.check_label(None) if ask.label is UNSET and not theme_id else ask.label
+    chosen = await _known_ideas(call, ask.ideas) if ask.ideas is not UNSET else None
+    move = ask.move
     new = {"id": "t" + auth.new_code().lower(), "at": int(time.time() * 1000), "ideas": []}
 
     def change(themes: filing.Themes) -> ThemeChange:
@@ -79,11 +73,11 @@ async def file_ideas(request: Request) -> Response:
     """Add and remove ideas of one theme in one atomic step: `{add?, remove?, move?, label?}`."""
     call = await meeting_call(request, *TEAM)
     theme_id = call.path("theme")
-    body = await _object(request, "the filing")
-    add = await _known_ideas(call, body.get("add", []), "add")
-    remove = await _known_ideas(call, body.get("remove", []), "remove")
-    label = filing.check_label(body["label"]) if "label" in body else None
-    move = body.get("move") is True
+    ask = asks.decode_ask(await raw_body(request), asks.FilingAsk)
+    add = await _known_ideas(call, ask.add, "add")
+    remove = await _known_ideas(call, ask.remove, "remove")
+    label = None if ask.label is UNSET else ask.label
+    move = ask.move
     theme = await call.store.update_themes(
         call.m,
         lambda themes: filing.file_ideas(
@@ -117,13 +111,13 @@ async def board_suggestions(request: Request) -> Response:
 async def suggest_groups(request: Request) -> Response:
     """Proposed groups of the given ideas (default: every idea in no theme)."""
     call = await meeting_call(request, *TEAM)
-    body = await _object(request, "the request")
+    ask = asks.decode_ask(await raw_body(request), asks.GroupsAsk)
     chosen = None
-    if "ideas" in body:
-        asks.check_group_size(body["ideas"])
-        chosen = await _known_ideas(call, body["ideas"])
+    if ask.ideas is not UNSET:
+        asks.check_group_size(ask.ideas)
+        chosen = await _known_ideas(call, ask.ideas)
         asks.check_group_size(chosen)
-    count = asks.check_count(body.get("count"))
+    count = ask.count
     groups = await call.services.pool.run(
         jobs.suggest_groups, call.m, chosen, count, request=request
     )
@@ -136,7 +130,9 @@ async def question_from_themes(request: Request) -> Response:
     Body (all optional): id, kind (default ranked, else single/multiple/points),
     prompt, and the kind's settings (max_rank, max_choices, points)."""
     call = await meeting_call(request, *TEAM)
-    body = await _object(request, "the body")
+    body = await body_of(request) if await request.body() else {}
+    if not isinstance(body, dict):
+        raise PrachakhomError(Code.BAD_MESSAGE, "the body must be a JSON object")
     themes = await call.store.themes(call.m)
     new_id = "themes-" + auth.new_code().lower()
     question = parse_question(asks.question_of_themes(themes, body, new_id))
