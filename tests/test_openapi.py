@@ -13,12 +13,13 @@ from typing import Any
 import httpx
 from starlette.routing import Route
 
+from prachakhom.cli.client import Api
 from prachakhom.core.errors import Code
 from prachakhom.web import api_routes, openapi
 from prachakhom.web.agenda import agenda_routes
 from prachakhom.web.assets import asset_routes
 
-from .conftest import Meeting
+from .conftest import ADMIN, SMALL_MEETING, Meeting
 
 ROLES = {"anyone", "admin", "organiser", "facilitator", "participant", "display", "theme"}
 
@@ -56,8 +57,10 @@ def test_every_route_is_documented_and_nothing_else() -> None:
 
 def test_every_operation_says_who_may_call_and_how_it_fails() -> None:
     doc = openapi.document()
-    error = doc["components"]["schemas"]["Error"]
-    assert error["properties"]["error"]["properties"]["code"]["enum"] == [c.value for c in Code]
+    schemas = doc["components"]["schemas"]
+    refusal = schemas["Error"]["properties"]["error"]["$ref"].rsplit("/", 1)[1]
+    code = schemas[schemas[refusal]["properties"]["code"]["$ref"].rsplit("/", 1)[1]]
+    assert sorted(code["enum"]) == sorted(c.value for c in Code)
     ids = Counter()
     for path, ops in doc["paths"].items():
         for method, op in ops.items():
@@ -84,6 +87,94 @@ async def test_it_is_served_without_a_token(meeting: Meeting) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     assert response.json() == openapi.document()
+
+
+# --- live answers against the generated components ---------------------------------------
+
+
+def answer_schema(doc: dict[str, Any], method: str, path: str, status: int) -> dict[str, Any]:
+    """The documented schema of one answer, resolvable against the whole document."""
+    response = doc["paths"][path][method.lower()]["responses"][str(status)]
+    schema = response["content"]["application/json"]["schema"]
+    return {**schema, "components": doc["components"]}
+
+
+MORE_QUESTIONS = [
+    {"id": "r1", "kind": "ranked", "prompt": "?", "method": "irv",
+     "options": [{"id": "a", "label": "A"}, {"id": "b", "label": {"th": "บี"}}]},
+    {"id": "s1", "kind": "scale", "prompt": {"th": "ระดับ"}, "min": 1, "max": 5,
+     "labels": {"1": "no"}},
+    {"id": "d1", "kind": "demographic", "prompt": "Age", "attribute": "age",
+     "options": [{"id": "y", "label": "young"}, {"id": "o", "label": "old"}]},
+]  # fmt: skip
+
+
+async def test_live_answers_match_the_generated_components(meeting: Meeting) -> None:
+    """A real server, real data: each answer of the endpoints whose bodies and answers are
+    declared as Structs validates against the component generated from them (strictly
+    where the Struct forbids unknown fields), and a refusal against Error."""
+    from jsonschema import Draft202012Validator
+
+    doc = openapi.document()
+    m, M = meeting.id, "/api/meetings/{meeting}"
+    checked: Counter[str] = Counter()
+
+    async def check(api: Any, method: str, path: str, status: int, **kw: Any) -> Any:
+        concrete = path.format(meeting=m, question="q1", theme=kw.pop("theme", ""),
+                               receipt=kw.pop("receipt", ""))  # fmt: skip
+        response = await api.http.request(method, concrete, **kw)
+        assert response.status_code == status, (method, concrete, response.text)
+        body = response.json()
+        errors = list(
+            Draft202012Validator(answer_schema(doc, method, path, status)).iter_errors(body)
+        )
+        assert not errors, (method, path, errors[0].message, body)
+        checked[f"{method} {path}"] += 1
+        return body
+
+    tablet = await meeting.table(1)
+    await meeting.organiser.open(m, "q1")
+    ack = await tablet.cast("q1", "a", seat=1)
+    await tablet.idea("น้ำท่วมถนนหน้าโรงเรียน")
+    await tablet.close()
+    organiser = meeting.organiser
+    async with Api(meeting.server.base, ADMIN) as admin, Api(meeting.server.base) as anyone:
+        body = {k: v for k, v in SMALL_MEETING.items() if k != "sites"} | {"date": "2026-11-21"}
+        await check(admin, "POST", "/api/meetings", 201, json=body)
+        await check(admin, "POST", "/api/meetings", 201, json={"meeting": body, "questions": []})
+        await check(admin, "GET", "/api/meetings", 200)
+        await check(admin, "GET", M, 200)
+        joined = await check(anyone, "POST", "/api/join", 200,
+                             json={"code": meeting.codes["display"]})  # fmt: skip
+        async with Api(meeting.server.base, joined["token"]) as display:
+            await check(display, "GET", M, 200)
+        for question in MORE_QUESTIONS:
+            await check(organiser, "POST", f"{M}/questions", 201, json=question)
+        await check(organiser, "POST", f"{M}/questions/{{question}}/close", 200)
+        await check(organiser, "POST", f"{M}/questions/{{question}}/open", 200)
+        await check(organiser, "GET", f"{M}/questions/{{question}}/results", 200)
+        await check(organiser, "GET", f"{M}/questions/{{question}}/results", 200,
+                    params={"by": "d1"})  # fmt: skip
+        await check(organiser, "GET", f"{M}/questions/{{question}}/results", 200,
+                    params={"site": "north"})  # fmt: skip
+        await check(organiser, "PUT", f"{M}/plenary", 200,
+                    json={"view": "question", "question": "q1"})  # fmt: skip
+        await check(organiser, "GET", f"{M}/tables", 200)
+        ideas = (await check(organiser, "GET", f"{M}/ideas", 200))["ideas"]
+        theme = await check(organiser, "POST", f"{M}/themes", 201,
+                            json={"label": {"th": "น้ำท่วม"}, "ideas": [ideas[0]["id"]]})  # fmt: skip
+        await check(organiser, "POST", f"{M}/themes", 200, json={"id": theme["id"], "label": "x"})
+        await check(organiser, "POST", f"{M}/themes/{{theme}}/ideas", 200, theme=theme["id"],
+                    json={"remove": [ideas[0]["id"]], "move": True})  # fmt: skip
+        await check(organiser, "GET", f"{M}/themes", 200)
+        await check(organiser, "GET", f"{M}/audit", 200)
+        await check(organiser, "GET", f"{M}/receipts/{{receipt}}", 200, receipt=ack["receipt"])
+        await check(anyone, "GET", "/healthz", 200)
+        # refusals: the Error component
+        await check(organiser, "POST", f"{M}/questions", 422, json={"id": "q9", "kind": "nope"})
+        await check(organiser, "POST", f"{M}/themes", 400, json={"label": " "})
+        await check(admin, "POST", "/api/meetings", 400, json={"title": "x"})
+    assert len(checked) >= 17, checked
 
 
 # --- schemathesis against the live server -------------------------------------------------

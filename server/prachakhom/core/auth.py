@@ -7,7 +7,12 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+from prachakhom.core.question import Text
 
 # No look-alikes: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -81,3 +86,26 @@ def token_digest(token: str) -> str:
 
 def same_secret(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
+
+
+class Codes(msgspec.Struct):
+    """A meeting's join codes, as POST /api/meetings answers them (and the organiser
+    reads them again): per table, per seat when seat codes are on, displays, theme team."""
+
+    tables: dict[str, str]  # table number -> code
+    display: str
+    theme: str
+    seats: dict[str, dict[str, str]] | UnsetType = UNSET  # table -> seat -> code
+
+
+class Joined(msgspec.Struct):
+    """POST /api/join's answer: a token for the code's principal, and the meeting's name."""
+
+    token: str
+    role: Literal["organiser", "facilitator", "participant", "display", "theme"]
+    meeting: str
+    table: Annotated[int, Meta(ge=1)] | UnsetType = UNSET
+    seat: Annotated[int, Meta(ge=1)] | UnsetType = UNSET
+    site: str | UnsetType = UNSET
+    title: Text | UnsetType = UNSET
+    language: str | UnsetType = UNSET

@@ -20,8 +20,9 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
+import msgspec
 import orjson
 
 GENESIS = hashlib.sha256(b"prachakhom-ledger-v1").hexdigest()
@@ -142,6 +143,16 @@ def recount(entries: Iterable[dict[str, Any]], *, check_chain: bool = True) -> R
         out.tallies[question] = {k: v for k, v in tally.items() if v}
         out.voters[question] = sum(b["weight"] for b in ballots.values())
     return out
+
+
+class Receipt(msgspec.Struct):
+    """GET …/receipts/{receipt}: the ballot with this receipt, as the index holds it."""
+
+    receipt: str
+    question: str
+    status: Literal["counted", "replaced"]  # the ballot's outcome when it was cast
+    n: int  # its entry's number in the ledger
+    final: bool  # false once the same voter's later ballot on the question replaced it
 
 
 class ReceiptIndex:

@@ -17,7 +17,10 @@ from typing import Annotated, Any, Literal, TypeGuard
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from prachakhom.core.auth import Codes
 from prachakhom.core.errors import Code, PrachakhomError
+from prachakhom.core.methods import DEFINITION
+from prachakhom.core.plenary import PlenaryView
 from prachakhom.core.question import Id, Text, check_id, check_text
 
 TIME_ZONE = "Asia/Bangkok"  # every meeting's clock: screens, receipts and exports alike
@@ -74,6 +77,41 @@ class MeetingView(msgspec.Struct, kw_only=True):
     date: Day | UnsetType = UNSET
     retain_until: Day | UnsetType = UNSET
     time_zone: Annotated[str, Meta(description="IANA name, e.g. Asia/Bangkok")] | UnsetType = UNSET
+
+
+class MeetingInput(MeetingDef, kw_only=True):
+    """POST /api/meetings: the meeting and, optionally, its agenda (draft questions)."""
+
+    questions: list[DEFINITION] = []
+
+
+class Scenario(msgspec.Struct):
+    """POST /api/meetings in the scenario file's shape: the same, the meeting apart."""
+
+    meeting: MeetingDef
+    questions: list[DEFINITION] = []
+
+
+class Created(msgspec.Struct):
+    """POST /api/meetings' answer: the meeting, its codes, the organiser's token and the
+    questions stored as drafts."""
+
+    id: str
+    meeting: MeetingView
+    codes: Codes
+    organiser: str  # a token for the meeting's organiser
+    questions: list[DEFINITION]
+
+
+class MeetingDetail(MeetingView, kw_only=True):
+    """GET /api/meetings/{m}: the meeting, its agenda with the questions' states (drafts
+    only for the admin and organisers), the plenary view and the question kinds; the
+    codes only for the admin and organisers."""
+
+    questions: list[DEFINITION]
+    plenary: PlenaryView
+    kinds: list[str]
+    codes: Codes | UnsetType = UNSET
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,7 +86,7 @@ class Definition(msgspec.Struct, tag_field="kind", forbid_unknown_fields=True, k
     options: Annotated[list[Option], Meta(max_length=MAX_OPTIONS)] | UnsetType | None = UNSET
     pair_of: Id | None = None
     iap2_level: Level | None = None
-    state: Any = UNSET
+    state: Literal["draft", "open", "closed"] | UnsetType = UNSET
 
 
 COMMON = frozenset(Definition.__struct_fields__)

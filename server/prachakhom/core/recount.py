@@ -11,9 +11,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+import msgspec
+
 from prachakhom.core.ledger import RawEntry, Recount, publish, recount
 from prachakhom.core.questions import Question
 from prachakhom.core.records import Snapshot, TallyRead
+
+
+class AuditedQuestion(msgspec.Struct):
+    question: str
+    live: dict[str, int]  # the live tally
+    recount: dict[str, int]  # the same, recounted from the ledger
+    live_voters: int
+    recount_voters: int
+    match: bool
+
+
+class Audit(msgspec.Struct):
+    """GET …/audit: the recount from the ledger beside the live tallies (audit_report)."""
+
+    meeting: str
+    ok: bool
+    questions: list[AuditedQuestion]
+    ledger_entries: int
+    ballots_in_ledger: int
+    digest: str  # the ledger's hash chain, at its end
 
 
 class AuditSource(Protocol):

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
+import msgspec
 import numpy as np
 import orjson
+from msgspec import UNSET, UnsetType
 
 from prachakhom.themes import encoder, engine
 from prachakhom.themes.filing import label_text
@@ -28,6 +30,61 @@ _kept: OrderedDict[str, Kept] = OrderedDict()  # meeting -> idea id -> (vector, 
 _labels: dict[str, tuple[np.ndarray, tuple[str, ...]]] = {}
 # meeting -> (the ideas grouped, how many at the last full grouping, groups of idea ids)
 _dups: dict[str, tuple[frozenset[str], int, list[list[str]]]] = {}
+
+
+# --- what the jobs answer (the OpenAPI components are generated from these) -------------
+
+
+class ThemeScore(msgspec.Struct):
+    theme: str
+    score: float  # 0..1
+    label: str | dict[str, str] | UnsetType = UNSET
+
+
+class IdeaScore(msgspec.Struct):
+    idea: str
+    score: float  # 0..1
+
+
+class Suggestions(msgspec.Struct):
+    """Where one idea belongs: every theme ranked, and the ideas that make its point."""
+
+    idea: str
+    themes: list[ThemeScore]
+    similar: list[IdeaScore]
+
+
+class BoardIdea(msgspec.Struct):
+    themes: list[ThemeScore]
+    dup: int | UnsetType = UNSET  # its group of near-duplicates
+
+
+class Duplicates(msgspec.Struct):
+    id: int
+    ideas: list[str]
+    tables: int
+    sites: list[str]
+
+
+class Board(msgspec.Struct):
+    """Suggestions and near-duplicates for every idea encoded so far."""
+
+    ideas: dict[str, BoardIdea]
+    duplicates: list[Duplicates]
+    encoded: int
+    ideas_total: int
+
+
+class ProposedGroup(msgspec.Struct):
+    label: str
+    keywords: list[str]
+    ideas: list[str]
+
+
+class Groups(msgspec.Struct):
+    """Proposed groups: each idea asked for in exactly one; nothing is stored."""
+
+    groups: list[ProposedGroup]
 
 
 def warm_encoder() -> None:

@@ -1,41 +1,59 @@
-# Size: one row per endpoint (the role table) and the answers' schemas not yet declared as
-# Structs; the declared ones (DECLARED) are generated.
+# Size: one row per endpoint (the role table); every component is generated from the
+# msgspec Struct that declares it (DECLARED).
 """The HTTP API described for machines: an OpenAPI 3.1 document built from one row per
 endpoint, served at `GET /api/openapi.json`.
 
     ENDPOINTS (one Endpoint per method and path) --document()--> OpenAPI 3.1 dict
+    DECLARED (the Structs of bodies and answers) --msgspec--> components/schemas
 
-Components of the types declared as msgspec Structs (DECLARED) are generated from them;
-the question kinds come from the methods registry. Each row says who may call it
-(`roles`, published as the `x-roles` extension), its parameters, body, success answer
-and every error status it can answer. Every error body
-is `{"error": {"code", "message"}}` (`errors.py`). docs/protocol.md is the prose; the
-tests check these rows against the routes the app really serves.
+Every component is generated from the msgspec Struct that the code decodes a body into,
+or that declares an answer's shape, next to the code that owns it (a question's kinds in
+methods/, the meeting's in core/meetings.py, the Results in core/resulttypes.py...).
+Each row says who may call it (`roles`, published as the `x-roles` extension), its
+parameters, body, success answer and every error status it can answer. Every error body
+is `{"error": {"code", "message"}}` (`errors.Error`). docs/protocol.md is the prose; the
+tests check these rows against the routes the app really serves, and live answers
+against the components.
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from prachakhom import __version__
-from prachakhom.core import methods
-from prachakhom.core.errors import Code
+from prachakhom.core.auth import Joined
+from prachakhom.core.errors import Error
 from prachakhom.core.iap2 import LEVELS
+from prachakhom.core.ledger import Receipt
+from prachakhom.core.meetings import Created, MeetingDetail, MeetingInput, MeetingView, Scenario
+from prachakhom.core.methods import DEFINITION
 from prachakhom.core.plenary import PlenarySet, PlenaryView
+from prachakhom.core.recount import Audit
+from prachakhom.core.resulttypes import Breakdown, Results
 from prachakhom.core.tablestatus import Tables
+from prachakhom.themes.asks import FilingAsk, FromThemesAsk, GroupsAsk, ThemeAsk
+from prachakhom.themes.filing import Idea, Theme
+from prachakhom.themes.jobs import Board, Groups, Suggestions
+from prachakhom.web.health import Health
 
 Schema = dict[str, Any]
 ANYONE = "anyone"
 MEETING_ROLES = ("organiser", "facilitator", "participant", "display", "theme")
 
-
 REF = "#/components/schemas/{name}"
-DECLARED = (PlenaryView, PlenarySet, Tables)  # components generated from their Structs
+QUESTION = "Question"  # the union of the kinds' Structs, tagged by `kind`
+DECLARED: tuple[Any, ...] = (
+    Error, MeetingView, MeetingInput, Scenario, MeetingDetail, Created, Joined, DEFINITION,
+    Results, Breakdown, PlenaryView, PlenarySet, Tables, Idea, Theme, ThemeAsk, FilingAsk,
+    GroupsAsk, FromThemesAsk, Suggestions, Board, Groups, Audit, Receipt, Health,
+)  # fmt: skip
 
 
 def ref(name: str) -> Schema:
@@ -56,305 +74,32 @@ def arr(items: Schema) -> Schema:
 
 STR: Schema = {"type": "string"}
 INT: Schema = {"type": "integer"}
-BOOL: Schema = {"type": "boolean"}
-NUM: Schema = {"type": "number"}
 ANY_OBJECT: Schema = {"type": "object"}
-NULLABLE_INT: Schema = {"type": ["integer", "null"]}
-QUESTION_STATE: Schema = {"type": "string", "enum": ["draft", "open", "closed"]}
-KINDS = list(methods.KINDS)  # the registry is the one list of question kinds
 IAP2_LEVEL: Schema = {
     "type": "string",
     "enum": list(LEVELS),
     "description": "the question's level on the IAP2 spectrum of public participation",
 }
 
-SCHEMAS: dict[str, Schema] = {
-    "Error": obj(
-        ("error",),
-        error=obj(
-            ("code", "message"),
-            code={"type": "string", "enum": [c.value for c in Code]},
-            message=STR,
-        ),
-    ),
-    "Text": {
-        "description": "1..1000 characters, or a map of language (th, en) to such text",
-        "oneOf": [
-            {"type": "string", "minLength": 1, "maxLength": 1000},
-            {
-                "type": "object",
-                "minProperties": 1,
-                "additionalProperties": {"type": "string", "minLength": 1, "maxLength": 1000},
-            },
-        ],
-    },
-    "Site": obj(
-        ("id", "name", "tables"),
-        id=STR,
-        name=ref("Text"),
-        tables={"oneOf": [{"type": "integer", "minimum": 1}, arr({"type": "integer"})]},
-    ),
-    "Meeting": obj(
-        ("id", "title", "language", "tables", "sites", "seat_codes"),
-        id={"type": "string", "pattern": "^m[a-z2-9]{9}$"},
-        title=ref("Text"),
-        language={"type": "string", "enum": ["th", "en"]},
-        tables=obj(("count", "seats"), count=INT, seats=INT),
-        sites=arr(ref("Site")),
-        seat_codes=BOOL,
-        date={"type": "string", "format": "date"},
-        retain_until={"type": "string", "format": "date"},
-        time_zone={"type": "string", "description": "IANA name, e.g. Asia/Bangkok"},
-    ),
-    "MeetingInput": {
-        "description": "A meeting and optionally its agenda; the scenario file's shape "
-        "{meeting, questions} is accepted too.",
-        "type": "object",
-        "properties": {
-            "title": ref("Text"),
-            "language": {"type": "string", "enum": ["th", "en"]},
-            "tables": obj(
-                ("count", "seats"),
-                count={"type": "integer", "minimum": 1, "maximum": 2000},
-                seats={"type": "integer", "minimum": 1, "maximum": 50},
-            ),
-            "sites": arr(ref("Site")),
-            "seat_codes": BOOL,
-            "date": {"type": "string", "format": "date"},
-            "retain_until": {"type": "string", "format": "date"},
-            "questions": arr(ref("QuestionInput")),
-            "meeting": ANY_OBJECT,
-        },
-    },
-    "Option": obj(("id", "label"), id=STR, label=ref("Text")),
-    "QuestionInput": {
-        "description": "A question; its kind's settings (max_choices, max_rank, method, "
-        "points, min, max, labels, budget, costs, attribute, targets) sit beside the common "
-        "fields. See docs/methods.md.",
-        "type": "object",
-        "required": ["id", "kind", "prompt"],
-        "properties": {
-            "id": {"type": "string", "pattern": "^[A-Za-z0-9_.+-]{1,40}$"},
-            "kind": {"type": "string", "enum": KINDS},
-            "prompt": ref("Text"),
-            "options": {**arr(ref("Option")), "minItems": 1, "maxItems": 64},
-            "pair_of": STR,
-            "iap2_level": IAP2_LEVEL,
-        },
-    },
-    "Question": obj(
-        ("id", "kind", "prompt"),
-        id=STR,
-        kind={"type": "string", "enum": KINDS},
-        prompt=ref("Text"),
-        options=arr(ref("Option")),
-        pair_of=STR,
-        iap2_level=IAP2_LEVEL,
-        state=QUESTION_STATE,
-    ),
-    "StateChange": {
-        "allOf": [
-            ref("Question"),
-            obj(("state", "seq"), state=QUESTION_STATE, seq=NULLABLE_INT),
-        ],
-        "description": "seq is null when nothing changed (opening an open question, "
-        "closing a closed one).",
-    },
-    "MeetingDetail": {
-        "allOf": [
-            ref("Meeting"),
-            obj(
-                ("questions", "plenary", "kinds"),
-                questions=arr(ref("Question")),
-                plenary=ref("PlenaryView"),
-                kinds=arr(STR),
-                codes=ref("Codes"),
-            ),
-        ],
-    },
-    "Codes": obj(
-        ("tables", "display", "theme"),
-        tables={"type": "object", "additionalProperties": STR},
-        seats={
-            "type": "object",
-            "additionalProperties": {"type": "object", "additionalProperties": STR},
-        },
-        display=STR,
-        theme=STR,
-    ),
-    "Created": obj(
-        ("id", "meeting", "codes", "organiser", "questions"),
-        id=STR,
-        meeting=ref("Meeting"),
-        codes=ref("Codes"),
-        organiser=STR,
-        questions=arr(ref("Question")),
-    ),
-    "Joined": obj(
-        ("token", "role", "meeting"),
-        token=STR,
-        role={"type": "string", "enum": list(MEETING_ROLES)},
-        meeting=STR,
-        table=INT,
-        seat=INT,
-        site=STR,
-        title=ref("Text"),
-        language=STR,
-    ),
-    "Results": obj(
-        ("question", "kind", "status"),
-        question=STR,
-        kind={"type": "string", "enum": KINDS},
-        method=STR,
-        status=QUESTION_STATE,
-        voters=INT,
-        eligible=INT,
-        tables_reporting=INT,
-        tables_total=INT,
-        seq=INT,
-        ranking=arr(ANY_OBJECT),
-        hidden=BOOL,
-        site=STR,
-        site_name=ref("Text"),
-        all=ANY_OBJECT,
-    ),
-    "Breakdown": obj(
-        ("question", "by", "groups", "all"),
-        question=STR,
-        by=STR,
-        attribute=STR,
-        min_group=INT,
-        groups=arr(ANY_OBJECT),
-        not_grouped=INT,
-        all=ref("Results"),
-    ),
-    "Idea": obj(
-        ("id", "text", "table", "at"),
-        id=STR,
-        text=STR,
-        round={"type": ["string", "null"]},
-        table=INT,
-        site={"type": ["string", "null"]},
-        at=INT,
-    ),
-    "Theme": obj(("id", "label", "ideas", "at"), id=STR, label=ref("Text"), ideas=arr(STR), at=INT),
-    "ThemeInput": {
-        "description": "Create {label, ideas?}; update {id, label?, ideas?}. move: take ideas "
-        "that another theme holds (else 409 conflict with `filed`).",
-        "type": "object",
-        "properties": {"id": STR, "label": ref("Text"), "ideas": arr(STR), "move": BOOL},
-    },
-    "Filing": {
-        "description": "Add and remove ideas of one theme in one atomic step.",
-        "type": "object",
-        "properties": {"add": arr(STR), "remove": arr(STR), "move": BOOL, "label": ref("Text")},
-    },
-    "ThemeScore": obj(("theme", "score"), theme=STR, label=ref("Text"), score=NUM),
-    "IdeaScore": obj(("idea", "score"), idea=STR, score=NUM),
-    "Suggestions": obj(
-        ("idea", "themes", "similar"),
-        idea=STR,
-        themes=arr(ref("ThemeScore")),
-        similar=arr(ref("IdeaScore")),
-    ),
-    "Board": obj(
-        ("ideas", "duplicates", "encoded", "ideas_total"),
-        ideas={
-            "type": "object",
-            "additionalProperties": obj(("themes",), themes=arr(ref("ThemeScore")), dup=INT),
-        },
-        duplicates=arr(
-            obj(
-                ("id", "ideas", "tables", "sites"),
-                id=INT,
-                ideas=arr(STR),
-                tables=INT,
-                sites=arr(STR),
-            )
-        ),
-        encoded=INT,
-        ideas_total=INT,
-    ),
-    "GroupsAsked": {
-        "description": "All optional: ideas (default: every idea in no theme), count (1..100).",
-        "type": "object",
-        "properties": {"ideas": arr(STR), "count": INT},
-    },
-    "Groups": obj(
-        ("groups",),
-        groups=arr(
-            obj(("label", "keywords", "ideas"), label=STR, keywords=arr(STR), ideas=arr(STR))
-        ),
-    ),
-    "FromThemes": {
-        "description": "All optional: id, kind (default ranked), prompt, the kind's settings.",
-        "type": "object",
-        "properties": {"id": STR, "kind": STR, "prompt": ref("Text")},
-    },
-    "Audit": obj(
-        ("meeting", "ok", "questions", "ledger_entries", "ballots_in_ledger", "digest"),
-        meeting=STR,
-        ok=BOOL,
-        questions=arr(
-            obj(
-                ("question", "live", "recount", "live_voters", "recount_voters", "match"),
-                question=STR,
-                live={"type": "object", "additionalProperties": INT},
-                recount={"type": "object", "additionalProperties": INT},
-                live_voters=INT,
-                recount_voters=INT,
-                match=BOOL,
-            )
-        ),
-        ledger_entries=INT,
-        ballots_in_ledger=INT,
-        digest=STR,
-    ),
-    "Receipt": obj(
-        ("receipt", "question", "status", "n", "final"),
-        receipt=STR,
-        question=STR,
-        status=STR,
-        n=INT,
-        final=BOOL,
-    ),
-    "Health": obj(
-        ("ok", "redis", "time"),
-        ok=BOOL,
-        redis={"enum": ["ok", "degraded", "down"]},
-        store=obj(
-            ("state", "mode", "durability"),
-            state={"enum": ["ok", "degraded", "down"]},
-            mode={"enum": ["single", "cluster"]},
-            durability={"enum": ["auto", "replica", "fsync", "os"]},
-            replica_waits_short=INT,
-            shards={"type": "array", "items": {"type": "object"}},
-            slots_served=INT,
-            map_reads=INT,
-            moves=INT,
-        ),
-        time=NUM,
-        workers=obj(
-            ("processes", "alive", "busy", "queued", "capacity", "restarts", "last_crash"),
-            processes=INT,
-            alive=INT,
-            busy=INT,
-            queued=INT,
-            capacity=INT,
-            restarts=INT,
-            last_crash={"type": ["number", "null"]},
-        ),
-    ),
-}
-
 
 def declared_schemas() -> dict[str, Schema]:
-    """The components of the declared types (and the types they hold), from msgspec."""
-    _, components = msgspec.json.schema_components(DECLARED, ref_template=REF)
+    """The components of the declared types (and the types they hold), from msgspec; the
+    kinds' union is named `Question`, and a state change is a question of its kind with
+    its new state and the event's seq (null when nothing changed: opening an open
+    question, closing a closed one)."""
+    found, components = msgspec.json.schema_components(DECLARED, ref_template=REF)
+    components[QUESTION] = found[DECLARED.index(DEFINITION)]
+    changes = []
+    for kind in components[QUESTION]["anyOf"]:
+        change = copy.deepcopy(components[kind["$ref"].rsplit("/", 1)[1]])
+        change["properties"]["seq"] = {"type": ["integer", "null"]}
+        change["required"] += ["state", "seq"]
+        changes.append(change)
+    components["StateChange"] = {"anyOf": changes}
     return components
 
 
-SCHEMAS |= declared_schemas()
+SCHEMAS = declared_schemas()
 
 
 @dataclass(frozen=True)
@@ -396,11 +141,11 @@ M = "/api/meetings/{meeting}"
 ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint(
         "POST", "/api/meetings", "Create a meeting", ("admin",), 201, ref("Created"),
-        body=ref("MeetingInput"), errors=(400, *AUTH, 422),
+        body={"anyOf": [ref("MeetingInput"), ref("Scenario")]}, errors=(400, *AUTH, 422),
     ),
     Endpoint(
         "GET", "/api/meetings", "List meetings", ("admin",),
-        answer=obj(("meetings",), meetings=arr(ref("Meeting"))), errors=AUTH,
+        answer=obj(("meetings",), meetings=arr(ref("MeetingView"))), errors=AUTH,
     ),
     Endpoint(
         "GET", M, "The meeting, its agenda and plenary view", ("admin", *MEETING_ROLES),
@@ -422,7 +167,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     ),
     Endpoint(
         "POST", f"{M}/questions", "Add a draft question", ORGANISER, 201,
-        answer=ref("Question"), body=ref("QuestionInput"), errors=(400, *MEETING, 409, 422),
+        answer=ref("Question"), body=ref("Question"), errors=(400, *MEETING, 409, 422),
     ),
     Endpoint(
         "POST", f"{M}/questions/{{question}}/open", "Open (or re-open) a question", ORGANISER,
@@ -477,7 +222,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     ),
     Endpoint(
         "POST", f"{M}/themes", "Create or update a theme", (*ORGANISER, "theme"), 201,
-        answer=ref("Theme"), body=ref("ThemeInput"), errors=(400, *MEETING, 409), also=(200,),
+        answer=ref("Theme"), body=ref("ThemeAsk"), errors=(400, *MEETING, 409), also=(200,),
         note="201 when created, 200 when updated",
     ),
     Endpoint(
@@ -486,12 +231,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     ),
     Endpoint(
         "POST", f"{M}/themes/suggest", "Proposed groups of ideas with proposed names",
-        (*ORGANISER, "theme"), answer=ref("Groups"), body=ref("GroupsAsked"),
+        (*ORGANISER, "theme"), answer=ref("Groups"), body=ref("GroupsAsk"),
         body_required=False, errors=(400, *MEETING, 503),
     ),
     Endpoint(
         "POST", f"{M}/themes/{{theme}}/ideas", "File ideas into a theme, or take them out",
-        (*ORGANISER, "theme"), answer=ref("Theme"), body=ref("Filing"),
+        (*ORGANISER, "theme"), answer=ref("Theme"), body=ref("FilingAsk"),
         errors=(400, *MEETING, 409),
     ),
     Endpoint(
@@ -500,7 +245,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     ),
     Endpoint(
         "POST", f"{M}/questions/from-themes", "A draft question of the themes",
-        (*ORGANISER, "theme"), 201, answer=ref("Question"), body=ref("FromThemes"),
+        (*ORGANISER, "theme"), 201, answer=ref("Question"), body=ref("FromThemesAsk"),
         body_required=False, errors=(400, *MEETING, 409, 422),
     ),
     Endpoint(
@@ -638,3 +383,6 @@ def document() -> Schema:
 
 async def serve(request: Request) -> Response:
     return JSONResponse(document())
+
+
+openapi_routes = [Route("/api/openapi.json", serve, methods=["GET"])]
