@@ -33,7 +33,7 @@ class RankedOption(Struct, forbid_unknown_fields=True):
 
     option: str
     label: Text
-    score: float
+    score: Annotated[int, Meta(description="Votes, points or wins, by the method.")]
     share: Annotated[float, Meta(ge=0, le=1, description="The option's part of all scores.")]
     rank: Annotated[int, Meta(ge=1)]
 
@@ -49,8 +49,8 @@ class Round(Struct, forbid_unknown_fields=True):
 class Wilcoxon(Struct, forbid_unknown_fields=True):
     """The Wilcoxon signed-rank test of the paired answers' differences (scale)."""
 
-    statistic: float
-    w_plus: float
+    statistic: int | float  # 0, an integer, when no answer rose
+    w_plus: int | float
     w_minus: float
     n: Count
     z: float | None
