@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 import pytest
 
-from prachakhom.core import protocol
+from prachakhom.core import events, protocol
 from prachakhom.core.auth import Principal, Role
 from prachakhom.core.meetings import parse_meeting
 from prachakhom.core.questions import parse_question
@@ -140,8 +140,8 @@ async def emit_every_kind(store: Any) -> None:
         assert await store.add_idea(M, idea)
     await store.update_themes(M, lambda _: ThemeChange(write=THEMES, answer=None, delete=("tz",)))
     await store.update_themes(M, lambda _: ThemeChange(write=[], answer=None))
-    await store.emit(M, {"event": "suggestions", "ideas": SUGGESTED}, derived=True)
-    await store.emit(M, {"event": "themes", "themes": THEMES})  # older servers' kept events
+    await store.emit(M, events.Suggestions(ideas=SUGGESTED), derived=True)
+    await store.emit(M, events.ThemesListed(themes=THEMES))  # older servers' kept events
 
 
 def listener(role: Role, codec: protocol.Codec, sent: list[str | bytes]) -> Client:

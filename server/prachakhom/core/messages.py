@@ -2,7 +2,7 @@
 
     client -> server   Hello | BallotMsg | TableTallyMsg | IdeaMsg | PingMsg  (ClientMessage)
     server -> client   Welcome | Ack | Error | Pong                           (ServerMessage)
-                       and events, {"type": "event", "seq", "event", ...}: made by the hub
+                       and events, {"type": "event", "seq", "event", ...}: events.py
 
 Each is a msgspec Struct tagged by its `type`, so a JSON or MessagePack frame decodes
 straight into the right one (`protocol.decode`), and each encodes to the bytes the

@@ -11,6 +11,8 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from prachakhom.core.events import ControlEvent
+
 Records = dict[str, dict[str, Any]]  # voter -> stored record {a, c, w, t}
 
 
@@ -74,8 +76,12 @@ class Snapshot:
 
 @dataclass(frozen=True, slots=True)
 class Event:
+    """A kept control event: its seq, its body (None: one this server does not know) and
+    the body's JSON as kept (a socket's frame is spliced from it)."""
+
     seq: int
-    body: dict[str, Any]  # {"event": ..., payload}
+    body: ControlEvent | None
+    raw: str
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable, Coroutine, Generator
 from typing import Any
 
-from prachakhom.core import protocol
+from prachakhom.core import events, protocol
 from prachakhom.core.auth import Principal
 from prachakhom.live.metrics import SLOW_CONSUMERS
 
@@ -21,18 +21,21 @@ log = logging.getLogger("prachakhom.live.hub")
 
 
 class Frames:
-    """One message, encoded lazily once per codec."""
+    """One event in its envelope, encoded lazily once per codec (from the body's JSON as
+    kept or heard, when there is one: see events.frame)."""
 
-    __slots__ = ("_encoded", "message")
+    __slots__ = ("_encoded", "body", "event", "seq")
 
-    def __init__(self, message: dict[str, Any]) -> None:
-        self.message = message
+    def __init__(self, seq: int, event: events.Event, body: str | None = None) -> None:
+        self.seq = seq
+        self.event = event
+        self.body = body
         self._encoded: dict[str, str | bytes] = {}
 
     def encoded(self, codec: protocol.Codec) -> str | bytes:
         frame = self._encoded.get(codec)
         if frame is None:
-            frame = self._encoded[codec] = protocol.encode(self.message, codec)
+            frame = self._encoded[codec] = events.frame(self.seq, self.event, codec, self.body)
         return frame
 
 

@@ -15,10 +15,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
-import orjson
-
+from prachakhom.core import events
 from prachakhom.core.meetings import Meeting
 from prachakhom.live.fanout import Client, Frames
 from prachakhom.live.results_reader import ResultsReader
@@ -85,21 +83,25 @@ class Hub:
         room = self.rooms.get(meeting)
         if room is None:
             return
-        seq_text, _, payload = data.partition(" ")
+        seq_text, _, body = data.partition(" ")
         seq = int(seq_text)
         if seq <= room.last_seq:
             return
-        body = orjson.loads(payload)
+        event = events.read(body)
         if seq > room.last_seq + 1 or room.catching_up:
-            room.held[seq] = body
+            room.held[seq] = (event, body)
             self._catch_up_soon(room)
             return
-        self._apply(room, seq, body)
+        self._apply(room, seq, event, body)
 
-    def _apply(self, room: Room, seq: int, body: dict[str, Any]) -> None:
-        room.apply(seq, body)
-        frames = Frames({"type": "event", "seq": seq, **body})
-        room.broadcast(frames, body["event"], control_seq=seq)
+    def _apply(self, room: Room, seq: int, event: events.ControlEvent | None, body: str) -> None:
+        room.apply(seq, event)
+        if event is None:
+            log.warning(
+                "meeting %s: event %d is of a kind this server does not know", room.meeting.id, seq
+            )
+            return
+        room.broadcast(Frames(seq, event, body), events.name(event), control_seq=seq)
 
     def _catch_up_soon(self, room: Room) -> None:
         if not room.catching_up:
@@ -124,10 +126,10 @@ class Hub:
                 return
             for event in events:
                 if event.seq > room.last_seq:
-                    self._apply(room, event.seq, event.body)
+                    self._apply(room, event.seq, event.body, event.raw)
             for seq in sorted(room.held):
                 if seq == room.last_seq + 1:
-                    self._apply(room, seq, room.held[seq])
+                    self._apply(room, seq, *room.held[seq])
             room.held = {s: b for s, b in room.held.items() if s > room.last_seq}
         finally:
             room.catching_up = False

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from prachakhom.core import events
 from prachakhom.core.auth import Role
 from prachakhom.core.meetings import Meeting
 from prachakhom.core.questions import Question, parse_question
@@ -55,7 +56,8 @@ class Room:
         self.plenary: dict[str, Any] = {"view": "participation"}
         self.sent_versions: dict[str, int] = {}
         self.ready = asyncio.Event()
-        self.held: dict[int, dict[str, Any]] = {}  # events heard past a gap, by seq
+        # events heard past a gap, by seq: the body (None: unknown here) and its JSON
+        self.held: dict[int, tuple[events.ControlEvent | None, str]] = {}
         self.catching_up = False
 
     @property
@@ -80,24 +82,23 @@ class Room:
         self.clients.discard(client)
         self.screens.discard(client)
 
-    def apply(self, seq: int, body: dict[str, Any]) -> None:
+    def apply(self, seq: int, event: events.ControlEvent | None) -> None:
         """Keep this process's view of the meeting current with a control event."""
         if seq <= self.last_seq:
             return
         self.last_seq = seq
-        event = body.get("event")
-        if event in ("question_added", "question_opened", "question_closed"):
-            data = dict(body["question"])
+        if isinstance(event, events.QuestionAdded | events.QuestionOpened | events.QuestionClosed):
+            data = dict(event.question)
             state = data.pop("state")
             question = parse_question(data)
             self.questions[question.id] = (question, state)
             self.sent_versions.pop(question.id, None)
-        elif event == "question_updated":  # the same question, newly marked: state kept
-            question = parse_question(body["question"])
+        elif isinstance(event, events.QuestionUpdated):  # newly marked: its state kept
+            question = parse_question(event.question)
             _, state = self.questions.get(question.id, (question, "draft"))
             self.questions[question.id] = (question, state)
-        elif event == "plenary":
-            self.plenary = body["view"]
+        elif isinstance(event, events.PlenaryChanged):
+            self.plenary = event.view
             for q in plenary_questions(self.plenary):
                 self.sent_versions.pop(q, None)
 

@@ -14,6 +14,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+from prachakhom.core import events
 from prachakhom.core.errors import PrachakhomError
 from prachakhom.store.store import Store
 from prachakhom.themes import jobs
@@ -63,9 +64,7 @@ class Suggester:
             log.exception("the suggestion job failed")
             return
         if found:
-            await self.store.emit(
-                meeting_id, {"event": "suggestions", "ideas": found}, derived=True
-            )
+            await self.store.emit(meeting_id, events.Suggestions(ideas=found), derived=True)
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:

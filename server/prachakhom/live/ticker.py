@@ -17,6 +17,7 @@ from redis.exceptions import RedisError
 from prachakhom.core import plenary
 from prachakhom.core.auth import Role
 from prachakhom.core.errors import PrachakhomError
+from prachakhom.core.events import ResultsPushed
 from prachakhom.core.results import hidden
 from prachakhom.live.fanout import Frames
 from prachakhom.live.metrics import RESULTS_PUSHED
@@ -84,19 +85,10 @@ class Ticker:
         shown = set(plenary_questions(room.plenary))
         reveal = plenary.reveals(room.plenary)
         for result in results:
-            full = Frames(
-                {"type": "event", "seq": room.last_seq, "event": "results", "results": result}
-            )
+            full = Frames(room.last_seq, ResultsPushed(results=result))
             screen = full
             if not reveal and result["question"] in shown:
-                screen = Frames(
-                    {
-                        "type": "event",
-                        "seq": room.last_seq,
-                        "event": "results",
-                        "results": hidden(result),
-                    }
-                )
+                screen = Frames(room.last_seq, ResultsPushed(results=hidden(result)))
             for client in list(room.screens):  # results go to these only
                 role = client.principal.role
                 if role == Role.ORGANISER:

@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 
+from prachakhom.core import events
 from prachakhom.core.questions import Question, parse_question
 from prachakhom.core.records import Event
 from prachakhom.store import keys, scripts
@@ -19,10 +20,9 @@ class EventStore(Connection):
     async def add_question(self, meeting_id: str, question: Question) -> bool:
         """False if the id is taken. Questions are fixed once created. The organisers'
         screens hear of it (question_added)."""
-        body = {"event": "question_added", "question": question.to_dict() | {"state": "draft"}}
         seq, _ = await self.emit(
             meeting_id,
-            body,
+            events.QuestionAdded(question=question.to_dict() | {"state": "draft"}),
             guard="new_question",
             key=keys.questions(meeting_id),
             field=question.id,
@@ -53,7 +53,7 @@ class EventStore(Connection):
     async def emit(
         self,
         meeting_id: str,
-        body: dict[str, Any],
+        body: events.ControlEvent,
         *,
         guard: str = "",
         key: str = "",
@@ -67,8 +67,8 @@ class EventStore(Connection):
         declared = keys.emit_keys(meeting_id, key)
         call = [
             "EVALSHA", self._emit_sha, len(declared), *declared,
-            keys.prefix(meeting_id), keys.channel(meeting_id), orjson.dumps(body),
-            self.events_kept, body["event"], guard, key, field, value,
+            keys.prefix(meeting_id), keys.channel(meeting_id), events.encode(body),
+            self.events_kept, events.name(body), guard, key, field, value,
             "derived" if derived else "",
         ]  # fmt: skip
         (reply,) = await self._run_scripts(keys.ledger(meeting_id), [call], [scripts.EMIT])
@@ -79,11 +79,10 @@ class EventStore(Connection):
     async def set_question_state(
         self, meeting_id: str, question: Question, state: str
     ) -> tuple[int, str]:
-        event = "question_opened" if state == "open" else "question_closed"
-        body = {"event": event, "question": question.to_dict() | {"state": state}}
+        event = events.QuestionOpened if state == "open" else events.QuestionClosed
         return await self.emit(
             meeting_id,
-            body,
+            event(question=question.to_dict() | {"state": state}),
             guard="state",
             key=keys.question_state(meeting_id),
             field=question.id,
@@ -94,7 +93,7 @@ class EventStore(Connection):
     async def set_plenary(self, meeting_id: str, view: dict[str, Any]) -> int:
         seq, _ = await self.emit(
             meeting_id,
-            {"event": "plenary", "view": view},
+            events.PlenaryChanged(view=view),
             guard="hset",
             key=keys.meta(meeting_id),
             field="plenary",
@@ -128,6 +127,6 @@ class EventStore(Connection):
                 break
             for _entry_id, entry in batch:
                 if int(entry["seq"]) > after:
-                    found.append(Event(int(entry["seq"]), orjson.loads(entry["e"])))
+                    found.append(Event(int(entry["seq"]), events.read(entry["e"]), entry["e"]))
             cursor = "(" + batch[-1][0]
         return found if len(found) <= most else None

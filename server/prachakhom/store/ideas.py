@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 from redis.exceptions import RedisError, WatchError
 
+from prachakhom.core import events
 from prachakhom.core.errors import Code, PrachakhomError
 from prachakhom.core.records import ThemeChange
 from prachakhom.store import keys
@@ -22,7 +23,7 @@ class IdeaStore(EventStore):
         """Seq of the idea's event, or 0 if this idea id was already stored."""
         seq, _ = await self.emit(
             meeting_id,
-            {"event": "idea", "idea": idea},
+            events.IdeaAdded(idea=idea),
             guard="hsetnx",
             key=keys.ideas(meeting_id),
             field=idea["id"],
@@ -71,7 +72,7 @@ class IdeaStore(EventStore):
         # the event's own WAITAOF covers the write above: the AOF is one log, fsynced in order
         await self.emit(
             meeting_id,
-            {"event": "themes_changed", "themes": done.write, "deleted": list(done.delete)},
+            events.ThemesChanged(themes=done.write, deleted=list(done.delete)),
         )
         return done.answer
 

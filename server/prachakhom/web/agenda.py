@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from prachakhom.core import iap2
+from prachakhom.core import events, iap2
 from prachakhom.core.auth import Role
 from prachakhom.core.errors import Code, PrachakhomError
 from prachakhom.core.questions import Question
@@ -53,7 +53,7 @@ async def mark(
         del definition["iap2_level"]
     seq, _ = await services.store.emit(
         meeting_id,
-        {"event": "question_updated", "question": definition},
+        events.QuestionUpdated(question=definition),
         guard="hset",
         key=keys.questions(meeting_id),
         field=question.id,

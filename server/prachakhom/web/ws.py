@@ -22,7 +22,7 @@ from typing import Any
 from redis.exceptions import RedisError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from prachakhom.core import closecodes, protocol
+from prachakhom.core import closecodes, events, protocol
 from prachakhom.core.auth import Principal, Role
 from prachakhom.core.errors import Code, PrachakhomError
 from prachakhom.core.ledger import receipt
@@ -191,9 +191,13 @@ class Session:
             resumed=None if resume_from is None else replay is not None,
         )
         await self._send_direct(welcome)
-        for event in replay or []:
-            if event.seq <= seq and may_see(who.role, event.body["event"]):
-                await self._send_direct({"type": "event", "seq": event.seq, **event.body})
+        for kept in replay or []:
+            if (
+                kept.seq <= seq
+                and kept.body is not None
+                and may_see(who.role, events.name(kept.body))
+            ):
+                await self._send_frame(events.frame(kept.seq, kept.body, self.codec, kept.raw))
         return seq
 
     async def _serve(self, welcome_seq: int) -> None:
@@ -228,7 +232,7 @@ class Session:
 
     # --- sending -------------------------------------------------------------------------
 
-    async def _send_direct(self, message: ServerMessage | dict[str, Any]) -> None:
+    async def _send_direct(self, message: ServerMessage) -> None:
         frame = protocol.encode(message, self.codec)
         if isinstance(frame, str):
             await self.ws.send_text(frame)
