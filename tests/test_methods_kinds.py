@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from importlib import resources
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
 import pytest
 
 from prachakhom.core.errors import Code, PrachakhomError
-from prachakhom.core.methods import KINDS
+from prachakhom.core.methods import KINDS, METHODS, ranked
 from prachakhom.core.questions import Question, parse_question
+from prachakhom.core.results import shown_method
 
 
 def opts(*ids: str) -> list[dict[str, str]]:
@@ -200,6 +201,19 @@ def test_defaults_and_methods() -> None:
     for name in ("points", "scale", "budget", "demographic"):
         assert KINDS[name].default_method(question(name, **_SETTINGS[name])) is None
         assert KINDS[name].table_tally is None
+
+
+def test_each_kinds_methods_as_the_clients_get_them() -> None:
+    """GET /api/meetings/{m} `methods`: every kind, the live tally's first, each one a
+    method its results take; ranked's are the values its `method` setting takes."""
+    assert list(METHODS) == list(KINDS)
+    assert METHODS["ranked"] == ["borda", "irv", "schulze"] == list(ranked.METHODS)
+    setting, _unset = get_args(get_type_hints(ranked.RankedQuestion)["method"])
+    assert list(get_args(setting)) == METHODS["ranked"]
+    for name, methods in METHODS.items():
+        assert methods[0] == KINDS[name].live_method
+        q = question(name, **_SETTINGS.get(name, {}))
+        assert [shown_method(q, m) for m in methods] == methods
 
 
 _SETTINGS: dict[str, dict[str, Any]] = {

@@ -7,7 +7,7 @@ import { $, $$, h, clear, toast } from "./dom.js";
 import { t, pick, errorText, fmtNumber } from "./i18n.js";
 import { kindName } from "./controls.js";
 import { levelSelect } from "./iap2.js";
-import { app, hooks, call, act, button, RANKED_METHODS } from "./organiser-app.js";
+import { app, hooks, call, act, button, methodsOf } from "./organiser-app.js";
 import { revealShown } from "./organiser-plenary.js";
 /** @import { PlenaryView } from "./types.js" */
 
@@ -116,7 +116,7 @@ function addQuestionForm() {
   const options = h("textarea", { id: "q-options", class: "input", rows: "5", placeholder: t("organiser.options_placeholder") });
   const setting = h("input", { id: "q-setting", class: "input input-short", type: "number", min: "1" });
   const setting2 = h("input", { id: "q-setting2", class: "input input-short", type: "number" });
-  const method = h("select", { id: "q-method", class: "input input-short" }, RANKED_METHODS.map((mth) => h("option", { value: mth }, t(`results.method_name_${mth}`))));
+  const method = h("select", { id: "q-method", class: "input input-short" }, methodsOf("ranked").map((mth) => h("option", { value: mth }, t(`results.method_name_${mth}`))));
   const level = levelSelect({ id: "q-level" });
   const settingLabel = h("label", { for: "q-setting" });
   const setting2Label = h("label", { for: "q-setting2" });

@@ -11,9 +11,6 @@ import { UNSET } from "./types.js";
 /** @import { Connection } from "./connection.js" */
 /** @import { ResultsView } from "./results.js" */
 
-// The counting methods a ranked question offers: the server sends its kinds
-// (GET /api/meetings/{m} `kinds`) but not the methods of each, so they are listed here once.
-export const RANKED_METHODS = ["borda", "irv", "schulze"];
 
 export const app = {
   session: /** @type {Session} */ (UNSET),
@@ -40,6 +37,17 @@ export const app = {
   /** @type {{busy?: boolean, found?: any, error?: any, at?: number} | null} */
   audit: null,
 };
+
+/**
+ * The counting methods a question of this kind can be shown by, as the server lists them
+ * (GET /api/meetings/{m} `methods`, the live tally's first); none when there is no choice.
+ * @param {string | undefined} kind
+ * @returns {string[]}
+ */
+export function methodsOf(kind) {
+  const methods = (kind && app.meeting?.methods?.[kind]) || [];
+  return methods.length > 1 ? methods : [];
+}
 
 /**
  * Filled by organiser.js: draw the whole console again; read the meeting again.

@@ -5,7 +5,7 @@
 import { $, $$, h, clear, toast } from "./dom.js";
 import { t, pick, errorText, fmtNumber, fmtPercent } from "./i18n.js";
 import { ResultsView, participationText } from "./results.js";
-import { app, hooks, call, act, button, RANKED_METHODS } from "./organiser-app.js";
+import { app, hooks, call, act, button, methodsOf } from "./organiser-app.js";
 
 function breakdownChoices(q) {
   const choices = app.questions
@@ -26,7 +26,7 @@ export function drawResultsTab(main) {
     hooks.render();
   });
   const q = app.questions.find((x) => x.id === app.selected);
-  const methods = q?.kind === "ranked" ? RANKED_METHODS : [];
+  const methods = methodsOf(q?.kind);
   const method = h("select", { id: "results-method", class: "input input-short" },
     h("option", { value: "" }, t("organiser.method_default")),
     methods.map((mth) => h("option", { value: mth, selected: app.method === mth }, t(`results.method_name_${mth}`))));

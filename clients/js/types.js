@@ -44,6 +44,7 @@
  * @property {{count: number, seats: number}} tables
  * @property {Site[]} [sites]
  * @property {string[]} [kinds]  the question kinds this server knows, in the order offered
+ * @property {Record<string, string[]>} [methods]  each kind's counting methods, the live tally's first
  * @property {(Question & {state: string})[]} [questions]
  * @property {PlenaryView} [plenary]
  * @property {Codes} [codes]

@@ -105,12 +105,13 @@ class Created(msgspec.Struct):
 
 class MeetingDetail(MeetingView, kw_only=True):
     """GET /api/meetings/{m}: the meeting, its agenda with the questions' states (drafts
-    only for the admin and organisers), the plenary view and the question kinds; the
-    codes only for the admin and organisers."""
+    only for the admin and organisers), the plenary view, the question kinds and each
+    kind's counting methods; the codes only for the admin and organisers."""
 
     questions: list[DEFINITION]
     plenary: PlenaryView
     kinds: list[str]
+    methods: dict[str, list[str]]  # each kind's counting methods, the live tally's first
     codes: Codes | UnsetType = UNSET
 
 

@@ -13,7 +13,7 @@ from prachakhom.core import auth, privacy
 from prachakhom.core.auth import Role
 from prachakhom.core.errors import Code, PrachakhomError
 from prachakhom.core.meetings import BANGKOK
-from prachakhom.core.methods import KINDS
+from prachakhom.core.methods import KINDS, METHODS
 from prachakhom.live import provisioning
 from prachakhom.web.base import (
     Json,
@@ -52,6 +52,7 @@ async def get_meeting(request: Request) -> Response:
         ],
         "plenary": await call.store.plenary(call.m),
         "kinds": list(KINDS),  # registry order: the organiser console offers them so
+        "methods": METHODS,  # the console offers a ranked question's methods from these
     }
     if call.organises:
         body["codes"] = await call.store.codes(call.m)

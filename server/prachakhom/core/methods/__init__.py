@@ -26,6 +26,9 @@ KINDS: dict[str, Kind] = {
     )
 }
 
+# each kind's counting methods, the live tally's first (GET /api/meetings/{m} `methods`)
+METHODS: dict[str, list[str]] = {name: list(k.methods) for name, k in KINDS.items()}
+
 # a question's JSON form: one Struct per kind, tagged by `kind` (msgspec decodes into it)
 DEFINITION: Any = Union[tuple(k.definition for k in KINDS.values())]  # noqa: UP007
 
@@ -39,4 +42,4 @@ def kind_named(name: Any) -> Kind:
     return kind
 
 
-__all__ = ["DEFINITION", "KINDS", "Kind", "kind_named"]
+__all__ = ["DEFINITION", "KINDS", "METHODS", "Kind", "kind_named"]

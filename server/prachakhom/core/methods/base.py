@@ -43,6 +43,11 @@ class Kind:
     live_method: str = "count"
 
     @property
+    def methods(self) -> tuple[str, ...]:
+        """The methods its results can be counted by (`method=`), the live tally's first."""
+        return (self.live_method, *(m for m in self.recount if m != self.live_method))
+
+    @property
     def settings(self) -> tuple[str, ...]:
         """Its settings' names, in their declared order."""
         return tuple(f for f in self.definition.__struct_fields__ if f not in COMMON)
