@@ -183,6 +183,7 @@ def parse_meeting(data: Any, meeting_id: str) -> Meeting:
         given = msgspec.convert(data, MeetingDef)
     except msgspec.ValidationError as exc:
         raise explain(data, exc) from None
+    _not_blank(given.title, "the title")
     for day, what in ((given.date, "date"), (given.retain_until, "retain_until")):
         if day is not None and not _iso_day(day):
             raise _bad(_DAY_RULE.format(what=what, example=_DAY_EXAMPLE[what]))
@@ -200,6 +201,13 @@ def parse_meeting(data: Any, meeting_id: str) -> Meeting:
     )
 
 
+def _not_blank(text: Text, what: str) -> None:
+    try:
+        check_text(text, what)
+    except PrachakhomError as exc:
+        raise _bad(exc.message) from None
+
+
 _DAY_RULE = "{what} must be a day as YYYY-MM-DD (Common Era), e.g. {example}"
 _DAY_EXAMPLE = {"date": "2026-11-21", "retain_until": "2027-02-19"}
 
@@ -208,6 +216,7 @@ def _sites(given: list[SiteDef], table_count: int) -> tuple[Site, ...]:
     """Tables by count are the next n in order; no table in two sites, none past the last."""
     sites, taken, next_table = [], set[int](), 1
     for site in given:
+        _not_blank(site.name, "a site's name")
         named = site.tables if isinstance(site.tables, list) else [site.tables]
         if max(named, default=0) > table_count:  # a count, or a number, past the last table
             raise _bad(f"site {site.id}'s tables must be a count or a list of table numbers")

@@ -88,8 +88,8 @@ def parse_question(data: Any) -> Question:
 
 
 def _question(definition: Definition) -> Question:
-    """The rules across fields, which a type cannot say: a kind with options has 1 or
-    more, each id once; then the kind's own (max_rank within the options, min < max...)."""
+    """The rules a type cannot say: texts not blank, a kind with options has 1 or more,
+    each id once; then the kind's own (max_rank within the options, min < max...)."""
     kind = _KIND_OF[type(definition)]
     options = definition.options or []
     if kind.has_options:
@@ -99,7 +99,7 @@ def _question(definition: Definition) -> Question:
     question = Question(
         id=definition.id,
         kind=kind.name,
-        prompt=definition.prompt,
+        prompt=check_text(definition.prompt, "the prompt"),
         options=tuple(options) if kind.has_options else (),
         settings={
             name: value
@@ -121,6 +121,7 @@ def _check_options(options: list[Option]) -> None:
         if option.id in seen:
             raise invalid_question(f"option id {option.id!r} is used twice")
         seen.add(option.id)
+        check_text(option.label, f"option {option.id}'s label")
 
 
 # --- wording a refusal: the definition read loosely, rule by rule ---------------------
