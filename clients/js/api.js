@@ -68,7 +68,7 @@ export async function api(method, path, { token, body, query } = {}) {
 /**
  * @param {string} path
  * @param {{token?: string, query?: Record<string, string>, timeoutMs?: number}} [options]
- * @returns {Promise<{blob: Blob, name: string | null}>}
+ * @returns {Promise<{blob: Blob, name: string}>}
  */
 export async function fetchFile(path, { token, query, timeoutMs = 180000 } = {}) {
   const url = new URL(path, location.origin);
@@ -103,6 +103,7 @@ export async function fetchFile(path, { token, query, timeoutMs = 180000 } = {})
 }
 
 /** `attachment; filename="x.pdf"` (or filename*=UTF-8''…) -> "x.pdf". */
+/** @param {string | null} disposition @returns {string} */
 export function fileNameOf(disposition) {
   if (!disposition) return "";
   const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition);
@@ -118,6 +119,7 @@ export function fileNameOf(disposition) {
 }
 
 /** Hand a blob to the browser as a download named `name` (a temporary <a download>). */
+/** @param {Blob} blob @param {string} name */
 export function saveBlob(blob, name) {
   const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
@@ -132,13 +134,17 @@ export function saveBlob(blob, name) {
 }
 
 /** Bind a token once: const call = client(token); await call("GET", "/api/..."). */
+/** @typedef {(method: string, path: string, options?: {body?: any, query?: Record<string, any>}) => Promise<any>} Client */
+/** @param {string} token @returns {Client} */
 export function client(token) {
   return (method, path, options = {}) => api(method, path, { ...options, token });
 }
 
+/** @type {Map<string, Promise<string>>} */
 const qrCache = new Map();
 
 /** An <img> of a QR code holding `data` (made by the server; POST keeps codes out of logs). */
+/** @param {string} data @param {string} [alt] */
 export function qrImage(data, alt = "") {
   const img = document.createElement("img");
   img.className = "qr";
@@ -154,8 +160,10 @@ export function qrImage(data, alt = "") {
 }
 
 let running = 0;
+/** @type {((value?: unknown) => void)[]} */
 const waiting = [];
 
+/** @template T @param {() => Promise<T>} task @returns {Promise<T>} */
 async function limited(task) {
   if (running >= 6) await new Promise((resolve) => waiting.push(resolve));
   running += 1;
@@ -167,6 +175,7 @@ async function limited(task) {
   }
 }
 
+/** An object URL of the QR code's SVG (one fetch per data). @param {string} data @returns {Promise<string>} */
 export function qrUrl(data) {
   if (!qrCache.has(data)) {
     const made = limited(async () => {
@@ -181,10 +190,11 @@ export function qrUrl(data) {
     made.catch(() => qrCache.delete(data));
     qrCache.set(data, made);
   }
-  return qrCache.get(data);
+  return /** @type {Promise<string>} */ (qrCache.get(data));
 }
 
 /** The join URL for an app page and a code: the code travels in the fragment. */
+/** @param {string} page @param {string} code */
 export function joinUrl(page, code) {
   return `${location.origin}/app/${page}#code=${encodeURIComponent(code)}`;
 }

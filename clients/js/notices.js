@@ -10,7 +10,10 @@ import { t } from "./i18n.js";
 
 const KEEP = 3;
 
+/** @typedef {{label: string, run: () => unknown, primary?: boolean, name?: string}} NoticeAction  a button on a notice */
+
 export class Notices {
+  /** @param {HTMLElement} box */
   constructor(box) {
     this.box = box;
     box.classList.add("notices");
@@ -18,7 +21,11 @@ export class Notices {
     box.setAttribute("aria-live", "polite");
   }
 
-  /** A notice; one with the same `key` is replaced. Answers its element. */
+  /**
+   * A notice; one with the same `key` is replaced. Answers its element.
+   * @param {string} text
+   * @param {{kind?: string, actions?: NoticeAction[], key?: string | null, ms?: number | null}} [options]
+   */
   show(text, { kind = "info", actions = [], key = null, ms = null } = {}) {
     if (key) $(`[data-key="${CSS.escape(key)}"]`, this.box)?.remove();
     const item = h("div", { class: `notice notice-${kind}`, "data-kind": kind, "data-key": key || undefined }, h("p", { class: "notice-text" }, text));
@@ -37,7 +44,7 @@ export class Notices {
     row.append(close);
     item.append(row);
     this.box.append(item);
-    while (this.box.children.length > KEEP) this.box.firstElementChild.remove();
+    while (this.box.children.length > KEEP) this.box.firstElementChild?.remove();
     this.box.scrollTop = this.box.scrollHeight; // the newest in view; older ones a scroll up
     const life = ms ?? (actions.length ? null : kind === "error" ? 8000 : 3500);
     if (life) setTimeout(() => item.remove(), life);

@@ -10,6 +10,7 @@ import { h, clear, toast } from "./dom.js";
 import { t, errorText, applyI18n } from "./i18n.js";
 /** @import { Session } from "./types.js" */
 
+/** Each role's page. @type {Record<string, string>} */
 export const PAGES = {
   facilitator: "tablet.html",
   participant: "keypad.html",
@@ -18,7 +19,7 @@ export const PAGES = {
   organiser: "organiser.html",
 };
 
-const storeKey = (role) => `pk.session.${role}`;
+const storeKey = (/** @type {string} */ role) => `pk.session.${role}`;
 
 /** @param {string} role @returns {Session | null} */
 export function savedSession(role) {
@@ -30,6 +31,7 @@ export function savedSession(role) {
   }
 }
 
+/** @param {Session | null} a @param {Session} b */
 function sameVoter(a, b) {
   return a && b && a.meeting === b.meeting && a.table === b.table && a.seat === b.seat;
 }
@@ -44,6 +46,7 @@ export function saveSession(session) {
 }
 
 // A socket's onFatal: the token is no longer valid, so forget it, say so, and start over.
+/** @param {string} role */
 export function sessionLost(role) {
   return () => {
     forgetSession(role);
@@ -52,6 +55,7 @@ export function sessionLost(role) {
   };
 }
 
+/** @param {string} role */
 export function forgetSession(role) {
   localStorage.removeItem(storeKey(role));
 }
@@ -65,8 +69,10 @@ function clearFragment() {
   if (location.hash) history.replaceState(null, "", location.pathname + location.search);
 }
 
+/** @param {string} code @returns {Promise<Session>} */
 export async function joinWithCode(code) {
   const joined = await api("POST", "/api/join", { body: { code } });
+  /** @type {Session} */
   const session = {
     token: joined.token,
     role: joined.role,
@@ -82,6 +88,7 @@ export async function joinWithCode(code) {
 }
 
 /** Where a session of another role belongs: go there (its session is saved already). */
+/** @param {string} role @param {Session} session */
 function redirectIfOther(role, session) {
   if (session.role === role) return false;
   location.replace(`/app/${PAGES[session.role] || ""}`);
@@ -101,6 +108,7 @@ function redirectIfOther(role, session) {
 export async function obtainSession(role, mount, { titleKey } = {}) {
   const { code, token } = fragment();
   if (token && role === "organiser") {
+    /** @type {Session} */
     const session = { token, role, meeting: token.split(".")[0], title: null };
     saveSession(session);
     clearFragment();
@@ -124,7 +132,7 @@ export async function obtainSession(role, mount, { titleKey } = {}) {
 /**
  * @param {string} role
  * @param {HTMLElement} mount
- * @param {{titleKey?: string, error?: any, code?: string}} [options]
+ * @param {{titleKey?: string, error?: any, code?: string | null}} [options]
  * @returns {Promise<Session>}
  */
 function joinForm(role, mount, { titleKey, error, code } = {}) {
@@ -155,7 +163,7 @@ function joinForm(role, mount, { titleKey, error, code } = {}) {
       scanButton(input, () => form.requestSubmit()),
       h("p", { class: "hint", "data-i18n": "join.hint" }),
     );
-    const show = (err) => {
+    const show = (/** @type {ApiError | null | undefined} */ err) => {
       message.textContent = err ? (err.code === "not_found" ? t("join.unknown_code") : errorText(err.code, err.detail)) : "";
     };
     show(error);
@@ -181,11 +189,13 @@ function joinForm(role, mount, { titleKey, error, code } = {}) {
 }
 
 /** Scan a join QR with the camera, where the browser can (BarcodeDetector, secure page). */
+/** @param {HTMLInputElement} input @param {() => void} done */
 function scanButton(input, done) {
   const can = "BarcodeDetector" in window && Boolean(navigator.mediaDevices?.getUserMedia) && window.isSecureContext;
   if (!can) return null;
   const button = h("button", { type: "button", class: "btn btn-secondary", "data-i18n": "join.scan" });
   button.addEventListener("click", async () => {
+    /** @type {MediaStream | undefined} */
     let stream;
     const video = h("video", { class: "scanner", playsinline: true, muted: true });
     button.after(video);

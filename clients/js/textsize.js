@@ -15,12 +15,14 @@ export function largeText() {
   }
 }
 
+/** @param {boolean} on */
 function apply(on) {
   document.documentElement.classList.toggle("large-text", on);
   for (const b of $$("[data-text-size]")) b.setAttribute("aria-pressed", String(on));
 }
 
 /** Bind every text-size toggle in root; pages without one keep the usual size. */
+/** @param {ParentNode} [root] */
 export function bindTextSize(root = document) {
   const toggles = $$("[data-text-size]", root);
   if (!toggles.length) return;

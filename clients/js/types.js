@@ -12,8 +12,11 @@
  * @property {string} token
  * @property {string} role  organiser, facilitator, participant, display or theme
  * @property {string} meeting
- * @property {number} [table]
- * @property {number} [seat]
+ * @property {number | null} [table]  a facilitator's or participant's table
+ * @property {number | null} [seat]  a participant's seat
+ * @property {string | null} [site]
+ * @property {Text | null} [title]  the meeting's title, when the join answered it
+ * @property {string} [language]
  */
 
 /** @typedef {{id: string, label: Text}} Option */

@@ -18,6 +18,24 @@ function bindLangSwitchText() {
   /* applyI18n already re-labels the switch; kept for apps that add switches later */
 }
 
+/**
+ * An element the page must hold (found at start): unlike `$`, which trusts the page, it
+ * throws an error that names the selector when the element is missing, so a page and its
+ * script out of step fail at once and say where. With `type`, the element must be one
+ * (`need("#file", HTMLInputElement)`), and is typed as one.
+ * @template {Element} [E=HTMLElement]
+ * @param {string} selector
+ * @param {{new (): E, prototype: E}} [type]  HTMLElement unless given
+ * @param {ParentNode} [root]
+ * @returns {E}
+ */
+export function need(selector, type, root = document) {
+  const el = root.querySelector(selector);
+  const want = type ?? HTMLElement;
+  if (!(el instanceof want)) throw new Error(`page element ${selector} missing${el ? ` (not ${want.name})` : ""}`);
+  return /** @type {E} */ (el);
+}
+
 /** The status area: `#conn` (connection) and `#pending` (outbox) in the top bar. */
 /** @param {{connection: Connection, outbox?: Outbox | null}} parts */
 export function statusBar({ connection, outbox }) {
@@ -47,6 +65,7 @@ export function statusBar({ connection, outbox }) {
 }
 
 /** A "nothing here yet" block. */
+/** @param {string} key @param {Record<string, unknown>} [vars] */
 export function emptyNote(key, vars) {
   return h("p", { class: "empty" }, t(key, vars));
 }

@@ -6,9 +6,11 @@
 //   fitWords(el, text, 2)   // the most whole words that fit in 2 lines of el
 
 const ELLIPSIS = "…";
+/** @type {Intl.Segmenter | null} */
 let segmenter = null;
 
 /** The text's pieces: words, spaces and punctuation, in order. */
+/** @param {string} text @returns {string[]} */
 export function segments(text) {
   if (!segmenter && typeof Intl !== "undefined" && Intl.Segmenter) segmenter = new Intl.Segmenter("th", { granularity: "word" });
   if (!segmenter) return text.split(/(\s+)/).filter(Boolean); // no Segmenter: cut at spaces only
@@ -16,12 +18,14 @@ export function segments(text) {
 }
 
 /** The first `n` pieces, trimmed, with an ellipsis when something was left out. */
+/** @param {string[]} pieces @param {number} n */
 function firstPieces(pieces, n) {
   if (n >= pieces.length) return pieces.join("");
   return pieces.slice(0, n).join("").replace(/[\s,.;:·–-]+$/u, "") + ELLIPSIS;
 }
 
 /** At most `max` characters (the ellipsis included), cut between words. */
+/** @param {string | null | undefined} text @param {number} max @returns {string} */
 export function cutWords(text, max) {
   if (!text || text.length <= max) return text || "";
   const pieces = segments(text);
@@ -33,6 +37,7 @@ export function cutWords(text, max) {
 
 /** Fill `el` with as many whole words of `text` as fit in `lines` lines of it (measured:
  * the element's line height and width); answers whether the whole text fit. */
+/** @param {HTMLElement} el @param {string} text @param {number} lines */
 export function fitWords(el, text, lines) {
   const style = getComputedStyle(el);
   const lineHeight = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.4;
@@ -54,6 +59,7 @@ export function fitWords(el, text, lines) {
 }
 
 /** Pieces of `text` with whether each is a word (Intl.Segmenter's isWordLike). */
+/** @param {string} text @returns {{segment: string, word: boolean | undefined}[]} */
 function wordPieces(text) {
   if (!segmenter && typeof Intl !== "undefined" && Intl.Segmenter) segmenter = new Intl.Segmenter("th", { granularity: "word" });
   if (!segmenter) return text.split(/(\s+)/).filter(Boolean).map((segment) => ({ segment, word: /\S/.test(segment) }));
@@ -64,6 +70,7 @@ const GLUE_MOST = 18; // characters: a longer tail may break as it likes
 
 /** `text` into `el` with its last two words kept on one line (a title never ends on one
  * short word alone), unless together they are long. */
+/** @param {HTMLElement} el @param {string} text */
 export function setKeepingTail(el, text) {
   const pieces = wordPieces(text);
   const words = pieces.map((p, i) => (p.word ? i : -1)).filter((i) => i >= 0);
@@ -91,6 +98,10 @@ export function setKeepingTail(el, text) {
  * between words, with an ellipsis; the whole text keeps its last words together. Measured
  * by scroll size, so the element may clip (overflow: hidden) but must not line-clamp.
  * Sets data-text (the whole text) and data-cut. Answers whether the whole text fit.
+ * @param {HTMLElement} el
+ * @param {string} text
+ * @param {number} [lines]
+ * @returns {boolean}
  */
 export function fitText(el, text, lines = 1) {
   el.dataset.text = text;
