@@ -10,7 +10,17 @@
 
 import { h } from "./dom.js";
 
+/**
+ * @typedef {object} VirtualListOptions
+ * @property {number} rowHeight  px, every row the same
+ * @property {(key: string) => string} stamp  everything the row shows: drawn again when it changes
+ * @property {(el: HTMLElement, key: string) => void} draw
+ * @property {number} [overscan]  rows drawn beyond the screen, each side
+ * @property {string} [rowClass]
+ */
+
 export class VirtualList {
+  /** @param {HTMLElement} scroller @param {VirtualListOptions} options */
   constructor(scroller, { rowHeight, stamp, draw, overscan = 3, rowClass = "vrow" }) {
     this.scroller = scroller;
     this.rowHeight = rowHeight;
@@ -18,10 +28,15 @@ export class VirtualList {
     this.draw = draw;
     this.overscan = overscan;
     this.rowClass = rowClass;
+    /** @type {string[]} */
     this.keys = [];
+    /** @type {Map<string, number>} */
     this.index = new Map(); // key -> position
+    /** @type {Map<string, HTMLElement>} */
     this.drawn = new Map(); // key -> row element on screen
+    /** @type {HTMLElement[]} */
     this.spare = []; // row elements not in use
+    /** @type {number | null} */
     this.pointerY = null; // the pointer's y inside the scroller (client px), while over it
     this.frame = 0;
     this.spacer = h("div", { class: "vlist-spacer", "aria-hidden": "true" });
@@ -38,6 +53,7 @@ export class VirtualList {
     return this.keys.length;
   }
 
+  /** @param {string} key */
   has(key) {
     return this.index.has(key);
   }
@@ -63,17 +79,22 @@ export class VirtualList {
   }
 
   /** New keys; the anchor row (first of `anchors` still listed, else the pointer's row, else
-   * the first row on screen still listed) keeps its place on screen. */
+   * the first row on screen still listed) keeps its place on screen.
+   * @param {string[]} keys
+   * @param {(string | null)[]} [anchors]
+   */
   setKeys(keys, anchors = []) {
     const next = new Map(keys.map((k, i) => [k, i]));
     const candidates = [...anchors, this.pointerKey(), ...this.visibleKeys()];
     const anchor = candidates.find((k) => k != null && this.index.has(k) && next.has(k));
-    const offset = anchor == null ? null : this.index.get(anchor) * this.rowHeight - this.scroller.scrollTop;
+    const was = anchor == null ? undefined : this.index.get(anchor);
+    const offset = was === undefined ? null : was * this.rowHeight - this.scroller.scrollTop;
     this.keys = keys;
     this.index = next;
     this.spacer.style.height = `${keys.length * this.rowHeight}px`;
-    if (offset !== null) {
-      const want = next.get(anchor) * this.rowHeight - offset;
+    const now = anchor == null ? undefined : next.get(anchor);
+    if (offset !== null && now !== undefined) {
+      const want = now * this.rowHeight - offset;
       if (Math.abs(this.scroller.scrollTop - want) >= 1) this.scroller.scrollTop = want;
     }
     this.paint();
@@ -82,11 +103,11 @@ export class VirtualList {
   /** Draw again the rows whose stamp changed (all of `keys` when given). */
   /** @param {Iterable<string | null> | null} [keys] */
   refresh(keys = null) {
-    if (keys) for (const k of keys) this.drawn.get(k)?.removeAttribute("data-stamp");
+    if (keys) for (const k of keys) if (k !== null) this.drawn.get(k)?.removeAttribute("data-stamp");
     this.schedule();
   }
 
-  /** Scroll the least needed for `key`'s row to be fully on screen. */
+  /** Scroll the least needed for `key`'s row to be fully on screen. @param {string} key */
   reveal(key) {
     const i = this.index.get(key);
     if (i === undefined) return;
@@ -137,7 +158,7 @@ export class VirtualList {
     }
   }
 
-  /** The row element drawn for `key`, if it is on screen. */
+  /** The row element drawn for `key`, if it is on screen. @param {string} key */
   element(key) {
     return this.drawn.get(key) || null;
   }
