@@ -9,21 +9,32 @@
 
 import { $$, h, clear } from "./dom.js";
 import { t, pick, fmtNumber, fmtPercent } from "./i18n.js";
+/** @import { Breakdown, Question, RankRow, Text } from "./types.js" */
+
+/**
+ * A column of the matrix: everyone, or one group (suppressed: too small to show).
+ * @typedef {{id: string, label: string, voters: number | null, everyone?: boolean, suppressed?: boolean, shares: Record<string, number>, mean?: number}} Column
+ */
+/** @typedef {{scale: boolean, rows: {id: string, label: string}[], columns: Column[], cut: boolean}} Matrix */
+/** @typedef {{histogram?: Record<string, number>, ranking?: RankRow[], voters?: number, mean?: number}} Counted  what a matrix reads of a Results */
 
 export const MAX_OPTIONS = 8;
 const MAX_GROUPS = 11;
 const ROW_MOST_REM = 3.6; // rows never taller than this, however few
 const ROW_LEAST_REM = 1.8;
 
+/** Each option's (or value's) share. @param {Counted | null | undefined} results @returns {Record<string, number>} */
 function shares(results) {
   if (!results) return {};
   if (results.histogram) {
-    const total = Object.values(results.histogram).reduce((a, b) => a + b, 0);
-    return Object.fromEntries(Object.entries(results.histogram).map(([v, n]) => [v, total ? n / total : 0]));
+    const histogram = results.histogram;
+    const total = Object.values(histogram).reduce((a, b) => a + b, 0);
+    return Object.fromEntries(Object.entries(histogram).map(([v, n]) => [v, total ? n / total : 0]));
   }
   return Object.fromEntries((results.ranking || []).map((r) => [r.option, r.share || 0]));
 }
 
+/** @param {{option: string, label?: Text}} row @param {Question | null} [question] */
 function optionLabel(row, question) {
   if (row.label !== undefined) return pick(row.label);
   const option = question?.options?.find((o) => o.id === row.option);
@@ -31,11 +42,14 @@ function optionLabel(row, question) {
 }
 
 /** The rows (options, or a scale's values) in the whole meeting's order, and the columns. */
+/** @param {Breakdown} found @param {Question | null} [question] @returns {Matrix} */
 export function matrixOf(found, question) {
+  /** @type {Counted} */
   const all = found.all || {};
   const scale = Boolean(all.histogram);
+  /** @type {{id: string, label: string}[]} */
   let rows;
-  if (scale) {
+  if (scale && all.histogram) {
     const labels = question?.labels || {};
     rows = Object.keys(all.histogram)
       .sort((a, b) => Number(a) - Number(b))
@@ -45,6 +59,7 @@ export function matrixOf(found, question) {
   }
   const cut = rows.length > MAX_OPTIONS;
   rows = rows.slice(0, MAX_OPTIONS);
+  /** @type {Column[]} */
   const columns = [
     { id: "*", label: t("plenary.everyone"), voters: all.voters ?? 0, everyone: true, shares: shares(all), mean: all.mean },
     ...(found.groups || []).slice(0, MAX_GROUPS).map((g) => ({
@@ -60,14 +75,23 @@ export function matrixOf(found, question) {
 }
 
 export class BreakdownMatrix {
+  /** @param {HTMLElement} mount */
   constructor(mount) {
     this.mount = mount;
+    /** @type {string | null} */
     this.shape = null;
+    /** @type {Map<string, {el: HTMLDivElement, fill: HTMLSpanElement, pct: HTMLSpanElement}>} */
     this.cells = new Map(); // "group|option" -> {el, fill, pct}
+    /** @type {Map<string, HTMLSpanElement>} */
     this.heads = new Map(); // group -> the count under its name
+    /** @type {Map<string, HTMLSpanElement>} */
     this.means = new Map();
+    /** @type {HTMLDivElement | undefined} */
+    this.grid = undefined; // made by build
+    this.rowCount = 0;
   }
 
+  /** @param {Breakdown} found @param {Question | null} [question] */
   update(found, question) {
     const m = matrixOf(found, question);
     const shape = JSON.stringify([m.rows.map((r) => [r.id, r.label]), m.columns.map((c) => [c.id, c.label, c.suppressed])]);
@@ -81,6 +105,7 @@ export class BreakdownMatrix {
       const best = Math.max(...m.rows.map((r) => c.shares[r.id] || 0));
       for (const r of m.rows) {
         const cell = this.cells.get(`${c.id}|${r.id}`);
+        if (!cell) continue; // built with the shape: every cell of a column shown
         const share = c.shares[r.id] || 0;
         cell.el.dataset.share = String(Math.round(share * 10000) / 10000);
         cell.el.classList.toggle("is-top", share > 0 && share === best);
@@ -93,6 +118,7 @@ export class BreakdownMatrix {
     }
   }
 
+  /** @param {Matrix} m @param {string} shape */
   build(m, shape) {
     this.shape = shape;
     this.cells.clear();
@@ -165,6 +191,7 @@ export class BreakdownMatrix {
 }
 
 /** The note under the matrix: what the figures are, and what is left out. */
+/** @param {Breakdown} found */
 export function breakdownNote(found) {
   const m = matrixOf(found, null);
   const parts = [t("plenary.share_note", { n: found.min_group ?? 5 })];

@@ -20,6 +20,7 @@ const PING_EVERY_MS = 15000;
 const SILENT_MS = 40000; // no frame for this long: the socket is dead, make a new one
 const RESEND_AFTER_MS = 20000; // an unanswered message is sent again (safe: same id)
 
+/** @param {string} text @param {number} seed */
 function fnv(text, seed) {
   let h = seed >>> 0;
   for (let i = 0; i < text.length; i++) {
@@ -30,14 +31,23 @@ function fnv(text, seed) {
 }
 
 /** A short, stable name for a token (the key of its outbox in localStorage). */
+/** @param {string} token */
 export function tokenKey(token) {
   return fnv(token, 0x811c9dc5) + fnv(token, 0x2f1a3c5d);
 }
 
+/**
+ * A message the outbox holds until its ack: when it was added, and last sent (0: not yet).
+ * @typedef {{msg: ClientMessage, added: number, sent: number}} OutboxItem
+ */
+
 export class Outbox {
+  /** @param {string} token */
   constructor(token) {
     this.key = `pk.outbox.${tokenKey(token)}`;
+    /** @type {Map<string, OutboxItem>} */
     this.items = new Map(); // id -> {msg, added, sent}
+    /** @type {Set<(outbox: Outbox) => void>} */
     this.listeners = new Set();
     try {
       const saved = JSON.parse(localStorage.getItem(this.key) || "[]");
@@ -48,6 +58,7 @@ export class Outbox {
   }
 
   /** Move what another token's outbox still holds into this one (a re-join of the seat). */
+  /** @param {string} otherToken */
   adopt(otherToken) {
     const other = new Outbox(otherToken);
     if (other.key === this.key || !other.size) return;
@@ -65,19 +76,25 @@ export class Outbox {
     return [...this.items.values()].map((item) => item.msg);
   }
 
+  /** @param {string} id */
   has(id) {
     return this.items.has(id);
   }
 
+  /** @param {string} id */
   get(id) {
     return this.items.get(id)?.msg;
   }
 
+  /** Keep `msg` (its id the key); answers the item kept. @param {ClientMessage & {id: string}} msg */
   add(msg) {
-    this.items.set(msg.id, { msg, added: Date.now(), sent: 0 });
+    const item = { msg, added: Date.now(), sent: 0 };
+    this.items.set(msg.id, item);
     this.save();
+    return item;
   }
 
+  /** @param {string} id */
   remove(id) {
     const item = this.items.get(id);
     if (item) {
@@ -97,6 +114,7 @@ export class Outbox {
     for (const listener of this.listeners) listener(this);
   }
 
+  /** @param {(outbox: Outbox) => void} listener */
   onChange(listener) {
     this.listeners.add(listener);
     listener(this);
@@ -160,6 +178,7 @@ export class Connection {
     if (this.ws) this.ws.close(1000);
   }
 
+  /** @param {string} status  connecting, online or offline */
   setStatus(status) {
     if (this.status === status) return;
     this.status = status;
@@ -180,6 +199,7 @@ export class Connection {
     }
     this.ws = ws;
     ws.onopen = () => {
+      /** @type {ClientMessage} */
       const hello = { type: "hello", token: this.token };
       if (this.lastSeq !== null) hello.resume_from = this.lastSeq;
       ws.send(JSON.stringify(hello));
@@ -247,6 +267,7 @@ export class Connection {
     }
   }
 
+  /** @param {Welcome | ServerEvent | Ack | ErrorMessage | {type: "pong"}} message */
   dispatch(message) {
     switch (message.type) {
       case "welcome":
@@ -277,6 +298,7 @@ export class Connection {
     }
   }
 
+  /** @param {ErrorMessage} message */
   onErrorMessage(message) {
     const id = message.id;
     if (!this.welcomed) {
@@ -305,10 +327,12 @@ export class Connection {
     for (const item of this.outbox.items.values()) this.transmit(item);
   }
 
+  /** @param {OutboxItem} item */
   transmit(item) {
     if (this.raw(item.msg)) item.sent = Date.now();
   }
 
+  /** @param {ClientMessage} message @returns {boolean} */
   raw(message) {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN || this.status !== "online") return false;
     try {
@@ -320,10 +344,10 @@ export class Connection {
   }
 
   /** Send a message; ballots, tallies and ideas are kept in the outbox until acked. */
+  /** @param {ClientMessage} message */
   send(message) {
     if (this.outbox && KEPT_TYPES.has(message.type) && message.id) {
-      this.outbox.add(message);
-      this.transmit(this.outbox.items.get(message.id));
+      this.transmit(this.outbox.add(/** @type {ClientMessage & {id: string}} */ (message))); // its id tested above
       return;
     }
     this.raw(message);

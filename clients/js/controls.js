@@ -10,12 +10,32 @@
 
 import { $, h } from "./dom.js";
 import { t, pick, fmtNumber } from "./i18n.js";
+/** @import { Question, ChoiceQuestion, Option, Answer } from "./types.js" */
 
+/**
+ * An answer control: its element, the answer it holds (null: none yet), and a way back to none.
+ * @template [A=Answer]
+ * @typedef {{el: HTMLElement, value: () => A | null, reset: () => void}} Control
+ */
+
+/** @typedef {(question: ChoiceQuestion, previous: any, onChange: () => void) => Control} MakeControl */
+
+/** The option id an option button carries (each is made with one). @param {HTMLElement} b */
+const optionOf = (b) => /** @type {string} */ (b.dataset.option);
+
+/**
+ * @param {Question} question
+ * @param {Answer | null} [previous]  the answer given before, if any
+ * @param {() => void} [onChange]
+ * @returns {Control}
+ */
 export function answerControl(question, previous, onChange = () => {}) {
   const make = KINDS[question.kind] || KINDS.single;
-  return make(question, previous, onChange);
+  // a scale has no options and reads none; every other kind has them
+  return make(/** @type {ChoiceQuestion} */ (question), previous, onChange);
 }
 
+/** @param {Option} option @param {Record<string, any>} [extra] */
 function optionButton(option, extra = {}) {
   return h(
     "button",
@@ -25,7 +45,9 @@ function optionButton(option, extra = {}) {
   );
 }
 
+/** @type {MakeControl} */
 function single(question, previous, onChange) {
+  /** @type {string | null} */
   let chosen = typeof previous === "string" ? previous : null;
   // radios say "checked", never "pressed" (ARIA allows only aria-checked on a radio)
   const buttons = question.options.map((o) => optionButton(o, { role: "radio", "aria-pressed": null, "aria-checked": "false" }));
@@ -35,7 +57,7 @@ function single(question, previous, onChange) {
   };
   for (const b of buttons) {
     b.addEventListener("click", () => {
-      chosen = b.dataset.option;
+      chosen = optionOf(b);
       draw();
       onChange();
     });
@@ -44,15 +66,17 @@ function single(question, previous, onChange) {
   return { el, value: () => chosen, reset: () => ((chosen = null), draw()) };
 }
 
+/** @type {MakeControl} */
 function multiple(question, previous, onChange) {
   const most = question.max_choices || question.options.length;
+  /** @type {string[]} */
   let chosen = Array.isArray(previous) ? [...previous] : [];
   const buttons = question.options.map((o) => optionButton(o));
   const counter = h("p", { class: "counter", "aria-live": "polite" });
   const el = h("div", { class: "choices" }, h("p", { class: "rule" }, t("control.pick_up_to", { n: most })), buttons, counter);
   const draw = () => {
     for (const b of buttons) {
-      const on = chosen.includes(b.dataset.option);
+      const on = chosen.includes(optionOf(b));
       b.setAttribute("aria-pressed", String(on));
       b.disabled = !on && chosen.length >= most;
     }
@@ -60,7 +84,7 @@ function multiple(question, previous, onChange) {
   };
   for (const b of buttons) {
     b.addEventListener("click", () => {
-      const id = b.dataset.option;
+      const id = optionOf(b);
       chosen = chosen.includes(id) ? chosen.filter((x) => x !== id) : [...chosen, id].slice(0, most);
       draw();
       onChange();
@@ -70,8 +94,10 @@ function multiple(question, previous, onChange) {
   return { el, value: () => (chosen.length ? [...chosen] : null), reset: () => ((chosen = []), draw()) };
 }
 
+/** @type {MakeControl} */
 function ranked(question, previous, onChange) {
   const most = question.max_rank || question.options.length;
+  /** @type {string[]} */
   let order = Array.isArray(previous) ? [...previous] : [];
   const buttons = question.options.map((o) =>
     h(
@@ -92,7 +118,7 @@ function ranked(question, previous, onChange) {
   );
   const draw = () => {
     for (const b of buttons) {
-      const place = order.indexOf(b.dataset.option);
+      const place = order.indexOf(optionOf(b));
       b.setAttribute("aria-pressed", String(place >= 0));
       // the place is read out with the label ("อันดับ 1 ..."): the name holds the visible text
       const badge = $(".rank-badge", b);
@@ -105,7 +131,7 @@ function ranked(question, previous, onChange) {
   };
   for (const b of buttons) {
     b.addEventListener("click", () => {
-      const id = b.dataset.option;
+      const id = optionOf(b);
       order = order.includes(id) ? order.filter((x) => x !== id) : [...order, id].slice(0, most);
       draw();
       onChange();
@@ -120,6 +146,10 @@ function ranked(question, previous, onChange) {
   return { el, value: () => (order.length ? [...order] : null), reset: () => ((order = []), draw()) };
 }
 
+/**
+ * @param {string} label
+ * @param {{value: number, onMinus: () => void, onPlus: () => void, id: string}} parts
+ */
 function stepper(label, { value, onMinus, onPlus, id }) {
   const out = h("output", { class: "stepper-value", "aria-live": "polite" }, String(value));
   const minus = h("button", { type: "button", class: "step", "aria-label": `${t("control.less")} ${label}`, "data-step": "minus" }, "−");
@@ -130,6 +160,7 @@ function stepper(label, { value, onMinus, onPlus, id }) {
   return { row, out, minus, plus };
 }
 
+/** @type {MakeControl} */
 function points(question, previous, onChange) {
   const total = question.points || 1;
   const given = Object.fromEntries(question.options.map((o) => [o.id, Number(previous?.[o.id]) || 0]));
@@ -154,6 +185,7 @@ function points(question, previous, onChange) {
     }
     left.textContent = t("control.points_left", { n: total - used, total });
   };
+  /** @param {string} id @param {number} delta */
   function change(id, delta) {
     const next = given[id] + delta;
     if (next < 0 || sum() + delta > total) return;
@@ -176,11 +208,14 @@ function points(question, previous, onChange) {
   };
 }
 
+/** @type {MakeControl} */
 function scale(question, previous, onChange) {
   const lo = question.min ?? 1;
   const hi = question.max ?? 5;
+  /** @type {number | null} */
   let chosen = Number.isInteger(previous) ? previous : null;
   const labels = question.labels || {};
+  /** @type {number[]} */
   const values = [];
   for (let v = lo; v <= hi; v++) values.push(v);
   const buttons = values.map((v) =>
@@ -218,9 +253,11 @@ function scale(question, previous, onChange) {
   return { el, value: () => chosen, reset: () => ((chosen = null), draw()) };
 }
 
+/** @type {MakeControl} */
 function budget(question, previous, onChange) {
   const total = question.budget || 0;
   const costs = question.costs || {};
+  /** @type {string[]} */
   let chosen = Array.isArray(previous) ? [...previous] : [];
   const spent = () => chosen.reduce((s, id) => s + (costs[id] || 0), 0);
   const buttons = question.options.map((o) =>
@@ -238,7 +275,7 @@ function budget(question, previous, onChange) {
   const draw = () => {
     const used = spent();
     for (const b of buttons) {
-      const id = b.dataset.option;
+      const id = optionOf(b);
       const on = chosen.includes(id);
       b.setAttribute("aria-pressed", String(on));
       const fits = on || used + (costs[id] || 0) <= total;
@@ -252,7 +289,7 @@ function budget(question, previous, onChange) {
   };
   for (const b of buttons) {
     b.addEventListener("click", () => {
-      const id = b.dataset.option;
+      const id = optionOf(b);
       if (chosen.includes(id)) chosen = chosen.filter((x) => x !== id);
       else if (spent() + (costs[id] || 0) <= total) chosen = [...chosen, id];
       draw();
@@ -263,9 +300,16 @@ function budget(question, previous, onChange) {
   return { el, value: () => (chosen.length ? [...chosen] : null), reset: () => ((chosen = []), draw()) };
 }
 
+/** @type {Record<string, MakeControl>} */
 const KINDS = { single, demographic: single, multiple, ranked, points, scale, budget };
 
 /** Show-of-hands counts for a single/multiple question at a table of `seats`. */
+/**
+ * @param {ChoiceQuestion} question
+ * @param {number} seats
+ * @param {() => void} [onChange]
+ * @returns {Control<Record<string, number>>}
+ */
 export function handsControl(question, seats, onChange = () => {}) {
   const counts = Object.fromEntries(question.options.map((o) => [o.id, 0]));
   const isSingle = question.kind === "single";
@@ -280,6 +324,7 @@ export function handsControl(question, seats, onChange = () => {}) {
     });
     return { id: o.id, ...s };
   });
+  /** @param {string} id @param {number} delta */
   function change(id, delta) {
     const next = counts[id] + delta;
     if (next < 0 || next > seats) return;
@@ -301,6 +346,7 @@ export function handsControl(question, seats, onChange = () => {}) {
   return { el, value: () => ({ ...counts }), reset: () => { for (const k in counts) counts[k] = 0; draw(); } };
 }
 
+/** @param {string} kind */
 export function kindName(kind) {
   return t(`kind.${kind}`);
 }

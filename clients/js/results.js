@@ -7,10 +7,11 @@ import { h, clear } from "./dom.js";
 import { t, pick, fmtNumber, fmtPercent } from "./i18n.js";
 import { fitText } from "./words.js";
 import { UNSET } from "./types.js";
-/** @import { Results, Question } from "./types.js" */
+/** @import { Results, Question, Text } from "./types.js" */
 
 const RANK_KINDS = new Set(["single", "multiple", "ranked", "points", "budget", "demographic"]);
 
+/** The i18n key of a score's unit. @param {string} kind @param {string} [method] */
 export function scoreUnit(kind, method) {
   if (kind === "ranked") return method === "irv" ? "results.unit_votes" : method === "schulze" ? "results.unit_wins" : "results.unit_points";
   if (kind === "points") return "results.unit_dots";
@@ -18,14 +19,22 @@ export function scoreUnit(kind, method) {
 }
 
 /** Bars in ranking order; rows keep their element so a change of place slides. */
+/**
+ * One option's bar; `fitted`: the label and badge it was last fitted to.
+ * @typedef {{el: HTMLDivElement, rank: HTMLSpanElement, label: HTMLSpanElement, badge: HTMLSpanElement, fill: HTMLSpanElement, value: HTMLSpanElement, fitted?: string}} BarRow
+ */
+
 export class RankedBars {
+  /** @param {{max?: number, fitLabels?: boolean}} [options] */
   constructor({ max = 10, fitLabels = false } = {}) {
     this.max = max;
     this.fitLabels = fitLabels; // the plenary: a long label is cut between words, never inside one
+    /** @type {Map<string, BarRow>} */
     this.rows = new Map();
     this.el = h("div", { class: "bars", role: "list" });
   }
 
+  /** @param {Results} results @param {Question | null} [question] */
   update(results, question) {
     const ranking = (results.ranking || []).slice(0, this.max);
     const top = Math.max(1, ...ranking.map((r) => r.score || 0));
@@ -70,6 +79,7 @@ export class RankedBars {
     }
   }
 
+  /** @param {string} option @returns {BarRow} */
   makeRow(option) {
     const rank = h("span", { class: "bar-rank" });
     const label = h("span", { class: "bar-label" });
@@ -87,6 +97,7 @@ export class RankedBars {
   }
 }
 
+/** @param {{option: string, label?: Text}} row @param {Question | null} [question] */
 function labelOf(row, question) {
   if (row.label !== undefined) return pick(row.label);
   const option = question?.options?.find((o) => o.id === row.option);
@@ -97,12 +108,14 @@ function labelOf(row, question) {
 export class Histogram {
   constructor() {
     this.el = h("div", { class: "histogram-wrap" });
+    /** @type {Map<string, {el: HTMLDivElement, fill: HTMLSpanElement, count: HTMLSpanElement, sub: HTMLSpanElement}>} */
     this.cols = new Map();
     this.grid = h("div", { class: "histogram", role: "list" });
     this.summary = h("p", { class: "histogram-summary" });
     this.el.append(this.grid, this.summary);
   }
 
+  /** @param {Results} results @param {Question | null} [question] */
   update(results, question) {
     const histogram = results.histogram || {};
     const entries = Object.entries(histogram);
@@ -174,6 +187,7 @@ export class ResultsView {
 }
 
 /** Participation: voters of eligible, tables reporting of tables. */
+/** @param {Results} results */
 export function participationText(results) {
   return {
     voters: t("results.voters", { n: results.voters ?? 0, eligible: results.eligible ?? 0 }),
@@ -181,7 +195,13 @@ export function participationText(results) {
   };
 }
 
-/** Pre/post side by side: two scale histograms, or shares per option for single. */
+/**
+ * Pre/post side by side: two scale histograms, or shares per option for single.
+ * @param {Results | null | undefined} pre
+ * @param {Results | null | undefined} post
+ * @param {Question | null} [preQ]
+ * @param {Question | null} [postQ]
+ */
 export function compareView(pre, post, preQ, postQ) {
   const wrap = h("div", { class: "compare" });
   if (!pre || !post) {

@@ -32,8 +32,24 @@
  * @property {string | null} [iap2_level]
  * @property {Record<string, number>} [targets]  a demographic question's target shares
  * @property {string} [method]
- * @property {number} [min]
+ * @property {number} [min]  a scale's ends
  * @property {number} [max]
+ * @property {Record<string, Text>} [labels]  a scale's values named
+ * @property {number} [max_choices]  multiple
+ * @property {number} [max_rank]  ranked
+ * @property {number} [points]  points: the dots each voter has
+ * @property {number} [budget]  budget: the money each voter has
+ * @property {Record<string, number>} [costs]  budget: each option's cost
+ * @property {string} [attribute]  demographic
+ */
+
+/** A question of a kind with options (every kind but scale; docs/protocol.md). */
+/** @typedef {Question & {options: Option[]}} ChoiceQuestion */
+
+/**
+ * A ballot's answer (docs/protocol.md, "ballot"): an option id (single, demographic), ids
+ * (multiple, budget; ranked in order), dots per option (points) or a value (scale).
+ * @typedef {string | string[] | number | Record<string, number>} Answer
  */
 
 /** @typedef {{id: string, name: Text, tables: number[]}} Site */
