@@ -187,7 +187,7 @@ export class ResultsView {
 }
 
 /** Participation: voters of eligible, tables reporting of tables. */
-/** @param {Results} results */
+/** @param {Partial<Results>} results */
 export function participationText(results) {
   return {
     voters: t("results.voters", { n: results.voters ?? 0, eligible: results.eligible ?? 0 }),
