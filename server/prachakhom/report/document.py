@@ -68,6 +68,11 @@ async def build(
         min_group=min_group,
         now=now or dt.datetime.now(BANGKOK),
     )
+    return with_report(doc, thai_digits=thai_digits)
+
+
+def with_report(doc: dict[str, Any], *, thai_digits: bool) -> dict[str, Any]:
+    """The document with how its reports should look (not part of the record)."""
     return doc | {"report": {"thai_digits": thai_digits}}
 
 
