@@ -1,15 +1,23 @@
 """The Results types (core/resulttypes.py) describe exactly the dicts results.py
-assembles: every kind, every method, empty and voted, hidden, per site, per group,
+assembles, and every case's bytes (JSON, and MessagePack's digest) are held in
+tests/fixtures/results_bytes.json, recorded from the dicts. Re-record only on purpose:
+PRACHAKHOM_RECORD_RESULTS=1 pytest tests/test_resulttypes.py
+
+Covered: every kind, every method, empty and voted, hidden, per site, per group,
 before and after. Each converts strictly into its Struct (no unknown field, no wrong
 type), and the Struct encodes to the same JSON bytes: the same values (an integer
 stays one), keys in the same order."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import random
+from pathlib import Path
 from typing import Any
 
 import msgspec
+import orjson
 import pytest
 
 from prachakhom.core.meetings import parse_meeting
@@ -17,6 +25,7 @@ from prachakhom.core.methods import KINDS
 from prachakhom.core.questions import Question, parse_question
 from prachakhom.core.records import Records
 from prachakhom.core.results import (
+    from_records,
     group_results,
     hidden,
     keyed_answers,
@@ -29,6 +38,13 @@ from prachakhom.core.results import (
     tally_of,
 )
 from prachakhom.core.resulttypes import Breakdown, Results
+
+FIXTURE = Path(__file__).parent / "fixtures" / "results_bytes.json"
+RECORDING = bool(os.environ.get("PRACHAKHOM_RECORD_RESULTS"))
+RECORDED: dict[str, list[list[str]]] = (
+    {} if RECORDING or not FIXTURE.exists() else orjson.loads(FIXTURE.read_bytes())
+)
+GOT: dict[str, list[list[str]]] = {}
 
 MEETING = parse_meeting(
     {
@@ -83,6 +99,31 @@ def records(question: Question, voters: int, seed: int = 1, hands: bool = False)
     return out
 
 
+def encoded(value: Any) -> list[str]:
+    """A result's JSON text and the digest of its MessagePack (as the sockets get it)."""
+    struct = isinstance(value, msgspec.Struct)
+    text = msgspec.json.encode(value) if struct else orjson.dumps(value)
+    packed = msgspec.msgpack.encode(value)
+    return [text.decode(), hashlib.sha256(packed).hexdigest()]
+
+
+def held(case: str, results: list[Any]) -> None:
+    """The results' bytes against those recorded from the code that assembled dicts."""
+    got = [encoded(r) for r in results]
+    if RECORDING:
+        GOT[case] = got
+        return
+    assert got == RECORDED[case], case
+
+
+@pytest.fixture(scope="module", autouse=True)
+def record() -> Any:
+    yield
+    if RECORDING:
+        FIXTURE.parent.mkdir(exist_ok=True)
+        FIXTURE.write_bytes(orjson.dumps(GOT, option=orjson.OPT_INDENT_2) + b"\n")
+
+
 def described(value: dict[str, Any], kind: type[msgspec.Struct]) -> msgspec.Struct:
     typed = msgspec.convert(value, kind, strict=True)
     assert msgspec.json.encode(typed) == msgspec.json.encode(value)  # the same bytes
@@ -102,6 +143,7 @@ def every_result(question: Question, mine: Records) -> list[dict[str, Any]]:
         local = site_results(MEETING, question, "open", mine, site, method)
         out.append(local | {"all": out[-1]})
         out.append(hidden(out[-1]))
+        out.append(from_records(MEETING, question, "closed", mine, method))
     return out
 
 
@@ -111,7 +153,9 @@ def every_result(question: Question, mine: Records) -> list[dict[str, Any]]:
 )
 def test_every_kind_and_method_is_described_by_results(question: Question, voters: int) -> None:
     mine = records(question, voters, hands=voters > 1)
-    for result in every_result(question, mine):
+    found = every_result(question, mine)
+    held(f"{question.kind}-{QUESTIONS.index(question)}/{voters}", found)
+    for result in found:
         typed = described(result, Results)
         assert isinstance(typed, Results)
 
@@ -121,15 +165,19 @@ def test_breakdowns_shown_and_suppressed_are_described(voters: int) -> None:
     by = QUESTIONS[-1]
     groups = records(by, voters, seed=2)
     attributes = {v: r["a"] for v, r in groups.items()}
+    found = []
     for question in QUESTIONS[:-2]:
         mine = records(question, voters, hands=True)
         for method in methods_of(question):
-            found = group_results(MEETING, question, "closed", mine, by, attributes, method, 5)
-            found["all"] = results_of(MEETING, question, "closed", tally_of(mine), mine, method)
-            typed = described(found, Breakdown)
+            breakdown = group_results(MEETING, question, "closed", mine, by, attributes, method, 5)
+            found.append(breakdown.copy())
+            breakdown["all"] = results_of(MEETING, question, "closed", tally_of(mine), mine, method)
+            found.append(breakdown)
+            typed = described(breakdown, Breakdown)
             assert isinstance(typed, Breakdown)
             if voters == 3:
                 assert any(g.suppressed for g in typed.groups)
+    held(f"breakdowns/{voters}", found)
 
 
 @pytest.mark.parametrize("kind", ["scale", "single"])
@@ -151,6 +199,7 @@ def test_before_and_after_is_described(kind: str, voters: int) -> None:
     with_pre = results_of(MEETING, post, "open", tally_of(after), after, "count", pre=(pre, before))
     comparison = keyed_comparison(pre, post, keyed_answers(pre, before), keyed_answers(post, after))
     live = live_results(MEETING, post, "open", tally_of(after), "count", None, comparison)
+    held(f"compare-{kind}/{voters}", [with_pre, live])
     for result in (with_pre, live):
         typed = described(result, Results)
         assert isinstance(typed, Results) and typed.compare is not msgspec.UNSET
@@ -167,6 +216,7 @@ def test_a_wilcoxon_where_nobody_rose_keeps_its_integer_zero() -> None:
     comparison = keyed_comparison(pre, post, keyed_answers(pre, before), keyed_answers(post, after))
     assert comparison is not None and comparison["paired"]["wilcoxon"]["w_plus"] == 0
     live = live_results(MEETING, post, "open", tally_of(after), "count", None, comparison)
+    held("nobody-rose", [live])
     described(live, Results)
 
 
