@@ -8,17 +8,22 @@
 // computed from what this page knows, until it has one.
 
 import { api, ApiError } from "./api.js";
+/** @import { Theme } from "./types.js" */
+/** @import { Board } from "./board.js" */
 
 export class Conflict extends Error {
+  /** @param {Record<string, string>} filed  idea id -> the theme it is under */
   constructor(filed) {
     super("already filed under another theme");
     this.filed = filed; // {idea id: theme id}
   }
 }
 
+/** @param {unknown} err */
 const missing = (err) => err instanceof ApiError && err.code === "http_error" && (err.status === 404 || err.status === 405);
 
 export class Filing {
+  /** @param {{meeting: string, token: string, board: Board}} options */
   constructor({ meeting, token, board }) {
     this.base = `/api/meetings/${meeting}`;
     this.token = token;
@@ -26,12 +31,18 @@ export class Filing {
     this.legacy = false; // the server has no add/remove call
   }
 
+  /** @param {string} method @param {string} path @param {any} [body] @returns {Promise<any>} */
   call(method, path, body) {
     return api(method, this.base + path, { token: this.token, body });
   }
 
-  /** The ideas this page knows to be under another theme than `themeId`. */
+  /**
+   * The ideas this page knows to be under another theme than `themeId`.
+   * @param {string[]} ids
+   * @param {string | null} [themeId]
+   */
   elsewhere(ids, themeId = null) {
+    /** @type {Record<string, string>} */
     const filed = {};
     for (const id of ids) {
       const t = this.board.filedIn.get(id);
@@ -40,11 +51,13 @@ export class Filing {
     return filed;
   }
 
+  /** @param {string[]} ids @param {string | null} themeId @param {boolean} move */
   check(ids, themeId, move) {
     const filed = this.elsewhere(ids, themeId);
     if (!move && Object.keys(filed).length) throw new Conflict(filed);
   }
 
+  /** @param {() => Promise<any>} fn @returns {Promise<any>} */
   async request(fn) {
     try {
       return await fn();
@@ -54,7 +67,13 @@ export class Filing {
     }
   }
 
-  /** File `ids` under theme `themeId` (`move`: take them out of other themes). */
+  /**
+   * File `ids` under theme `themeId` (`move`: take them out of other themes).
+   * @param {string} themeId
+   * @param {string[]} ids
+   * @param {{move?: boolean}} [options]
+   * @returns {Promise<Theme>}
+   */
   async add(themeId, ids, { move = false } = {}) {
     this.check(ids, themeId, move);
     if (!this.legacy) {
@@ -72,7 +91,7 @@ export class Filing {
     return saved;
   }
 
-  /** Take `ids` out of theme `themeId`. */
+  /** Take `ids` out of theme `themeId`. @param {string} themeId @param {string[]} ids @returns {Promise<Theme>} */
   async remove(themeId, ids) {
     if (!this.legacy) {
       try {
@@ -87,9 +106,16 @@ export class Filing {
     return this.call("POST", "/themes", { id: themeId, ideas: theme.ideas.filter((i) => !ids.includes(i)) });
   }
 
-  /** A new theme named `label` holding `ids`. */
+  /**
+   * A new theme named `label` holding `ids`.
+   * @param {string} label
+   * @param {string[]} [ids]
+   * @param {{move?: boolean}} [options]
+   * @returns {Promise<Theme>}
+   */
   async create(label, ids = [], { move = false } = {}) {
     this.check(ids, null, move);
+    /** @type {{label: string, ideas: string[], move?: boolean}} */
     const body = { label, ideas: ids };
     if (move) body.move = true;
     const saved = await this.request(() => this.call("POST", "/themes", body));
@@ -97,6 +123,7 @@ export class Filing {
     return saved;
   }
 
+  /** @param {string} themeId @param {string} label @returns {Promise<Theme>} */
   async rename(themeId, label) {
     if (!this.legacy) {
       try {
@@ -109,7 +136,12 @@ export class Filing {
     return this.call("POST", "/themes", { id: themeId, label });
   }
 
-  /** Several themes as one: the first keeps its id and takes the others' ideas. */
+  /**
+   * Several themes as one: the first keeps its id and takes the others' ideas.
+   * @param {string[]} themeIds  two or more
+   * @param {string} label  the merged theme's (empty: the first's stays)
+   * @returns {Promise<Theme>}
+   */
   async merge(themeIds, label) {
     const [keep, ...rest] = themeIds;
     const ideas = rest.flatMap((id) => this.board.themeById.get(id)?.ideas || []);
@@ -119,10 +151,12 @@ export class Filing {
     return saved;
   }
 
+  /** @param {string} themeId */
   deleteTheme(themeId) {
     return this.call("DELETE", `/themes/${encodeURIComponent(themeId)}`);
   }
 
+  /** @param {string} themeId @param {string[]} ids */
   async takeOutOfOthers(themeId, ids) {
     for (const other of this.board.themes) {
       if (other.id !== themeId && other.ideas.some((i) => ids.includes(i))) {

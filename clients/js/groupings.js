@@ -9,15 +9,30 @@ import { h } from "./dom.js";
 import { t, errorText, fmtNumber, applyI18n } from "./i18n.js";
 import { Conflict } from "./filing.js";
 import { cutWords } from "./words.js";
+/** @import { ThemeContext } from "./types-theme.js" */
 
 const SHOWN = 5;
 const MAX_IDEAS = 5000;
 
+/**
+ * @typedef {object} Proposal  a group the engine proposed, as the team is shaping it
+ * @property {number} id  this page's
+ * @property {string} label  the name, as typed
+ * @property {string[]} ideas
+ * @property {string[]} keywords
+ * @property {Set<string>} picked  ideas ticked to split off
+ * @property {boolean} merging  ticked to merge with others
+ * @property {boolean} open  every idea listed
+ */
+
 export class Groupings {
+  /** @param {HTMLElement} box @param {ThemeContext} ctx */
   constructor(box, ctx) {
     this.ctx = ctx;
     this.app = ctx.app;
+    /** @type {Proposal[]} */
     this.proposals = [];
+    /** @type {Map<number, HTMLElement>} */
     this.cards = new Map(); // proposal id -> element
     this.seq = 0;
     this.scope = h("p", { class: "hint", id: "suggest-scope" });
@@ -35,7 +50,7 @@ export class Groupings {
     applyI18n(box);
   }
 
-  /** The unfiled ideas the list's filters show (all unfiled ideas when none is set). */
+  /** The unfiled ideas the list's filters show (all unfiled ideas when none is set). @returns {string[] | null} */
   scopeIdeas() {
     const { board, filter } = this.app;
     const narrowed = filter.round || filter.site || filter.table || filter.search.trim();
@@ -61,7 +76,9 @@ export class Groupings {
     this.button.textContent = t("theme.suggesting");
     try {
       const answer = await this.ctx.call("POST", "/themes/suggest", body);
-      this.proposals = (answer.groups || []).map((g) => this.proposal(g.label, g.ideas || [], g.keywords || []));
+      /** @type {{label?: string, ideas?: string[], keywords?: string[]}[]} */
+      const groups = answer.groups || [];
+      this.proposals = groups.map((g) => this.proposal(g.label, g.ideas || [], g.keywords || []));
       this.drawAll();
       if (!this.proposals.length) this.ctx.notify(t("theme.nothing_to_group"), "info");
     } catch (err) {
@@ -73,6 +90,7 @@ export class Groupings {
     }
   }
 
+  /** @param {string | undefined} label @param {string[]} ideas @param {string[]} [keywords] @returns {Proposal} */
   proposal(label, ideas, keywords = []) {
     return { id: ++this.seq, label: label || "", ideas: [...ideas], keywords, picked: new Set(), merging: false, open: false };
   }
@@ -83,14 +101,17 @@ export class Groupings {
     this.update();
   }
 
+  /** Draw `p`'s card again; answers it. @param {Proposal} p */
   redraw(p) {
     const old = this.cards.get(p.id);
     const next = this.card(p);
     if (old) old.replaceWith(next);
     else this.list.append(next);
     this.update();
+    return next;
   }
 
+  /** @param {Proposal} p */
   drop(p) {
     this.cards.get(p.id)?.remove();
     this.cards.delete(p.id);
@@ -98,6 +119,7 @@ export class Groupings {
     this.update();
   }
 
+  /** @param {Proposal} p */
   card(p) {
     const { board } = this.app;
     const name = h("input", { class: "input proposal-name", value: p.label, maxlength: "200", "aria-label": t("theme.proposed_name") });
@@ -150,6 +172,7 @@ export class Groupings {
     return el;
   }
 
+  /** @param {Proposal} p @param {HTMLElement} [el] */
   drawStats(p, el = this.cards.get(p.id)) {
     const stats = el?.querySelector(".proposal-stats");
     if (!stats) return;
@@ -162,6 +185,7 @@ export class Groupings {
     ].filter(Boolean).join(" · ");
   }
 
+  /** @param {Proposal} p */
   split(p) {
     const off = p.ideas.filter((id) => p.picked.has(id));
     if (!off.length || off.length === p.ideas.length) return;
@@ -169,8 +193,7 @@ export class Groupings {
     p.picked.clear();
     const part = this.proposal(p.label, off, p.keywords);
     this.proposals.splice(this.proposals.indexOf(p) + 1, 0, part);
-    this.redraw(p);
-    this.cards.get(p.id).after(this.card(part));
+    this.redraw(p).after(this.card(part));
     this.update();
   }
 
@@ -184,11 +207,11 @@ export class Groupings {
     this.redraw(keep);
   }
 
-  /** The group as a new theme, with its ideas no one has filed meanwhile. */
+  /** The group as a new theme, with its ideas no one has filed meanwhile. @param {Proposal} p @param {HTMLButtonElement} button */
   async accept(p, button) {
     const label = p.label.trim();
     if (!label) {
-      this.cards.get(p.id)?.querySelector(".proposal-name")?.focus();
+      /** @type {HTMLInputElement | null | undefined} */ (this.cards.get(p.id)?.querySelector(".proposal-name"))?.focus();
       return;
     }
     const { board, filing } = this.app;

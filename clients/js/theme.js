@@ -33,6 +33,8 @@ import { Groupings } from "./groupings.js";
 import { app, call, HOLD_MS } from "./themestate.js";
 import { refreshIdeas, scheduleSync, setFilter, drawHead, drawFilters, drawSelection, clearSelection, toggleSelect, setCursor } from "./themelist.js";
 import { notify, fileKeys, conflictNotice, unfile, undo, makeTheme } from "./themeactions.js";
+/** @import { Welcome, ServerEvent } from "./types.js" */
+/** @import { BoardAnswer } from "./board.js" */
 
 const ROW_HEIGHT = 76;
 const BOARD_AFTER_THEMES_MS = 1000;
@@ -140,12 +142,14 @@ function skeleton() {
   drawSelection();
 }
 
+/** @param {Welcome} welcome */
 function onWelcome(welcome) {
   const state = welcome.state;
-  app.meeting = state.meeting;
+  const meeting = state.meeting;
+  app.meeting = meeting;
   app.board.addIdeas(state.ideas || []);
   refreshIdeas(app.board.setThemes(state.themes || []));
-  $("#where").textContent = `${t("theme.title")} · ${pick(app.meeting.title)}`;
+  $("#where").textContent = `${t("theme.title")} · ${pick(meeting.title)}`;
   document.title = `${t("app.name")} · ${t("theme.title")}`;
   scheduleSync();
   app.panel.update();
@@ -166,6 +170,7 @@ async function loadAllIdeas() {
   }
 }
 
+/** @param {ServerEvent} message */
 function onEvent(message) {
   const { board } = app;
   if (message.event === "idea") {
@@ -189,7 +194,7 @@ function onEvent(message) {
   }
 }
 
-/** Read the board within `wait` ms (sooner if already due sooner); one reading at a time. */
+/** Read the board within `wait` ms (sooner if already due sooner); one reading at a time. @param {number} wait */
 function scheduleBoard(wait) {
   const due = Date.now() + wait;
   if (app.boardTimer && app.boardDue <= due) return;
@@ -199,10 +204,11 @@ function scheduleBoard(wait) {
 }
 
 async function fetchBoard() {
-  app.boardTimer = null;
+  app.boardTimer = undefined;
   if (app.boardBusy) return scheduleBoard(BOARD_AFTER_THEMES_MS);
   app.boardBusy = true;
   try {
+    /** @type {BoardAnswer} */
     const answer = await call("GET", "/themes/suggestions");
     app.board.setBoard(answer);
     app.engine = "ready";
@@ -218,28 +224,34 @@ async function fetchBoard() {
   app.list.refresh();
 }
 
+/** @param {MouseEvent} event */
 function onListClick(event) {
-  const row = event.target.closest(".idea-row");
+  if (!(event.target instanceof Element)) return;
+  const row = /** @type {HTMLElement | null} */ (event.target.closest(".idea-row"));
   if (!row || !row.dataset.key) return;
   const key = row.dataset.key;
-  const act = event.target.closest("[data-act]");
+  const act = /** @type {HTMLElement | null} */ (event.target.closest("[data-act]"));
   setCursor(key);
   if (!act) return;
+  const theme = act.dataset.theme;
   if (act.dataset.act === "pick") toggleSelect(key);
-  else if (act.dataset.act === "file") fileKeys([key], act.dataset.theme);
-  else if (act.dataset.act === "unfile") unfile(act.dataset.theme, app.board.ideasOf(key).filter((id) => app.board.filedIn.get(id) === act.dataset.theme));
+  else if (act.dataset.act === "file") fileKeys([key], theme);
+  else if (act.dataset.act === "unfile" && theme) unfile(theme, app.board.ideasOf(key).filter((id) => app.board.filedIn.get(id) === theme));
 }
 
+/** The cursor `step` rows down (up when negative), over the rows that are only staying. @param {number} step */
 function move(step) {
   const { list } = app;
   if (!list.size) return;
   const [top, bottom] = list.visibleRange();
-  let i = app.cursor && list.has(app.cursor) ? list.index.get(app.cursor) + step : step > 0 ? top : bottom;
+  const at = app.cursor ? list.index.get(app.cursor) : undefined;
+  let i = at !== undefined ? at + step : step > 0 ? top : bottom;
   while (i >= 0 && i < list.size && app.ghosts.has(list.keys[i])) i += step;
   if (i < 0 || i >= list.size) return;
   setCursor(list.keys[i], true);
 }
 
+/** @param {number} rank  1 to 3 */
 function fileSuggested(rank) {
   const key = app.cursor;
   if (!key) return;
@@ -254,15 +266,17 @@ function fileSuggested(rank) {
   move(1);
 }
 
+/** @param {KeyboardEvent} event */
 function onKey(event) {
-  const target = event.target;
-  const typing = target.closest?.("input, textarea, select, [contenteditable]");
+  const target = event.target instanceof Element ? event.target : null;
+  const typing = target?.closest("input, textarea, select, [contenteditable]");
   if (typing) {
-    if (event.key === "Escape") target.blur();
+    if (event.key === "Escape" && target instanceof HTMLElement) target.blur();
     return;
   }
   if (event.ctrlKey || event.metaKey || event.altKey) return;
-  const onButton = target.closest?.("button, a, summary");
+  const onButton = target?.closest("button, a, summary");
+  /** @type {Record<string, (() => unknown) | null>} */
   const actions = {
     j: () => move(1),
     ArrowDown: () => move(1),

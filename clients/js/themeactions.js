@@ -8,28 +8,42 @@ import { Conflict } from "./filing.js";
 import { cutWords } from "./words.js";
 import { app } from "./themestate.js";
 import { refreshIdeas, scheduleSync, clearSelection, selectedIdeas } from "./themelist.js";
+/** @import { Theme } from "./types.js" */
+/** @import { NoticeAction } from "./notices.js" */
 
+/** @param {string} id */
 function themeLabel(id) {
   const theme = app.board.themeById.get(id);
   return theme ? pick(theme.label) : id;
 }
 
+/**
+ * @param {string} text
+ * @param {string} [kind]  info, ok, error, conflict
+ * @param {{key?: string | null, actions?: NoticeAction[], ms?: number | null}} [options]
+ */
 export function notify(text, kind = "info", options = {}) {
   return app.notices.show(text, { kind, ...options });
 }
 
-/** Take a theme as an answer gave it, and draw what changed. */
+/** Take a theme as an answer gave it, and draw what changed. @param {Theme} theme */
 function saved(theme) {
   refreshIdeas(app.board.putTheme(theme));
   scheduleSync();
 }
 
+/** @param {string[]} ids @param {boolean} on  being filed */
 function mark(ids, on) {
   for (const id of ids) on ? app.pending.add(id) : app.pending.delete(id);
   refreshIdeas(ids);
 }
 
-/** File what `keys` stand for under `themeId` (`move`: even from another theme). */
+/**
+ * File what `keys` stand for under `themeId` (`move`: even from another theme).
+ * @param {string[]} keys  row keys
+ * @param {string | undefined} themeId  none: nothing is filed
+ * @param {{move?: boolean, clear?: boolean}} [options]
+ */
 export async function fileKeys(keys, themeId, { move = false, clear = false } = {}) {
   const ids = [...new Set(keys.flatMap((key) => app.board.toFile(key)))];
   if (!ids.length || !themeId) return;
@@ -37,6 +51,7 @@ export async function fileKeys(keys, themeId, { move = false, clear = false } = 
   if (clear) clearSelection();
 }
 
+/** @param {string[]} ids @param {string} themeId @param {{move?: boolean}} [options] @returns {Promise<void>} */
 async function fileIdeas(ids, themeId, { move = false } = {}) {
   mark(ids, true);
   try {
@@ -59,9 +74,15 @@ async function fileIdeas(ids, themeId, { move = false } = {}) {
   }
 }
 
-/** "Already filed under X by someone else", with a button that moves them to `target`
- * (a theme id, or a function that does the move). */
+/**
+ * "Already filed under X by someone else", with a button that moves them to `target`
+ * (a theme id, or a function that does the move).
+ * @param {Record<string, string>} filed  idea id -> theme id
+ * @param {string | ((ids: string[]) => unknown)} target
+ * @param {string | null} [moveLabel]
+ */
 export function conflictNotice(filed, target, moveLabel = null) {
+  /** @type {Map<string, string[]>} */
   const byTheme = new Map();
   for (const [id, theme] of Object.entries(filed)) byTheme.set(theme, [...(byTheme.get(theme) || []), id]);
   for (const [theme, ids] of byTheme) {
@@ -74,13 +95,14 @@ export function conflictNotice(filed, target, moveLabel = null) {
     notify(text, "conflict", {
       key: `conflict:${ids.join(",")}`,
       actions: [
-        { name: "move", label: moveLabel || t("theme.move_here", { label: themeLabel(target) }), run, primary: true },
+        { name: "move", label: moveLabel || t("theme.move_here", { label: typeof target === "string" ? themeLabel(target) : "" }), run, primary: true },
         { name: "keep", label: t("theme.leave_it"), run: () => {} },
       ],
     });
   }
 }
 
+/** @param {string} themeId @param {string[]} ids */
 export async function unfile(themeId, ids) {
   if (!ids.length) return;
   mark(ids, true);
@@ -101,8 +123,11 @@ export async function undo() {
   notify(t("theme.undone", { n: still.length }), "ok", { key: "filed" });
 }
 
-/** A new theme named as typed, holding the selected ideas (none: an empty theme to file
- * into). The name is cleared only once the theme is made. */
+/**
+ * A new theme named as typed, holding the selected ideas (none: an empty theme to file
+ * into). The name is cleared only once the theme is made.
+ * @param {HTMLInputElement} input
+ */
 export async function makeTheme(input) {
   const label = input.value.trim();
   if (!label) {
@@ -110,6 +135,7 @@ export async function makeTheme(input) {
     return;
   }
   const ids = selectedIdeas();
+  /** @param {string[]} list @returns {Promise<Theme>} */
   const create = async (list, move = false) => {
     mark(list, true);
     try {

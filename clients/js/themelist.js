@@ -8,7 +8,7 @@ import { ideaKey, groupKey } from "./board.js";
 import { progressText } from "./themerows.js";
 import { app, HOLD_MS } from "./themestate.js";
 
-/** Draw again the rows that show any of these ideas. */
+/** Draw again the rows that show any of these ideas. @param {Iterable<string>} ids */
 export function refreshIdeas(ids) {
   const keys = [];
   for (const id of ids) {
@@ -52,12 +52,19 @@ function sync() {
   if (app.panel.tab === "groupings") app.groupings.update();
 }
 
-/** `desired` with the staying rows put back after the row that was before them. */
+/**
+ * `desired` with the staying rows put back after the row that was before them.
+ * @param {string[]} desired
+ * @param {string[]} old  the keys on the list now
+ * @param {Set<string>} stay
+ */
 function withGhosts(desired, old, stay) {
   if (!stay.size) return desired;
   const wanted = new Set(desired);
   const head = [];
+  /** @type {Map<string, string[]>} */
   const after = new Map();
+  /** @type {string | null} */
   let prev = null;
   for (const key of old) {
     if (wanted.has(key)) prev = key;
@@ -69,11 +76,12 @@ function withGhosts(desired, old, stay) {
   const out = head;
   for (const key of desired) {
     out.push(key);
-    if (after.has(key)) out.push(...after.get(key));
+    out.push(...(after.get(key) || []));
   }
   return out;
 }
 
+/** @param {Partial<typeof app.filter>} change */
 export function setFilter(change) {
   Object.assign(app.filter, change);
   app.ghosts.clear();
@@ -125,14 +133,21 @@ export function drawFilters() {
   const choices = JSON.stringify([rounds, sites.map((s) => s.id), tables]);
   if (choices === app.choices) return;
   app.choices = choices;
-  fill($("#round-select"), "theme.all_rounds", rounds.map((r) => [r, t("ideas.round_n", { n: r.replace(/^r/, "") })]), app.filter.round, rounds.length < 2);
-  fill($("#site-select"), "theme.all_sites", sites.map((s) => [s.id, pick(s.name)]), app.filter.site, sites.length < 2);
-  fill($("#table-select"), "theme.all_tables", tables.map((n) => [String(n), t("theme.table_n", { n })]), app.filter.table, tables.length < 2);
+  fill($("#round-select"), "theme.all_rounds", rounds.map((r) => /** @type {[string, string]} */ ([r, t("ideas.round_n", { n: r.replace(/^r/, "") })])), app.filter.round, rounds.length < 2);
+  fill($("#site-select"), "theme.all_sites", sites.map((s) => /** @type {[string, string]} */ ([s.id, pick(s.name)])), app.filter.site, sites.length < 2);
+  fill($("#table-select"), "theme.all_tables", tables.map((n) => /** @type {[string, string]} */ ([String(n), t("theme.table_n", { n })])), app.filter.table, tables.length < 2);
 }
 
+/**
+ * @param {HTMLElement} select
+ * @param {string} allKey  the string key of the "all" choice
+ * @param {[string, string][]} options  [value, label]
+ * @param {string} value
+ * @param {boolean} hide  when nothing is chosen
+ */
 function fill(select, allKey, options, value, hide) {
   select.replaceChildren(h("option", { value: "" }, t(allKey)), ...options.map(([v, label]) => h("option", { value: v }, label)));
-  select.value = value;
+  /** @type {HTMLSelectElement} */ (select).value = value;
   select.classList.toggle("hidden", hide && !value);
 }
 
@@ -166,6 +181,7 @@ export function clearSelection() {
   drawSelection();
 }
 
+/** @param {string} key  a row */
 export function toggleSelect(key) {
   if (app.selected.has(key)) app.selected.delete(key);
   else app.selected.add(key);
@@ -174,6 +190,7 @@ export function toggleSelect(key) {
   app.panel.update();
 }
 
+/** @param {string} key  a row @param {boolean} [reveal]  scroll it on screen */
 export function setCursor(key, reveal = false) {
   const old = app.cursor;
   app.cursor = key;

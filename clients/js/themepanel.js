@@ -7,18 +7,38 @@
 import { $, h } from "./dom.js";
 import { t, pick, errorText, fmtNumber, applyI18n, currentLang } from "./i18n.js";
 import { kindName } from "./controls.js";
+/** @import { Theme, Option } from "./types.js" */
+/** @import { ThemeContext } from "./types-theme.js" */
 
 const IDEAS_LISTED = 30;
 
+/**
+ * @typedef {object} ThemeItem  one theme's element in the list, updated in place
+ * @property {HTMLElement} li
+ * @property {HTMLElement} head
+ * @property {HTMLElement} label
+ * @property {HTMLElement} stats
+ * @property {HTMLElement} list
+ * @property {Record<"here" | "ideas" | "rename" | "merge" | "remove", HTMLButtonElement>} buttons
+ * @property {string} listStamp  what the open list of ideas shows ("" when closed)
+ * @property {HTMLFormElement | null} renameForm  while renaming
+ */
+
 export class ThemePanel {
+  /** @param {HTMLElement} root @param {ThemeContext} ctx */
   constructor(root, ctx) {
     this.ctx = ctx;
     this.app = ctx.app;
+    /** @type {Map<string, ThemeItem>} */
     this.items = new Map(); // theme id -> {li, head, stats, list, buttons}
+    /** @type {string | null} */
     this.renaming = null;
+    /** @type {Set<string>} */
     this.merging = new Set();
+    /** @type {Set<string>} */
     this.expanded = new Set();
-    this.made = null;
+    /** @type {{id: string, options: Option[]} | null} */
+    this.made = null; // the question made from the themes
     this.tab = "themes";
 
     this.tabs = ["themes", "groupings"].map((name) => {
@@ -29,7 +49,15 @@ export class ThemePanel {
     this.list = h("ul", { id: "themes", class: "theme-list" });
     this.empty = h("p", { class: "empty", id: "no-themes", "data-i18n": "theme.no_themes" });
     this.summary = h("p", { class: "themes-summary", id: "themes-summary" });
+    this.mergeText = h("span", { class: "merge-n" });
+    this.mergeLabel = h("input", { id: "merge-label", class: "input", maxlength: "200", "data-i18n-attr": "aria-label:theme.merged_label" });
+    this.mergeForm = h("form", { class: "inline-form" }, this.mergeText, this.mergeLabel, h("button", { type: "submit", class: "btn btn-primary", id: "merge", "data-i18n": "theme.merge" }));
+    this.mergeHint = h("p", { class: "hint", "data-i18n": "theme.merge_hint" });
     this.mergeBar = this.buildMergeBar();
+    this.kind = h("select", { id: "from-kind", class: "input input-short", "data-i18n-attr": "aria-label:theme.kind" });
+    this.makeButton = h("button", { type: "submit", class: "btn btn-primary", id: "make-question", "data-i18n": "theme.make_question" });
+    this.questionHint = h("p", { class: "hint" });
+    this.madeLine = h("p", { class: "made hidden", id: "made-question", role: "status" });
     this.toQuestion = this.buildToQuestion();
     this.themesPane = h("div", { class: "pane", id: "pane-themes", role: "tabpanel" }, this.summary, this.empty, this.list, this.mergeBar, this.toQuestion);
     this.groupingsBox = h("div", { class: "pane", id: "pane-groupings", role: "tabpanel" });
@@ -38,6 +66,7 @@ export class ThemePanel {
     this.show("themes");
   }
 
+  /** @param {string} name  themes or groupings */
   show(name) {
     this.tab = name;
     for (const b of this.tabs) b.setAttribute("aria-selected", String(b.dataset.tab === name));
@@ -70,11 +99,13 @@ export class ThemePanel {
     this.drawToQuestion();
   }
 
+  /** @param {Theme} theme @returns {ThemeItem} */
   buildItem(theme) {
     const label = h("h3", { class: "theme-label" });
     const stats = h("p", { class: "theme-stats count" });
     const head = h("div", { class: "theme-head" }, label, stats);
     const list = h("ul", { class: "theme-ideas" });
+    /** @param {string} action @param {string} key @param {() => unknown} run */
     const button = (action, key, run, cls = "btn-ghost") => {
       const b = h("button", { type: "button", class: `btn btn-small ${cls}`, "data-action": action }, t(key));
       b.dataset.key = key;
@@ -94,6 +125,7 @@ export class ThemePanel {
     return item;
   }
 
+  /** @param {ThemeItem} item @param {Theme} theme */
   fillItem(item, theme) {
     const { board, selected } = this.app;
     if (this.renaming === theme.id) {
@@ -112,7 +144,7 @@ export class ThemePanel {
     const counts = board.themeCounts(theme);
     item.stats.textContent = t("theme.theme_counts", { n: fmtNumber(counts.ideas), tables: fmtNumber(counts.tables) });
     item.li.dataset.ideas = String(counts.ideas);
-    for (const b of Object.values(item.buttons)) b.textContent = t(b.dataset.key);
+    for (const b of Object.values(item.buttons)) b.textContent = t(b.dataset.key ?? "");
     const merging = this.merging.has(theme.id);
     item.li.classList.toggle("is-merging", merging);
     item.buttons.merge.classList.toggle("btn-on", merging);
@@ -128,6 +160,7 @@ export class ThemePanel {
     }
   }
 
+  /** @param {Theme} theme */
   ideaLines(theme) {
     const { board } = this.app;
     const lines = theme.ideas.slice(0, IDEAS_LISTED).map((id) => {
@@ -140,17 +173,20 @@ export class ThemePanel {
     return lines;
   }
 
+  /** @param {Set<string>} set @param {string} id */
   toggle(set, id) {
     if (set.has(id)) set.delete(id);
     else set.add(id);
     this.update();
   }
 
+  /** @param {string} id */
   startRename(id) {
     this.renaming = id;
     this.update();
   }
 
+  /** @param {Theme} theme */
   renameForm(theme) {
     const input = h("input", { id: "rename-input", class: "input", value: pick(theme.label), maxlength: "200", "aria-label": t("theme.rename") });
     const cancel = h("button", { type: "button", class: "btn btn-ghost btn-small" }, t("theme.cancel"));
@@ -176,6 +212,7 @@ export class ThemePanel {
     return form;
   }
 
+  /** @param {string} themeId @param {string} ideaId */
   async takeOut(themeId, ideaId) {
     try {
       this.ctx.refreshIdeas(this.app.board.putTheme(await this.app.filing.remove(themeId, [ideaId])));
@@ -185,6 +222,7 @@ export class ThemePanel {
     }
   }
 
+  /** @param {string} id */
   async remove(id) {
     const theme = this.app.board.themeById.get(id);
     if (!theme || !confirm(t("theme.delete_confirm", { label: pick(theme.label) }))) return;
@@ -205,21 +243,17 @@ export class ThemePanel {
   }
 
   buildMergeBar() {
-    this.mergeText = h("span", { class: "merge-n" });
-    this.mergeLabel = h("input", { id: "merge-label", class: "input", maxlength: "200", "data-i18n-attr": "aria-label:theme.merged_label" });
-    const form = h("form", { class: "inline-form" }, this.mergeText, this.mergeLabel, h("button", { type: "submit", class: "btn btn-primary", id: "merge", "data-i18n": "theme.merge" }));
-    form.addEventListener("submit", (e) => {
+    this.mergeForm.addEventListener("submit", (e) => {
       e.preventDefault();
       this.merge();
     });
-    this.mergeHint = h("p", { class: "hint", "data-i18n": "theme.merge_hint" });
-    return h("div", { class: "merge-bar", id: "merge-bar" }, this.mergeHint, form);
+    return h("div", { class: "merge-bar", id: "merge-bar" }, this.mergeHint, this.mergeForm);
   }
 
   drawMergeBar() {
     const picked = this.app.board.themes.filter((x) => this.merging.has(x.id));
     const on = picked.length >= 2;
-    const form = this.mergeLabel.form;
+    const form = this.mergeForm;
     if (on && form.classList.contains("hidden")) this.mergeLabel.value = pick(picked[0].label);
     form.classList.toggle("hidden", !on);
     this.mergeHint.classList.toggle("hidden", on || this.app.board.themes.length < 2);
@@ -240,12 +274,8 @@ export class ThemePanel {
   }
 
   buildToQuestion() {
-    const kind = h("select", { id: "from-kind", class: "input input-short", "data-i18n-attr": "aria-label:theme.kind" });
-    this.kind = kind;
+    const kind = this.kind;
     const prompt = h("input", { id: "from-prompt", class: "input", maxlength: "500", "data-i18n-attr": "placeholder:theme.prompt_default;aria-label:theme.prompt" });
-    this.makeButton = h("button", { type: "submit", class: "btn btn-primary", id: "make-question", "data-i18n": "theme.make_question" });
-    this.questionHint = h("p", { class: "hint" });
-    this.madeLine = h("p", { class: "made hidden", id: "made-question", role: "status" });
     const form = h("form", { class: "question-form" },
       h("h3", { "data-i18n": "theme.to_question" }),
       this.questionHint,
@@ -253,6 +283,7 @@ export class ThemePanel {
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
       const n = this.app.board.themes.length;
+      /** @type {{kind: string, prompt?: string, max_choices?: number, points?: number}} */
       const body = { kind: kind.value };
       if (prompt.value.trim()) body.prompt = prompt.value.trim();
       if (kind.value === "multiple") body.max_choices = Math.min(3, n);

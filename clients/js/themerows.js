@@ -6,6 +6,18 @@
 
 import { h } from "./dom.js";
 import { t, pick, fmtNumber, fmtPercent, fmtTime, currentLang } from "./i18n.js";
+/** @import { ThemeApp } from "./types-theme.js" */
+/** @import { Board, BoardIdea, Suggestion } from "./board.js" */
+/** @import { Child } from "./dom.js" */
+
+/** A theme the board holds (a suggestion names only themes that still exist). @param {Board} board @param {string} id */
+function themeOf(board, id) {
+  const theme = board.themeById.get(id);
+  if (!theme) throw new Error(`theme ${id} is not on the board`);
+  return theme;
+}
+
+/** Everything a row shows, as one string. @param {ThemeApp} app @param {string} key */
 
 export function rowStamp(app, key) {
   const { board } = app;
@@ -13,7 +25,7 @@ export function rowStamp(app, key) {
   const lead = board.lead(key);
   if (!lead) return `gone|${key}`;
   const filed = board.filedTheme(key);
-  const sugg = filed ? "" : board.suggestionsFor(lead.id).map((s) => `${s.theme}:${pick(board.themeById.get(s.theme).label)}`).join(",");
+  const sugg = filed ? "" : board.suggestionsFor(lead.id).map((s) => `${s.theme}:${pick(themeOf(board, s.theme).label)}`).join(",");
   const open = board.toFile(key).length;
   return [
     currentLang(), key, lead.id, ids.length, open,
@@ -27,11 +39,13 @@ export function rowStamp(app, key) {
   ].join("|");
 }
 
+/** @param {ThemeApp} app @param {string} id */
 function siteName(app, id) {
   const site = (app.meeting?.sites || []).find((s) => s.id === id);
   return site ? pick(site.name) : id;
 }
 
+/** @param {ThemeApp} app @param {string} key @param {BoardIdea} lead @param {string[]} ids */
 function meta(app, key, lead, ids) {
   const parts = [h("span", {}, t("theme.table_n", { n: lead.table }))];
   if (lead.round) parts.push(h("span", {}, t("ideas.round_n", { n: lead.round.replace(/^r/, "") })));
@@ -51,6 +65,7 @@ function meta(app, key, lead, ids) {
   return parts.flatMap((p, i) => (i ? [h("span", { class: "sep", "aria-hidden": "true" }, "·"), p] : [p]));
 }
 
+/** @param {ThemeApp} app @param {string} key @param {BoardIdea} lead @returns {Child} */
 function side(app, key, lead) {
   const { board } = app;
   if (board.ideasOf(key).some((id) => app.pending.has(id))) return h("p", { class: "row-state" }, t("theme.saving"));
@@ -66,8 +81,9 @@ function side(app, key, lead) {
     const why = app.engine === "off" ? "" : board.themes.length ? t("theme.no_suggestion") : t("theme.no_themes_yet");
     return h("p", { class: "row-state" }, why);
   }
+  /** @param {Suggestion} s @param {number} rank */
   const button = (s, rank) => {
-    const theme = board.themeById.get(s.theme);
+    const theme = themeOf(board, s.theme);
     return h("button", {
       type: "button",
       class: `sugg sugg-${rank}`,
@@ -84,6 +100,7 @@ function side(app, key, lead) {
   return [button(best, 1), rest.length ? h("div", { class: "sugg-more" }, rest.map((s, i) => button(s, i + 2))) : null];
 }
 
+/** @param {ThemeApp} app @param {HTMLElement} el @param {string} key */
 export function drawRow(app, el, key) {
   const { board } = app;
   const lead = board.lead(key);
@@ -105,7 +122,7 @@ export function drawRow(app, el, key) {
   el.dataset.idea = lead.id;
   el.dataset.filed = filed ? filed.id : "";
   el.dataset.ideas = String(ids.length);
-  const others = ids.filter((id) => id !== lead.id).slice(0, 6).map((id) => `• ${board.ideas.get(id).text}`);
+  const others = ids.filter((id) => id !== lead.id).slice(0, 6).map((id) => `• ${board.known(id).text}`);
   el.replaceChildren(
     h("button", { type: "button", class: "pick", "data-act": "pick", "aria-pressed": String(app.selected.has(key)), "aria-label": t("theme.select_idea") }, app.selected.has(key) ? "✓" : ""),
     h("div", { class: "row-body", "data-act": "cursor" },
@@ -115,7 +132,7 @@ export function drawRow(app, el, key) {
   );
 }
 
-/** "1,234 of 3,000 not filed yet (41%)". */
+/** "1,234 of 3,000 not filed yet (41%)". @param {Board} board */
 export function progressText(board) {
   const total = board.order.length;
   const open = board.unfiledCount();
