@@ -8,14 +8,18 @@ import { Connection, Outbox } from "./connection.js";
 import { $, h, clear, uuid, toast } from "./dom.js";
 import { t, pick, errorText, fmtTime } from "./i18n.js";
 import { obtainSession, sessionLost } from "./session.js";
-import { startPage, statusBar } from "./ui.js";
+import { startPage, statusBar, need } from "./ui.js";
 import { bindTextSize } from "./textsize.js";
 import { answerControl } from "./controls.js";
 import { ReceiptBook, checkReceipt, normaliseReceipt, verdictLine } from "./receipts.js";
 import { lastKnown } from "./offline.js";
 import { UNSET } from "./types.js";
-/** @import { Session, Meeting, Question } from "./types.js" */
+/** @import { Session, Meeting, Question, Answer, Welcome, ServerEvent, Ack, ErrorMessage, ClientMessage } from "./types.js" */
 /** @import { LastKnown } from "./offline.js" */
+/** @import { Receipt, Check } from "./receipts.js" */
+/** @import { Control } from "./controls.js" */
+
+/** @typedef {{meeting: Meeting, questions?: Question[], mine?: Record<string, Answer>}} KeypadState  what the keypad shows (and keeps for a reload) */
 
 // The fields set to UNSET are made at start (main), before any use.
 const app = {
@@ -25,17 +29,17 @@ const app = {
   meeting: /** @type {Meeting | null} */ (null),
   /** @type {Map<string, Question>} */
   questions: new Map(),
-  /** @type {Record<string, any>} */
+  /** @type {Record<string, Answer>} */
   mine: {}, // question -> my counted answer
   /** @type {Record<string, string>} */
   outcome: {}, // question -> "counted" | "replaced" | "rejected:<text>"
-  /** @type {Record<string, any>} */
+  /** @type {Record<string, Answer | null>} */
   drafts: {}, // question -> answer being edited
   receipts: /** @type {ReceiptBook} */ (UNSET), // ReceiptBook of this seat
-  /** @type {Record<string, any>} */
+  /** @type {Record<string, Check>} */
   checks: {}, // receipt code -> the last check's outcome
   receiptsOpen: false,
-  /** @type {{code: string, found: any} | null} */
+  /** @type {{code: string | null, found: Check} | null} */
   typed: null, // the code typed in "check another code"
   last: /** @type {LastKnown} */ (UNSET), // the last known state (offline.js)
 };
@@ -67,12 +71,14 @@ async function main() {
   app.conn.start();
 }
 
+/** @param {Welcome} welcome */
 function onWelcome(welcome) {
   const state = welcome.state;
   applyState({ meeting: state.meeting, questions: state.questions.filter((q) => q.state === "open"), mine: state.my_ballots });
   remember();
 }
 
+/** @param {KeypadState} state */
 function applyState(state) {
   app.meeting = state.meeting;
   app.questions = new Map((state.questions || []).map((q) => [q.id, q]));
@@ -85,6 +91,7 @@ function remember() {
   app.last.save({ meeting: app.meeting, questions: [...app.questions.values()], mine: app.mine });
 }
 
+/** @param {ServerEvent} message */
 function onEvent(message) {
   if (message.event === "question_opened") {
     app.questions.set(message.question.id, message.question);
@@ -97,6 +104,7 @@ function onEvent(message) {
   }
 }
 
+/** @param {Ack} ack @param {ClientMessage | undefined} sent */
 function onAck(ack, sent) {
   if (!sent || sent.type !== "ballot") return;
   const status = ack.status === "duplicate" ? ack.first : ack.status;
@@ -112,12 +120,14 @@ function onAck(ack, sent) {
   drawReceipts();
 }
 
+/** @param {ErrorMessage} error @param {ClientMessage | undefined} sent */
 function onRejected(error, sent) {
   if (!sent) return;
   app.outcome[sent.question] = `rejected:${errorText(error.code, error.message)}`;
   drawStatuses();
 }
 
+/** @param {string} q  a question's id */
 function pendingFor(q) {
   return app.outbox.messages().some((m) => m.type === "ballot" && m.question === q);
 }
@@ -136,7 +146,7 @@ function render() {
   }
   const about = qs.filter((q) => q.kind === "demographic");
   const votes = qs.filter((q) => q.kind !== "demographic");
-  if (about.length) main.append(...aboutYou(about));
+  if (about.length) main.append(...aboutYou(about, app.meeting));
   if (votes.length) {
     main.append(h("h2", { class: "section-title" }, t("keypad.vote_now")));
     for (const q of votes) main.append(questionCard(q));
@@ -147,14 +157,16 @@ function render() {
 
 // Demographic answers are opt-in (PDPA): a notice says what they are for, and nothing is
 // asked until the participant agrees; the choice is kept on the phone for this seat.
-function consentKey() {
-  return `pk-demographics:${app.meeting.id}:${app.session.table}:${app.session.seat}`;
+/** @param {Meeting} meeting */
+function consentKey(meeting) {
+  return `pk-demographics:${meeting.id}:${app.session.table}:${app.session.seat}`;
 }
 
-function aboutYou(about) {
-  const choice = localStorage.getItem(consentKey());
-  const choose = (value) => {
-    localStorage.setItem(consentKey(), value);
+/** @param {Question[]} about @param {Meeting} meeting */
+function aboutYou(about, meeting) {
+  const choice = localStorage.getItem(consentKey(meeting));
+  const choose = (/** @type {string} */ value) => {
+    localStorage.setItem(consentKey(meeting), value);
     render(); // not main(): that started the page again (a second socket, every listener twice)
   };
   /** @type {HTMLElement[]} */
@@ -172,7 +184,7 @@ function aboutYou(about) {
   }
   out.push(h("div", { class: "card consent-card", "data-consent": "ask" },
     h("p", { class: "consent-lead" }, t("keypad.consent_lead")),
-    h("ul", { class: "consent-points" }, ...["consent_use", "consent_groups", "consent_keep"].map((k) => h("li", {}, t(`keypad.${k}`, { n: /** @type {any} */ (app.meeting).min_group ?? 5 })))),
+    h("ul", { class: "consent-points" }, ...["consent_use", "consent_groups", "consent_keep"].map((k) => h("li", {}, t(`keypad.${k}`, { n: /** @type {any} */ (meeting).min_group ?? 5 })))),
     h("p", { class: "consent-free" }, t("keypad.consent_free")),
     h("div", { class: "form-actions consent-actions" },
       h("button", { type: "button", class: "btn btn-primary btn-xl", "data-action": "consent-yes", onclick: () => choose("yes") }, t("keypad.consent_yes")),
@@ -181,11 +193,13 @@ function aboutYou(about) {
 }
 
 /** The answer of this question's ballot still in the outbox (sent offline), if any. */
+/** @param {string} q  a question's id @returns {Answer | undefined} */
 function queued(q) {
   const waiting = app.outbox.messages().filter((m) => m.type === "ballot" && m.question === q);
   return waiting.length ? waiting[waiting.length - 1].answer : undefined;
 }
 
+/** @param {Question} q */
 function questionCard(q) {
   const previous = q.id in app.drafts ? app.drafts[q.id] : (queued(q.id) ?? app.mine[q.id]);
   const submit = h("button", { type: "submit", class: "btn btn-primary btn-xl submit" });
@@ -201,7 +215,7 @@ function questionCard(q) {
     h("div", { class: "vote-status", role: "status", "aria-live": "polite" }),
     h("div", { class: "form-actions" }, submit),
   );
-  card.control = control;
+  /** @type {HTMLFormElement & {control?: Control}} */ (card).control = control;
   card.addEventListener("submit", (event) => {
     event.preventDefault();
     const answer = control.value();
@@ -213,6 +227,7 @@ function questionCard(q) {
   return card;
 }
 
+/** @param {unknown} a @param {unknown} b */
 function same(a, b) {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -221,12 +236,13 @@ function drawStatuses() {
   for (const q of app.questions.keys()) drawStatus(q);
 }
 
+/** @param {string} q  a question's id */
 function drawStatus(q) {
   const card = $(`.question-card[data-question="${CSS.escape(q)}"]`);
   if (!card) return;
   const box = $(".vote-status", card);
-  const submit = /** @type {HTMLButtonElement} */ ($(".submit", card));
-  const value = /** @type {any} */ (card).control.value(); // the card's answer control, kept on it
+  const submit = need(".submit", HTMLButtonElement, card);
+  const value = /** @type {HTMLElement & {control: Control}} */ (card).control.value(); // the card's answer control, kept on it
   const counted = q in app.mine;
   const changed = counted && value !== null && !same(value, app.mine[q]);
   const pending = pendingFor(q);
@@ -259,6 +275,7 @@ function drawStatus(q) {
 // --- receipts --------------------------------------------------------------------------------
 
 /** A receipt's code, big enough to copy down, with its check button and verdict. */
+/** @param {Receipt | null} r @param {{withPrompt?: boolean}} [options] */
 function receiptBlock(r, { withPrompt = false } = {}) {
   if (!r) return null;
   const found = app.checks[r.receipt];
@@ -274,6 +291,7 @@ function receiptBlock(r, { withPrompt = false } = {}) {
   );
 }
 
+/** @param {string} code */
 async function check(code) {
   app.checks[code] = { state: "checking" };
   drawStatuses();

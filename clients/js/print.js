@@ -7,7 +7,9 @@ import { $, h, clear } from "./dom.js";
 import { t, pick, fmtDate, errorText, setTimeZone } from "./i18n.js";
 import { savedSession } from "./session.js";
 import { startPage } from "./ui.js";
+/** @import { Meeting } from "./types.js" */
 
+/** @type {Meeting | null} */
 let meeting = null;
 
 async function main() {
@@ -19,8 +21,10 @@ async function main() {
     return;
   }
   try {
-    meeting = await api("GET", `/api/meetings/${session.meeting}`, { token: session.token });
-    setTimeZone(meeting.time_zone);
+    /** @type {Meeting} */
+    const found = await api("GET", `/api/meetings/${session.meeting}`, { token: session.token });
+    meeting = found;
+    setTimeZone(found.time_zone);
   } catch (err) {
     clear($("#main")).append(h("p", { class: "form-error" }, errorText(err.code, err.detail)));
     return;
@@ -30,12 +34,13 @@ async function main() {
 }
 
 function render() {
+  if (!meeting) return; // set before the first render
   const codes = meeting.codes || { tables: {} };
   const title = pick(meeting.title);
   const today = fmtDate(new Date());
   document.title = `${t("app.name")} · ${t("print.title")}`;
   const main = clear($("#main"));
-  const head = (subtitle) => h("header", { class: "sheet-head" }, h("p", { class: "sheet-title" }, title), h("p", { class: "sheet-sub" }, subtitle, " · ", today));
+  const head = (/** @type {string} */ subtitle) => h("header", { class: "sheet-head" }, h("p", { class: "sheet-title" }, title), h("p", { class: "sheet-sub" }, subtitle, " · ", today));
   main.append(
     h("section", { class: "sheet" },
       head(t("print.screens")),
@@ -55,6 +60,7 @@ function render() {
   }
 }
 
+/** @param {string} label @param {string} page @param {string} [code] @param {boolean} [strong] */
 function card(label, page, code, strong = false) {
   if (!code) return null;
   const url = joinUrl(page, code);

@@ -12,21 +12,35 @@
 import { api } from "./api.js";
 import { h } from "./dom.js";
 import { t, errorText } from "./i18n.js";
+/** @import { Text } from "./types.js" */
+
+/**
+ * A receipt kept on the device: its ballot's question (and prompt, to show it by), the
+ * ack's status (counted or replaced) and when it came.
+ * @typedef {{question: string, prompt: Text, receipt: string, status?: string, at: number}} Receipt
+ */
+/**
+ * A check's outcome ("checking" while the answer is awaited; `text` an error's words).
+ * @typedef {{state: "final" | "replaced" | "not_found" | "error" | "checking", n?: number, question?: string, text?: string}} Check
+ */
 
 const KEPT = 200;
 
 export class ReceiptBook {
+  /** @param {string} key */
   constructor(key) {
     this.key = key;
     try {
       const saved = JSON.parse(localStorage.getItem(key) || "[]");
-      this.items = Array.isArray(saved) ? saved.filter((r) => r && r.receipt && r.question) : [];
+      /** @type {Receipt[]} */
+      this.items = Array.isArray(saved) ? saved.filter((/** @type {any} */ r) => r && r.receipt && r.question) : [];
     } catch {
       this.items = [];
     }
   }
 
   /** Keep a receipt (newest last); the same code again (a resend's ack) is kept once. */
+  /** @param {Omit<Receipt, "at">} entry */
   add(entry) {
     if (!entry.receipt || this.items.some((r) => r.receipt === entry.receipt)) return false;
     this.items.push({ at: Date.now(), ...entry });
@@ -39,6 +53,7 @@ export class ReceiptBook {
     return true;
   }
 
+  /** @param {string} question @returns {Receipt | null} */
   latest(question) {
     for (let i = this.items.length - 1; i >= 0; i--) if (this.items[i].question === question) return this.items[i];
     return null;
@@ -51,6 +66,7 @@ export class ReceiptBook {
 }
 
 /** What a person typed, as the server writes codes: `ABCDE-FGHJK`, or null if it cannot be one. */
+/** @param {string | null | undefined} text */
 export function normaliseReceipt(text) {
   const bare = String(text || "").toUpperCase().replace(/[^A-Z0-9]/g, "");
   if (bare.length !== 10) return null;
@@ -58,6 +74,7 @@ export function normaliseReceipt(text) {
 }
 
 /** {state: "final" | "replaced" | "not_found" | "error", n?, question?, text} */
+/** @param {string} token @param {string} meeting @param {string} code @returns {Promise<Check>} */
 export async function checkReceipt(token, meeting, code) {
   try {
     const found = await api("GET", `/api/meetings/${encodeURIComponent(meeting)}/receipts/${encodeURIComponent(code)}`, { token });
@@ -69,6 +86,7 @@ export async function checkReceipt(token, meeting, code) {
 }
 
 /** A check's outcome in plain words. */
+/** @param {Check | null | undefined} found */
 export function receiptVerdict(found) {
   if (!found) return "";
   if (found.state === "final") return t("receipt.final", { n: found.n });
@@ -79,6 +97,7 @@ export function receiptVerdict(found) {
 }
 
 /** The verdict as a status line (role=status), styled by its outcome. */
+/** @param {Check | null | undefined} found */
 export function verdictLine(found) {
   return h(
     "p",

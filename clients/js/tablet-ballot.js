@@ -7,7 +7,9 @@ import { $, h, clear, uuid } from "./dom.js";
 import { t, pick } from "./i18n.js";
 import { answerControl } from "./controls.js";
 import { app, seatsCount, seatStatus } from "./tablet-state.js";
+/** @import { Question } from "./types.js" */
 
+/** The seats and the selected seat's ballot. @param {HTMLElement} space @param {Question} q */
 export function drawVote(space, q) {
   space.append(
     h("div", { class: "seats-panel card" },
@@ -30,8 +32,8 @@ export function drawVote(space, q) {
 
 export function drawSeats() {
   const box = $("#seats");
-  if (!box) return;
   const q = app.current;
+  if (!box || !q) return; // the seats are drawn for the current question only
   const n = seatsCount();
   // the buttons stay (a keyboard's focus on a seat survives an ack); only their state changes
   if (box.childElementCount !== n || box.dataset.question !== q) {
@@ -60,6 +62,7 @@ export function drawSeats() {
   drawSeatReceipts();
 }
 
+/** @param {number} s  a seat */
 function seatButton(s) {
   const b = h("button", { type: "button", class: "seat", "data-seat": String(s) },
     h("span", { class: "seat-number" }, String(s)),
@@ -68,11 +71,12 @@ function seatButton(s) {
     app.seat = s;
     app.draft = null;
     drawSeats();
-    drawBallot(app.questions.get(app.current));
+    drawBallot(app.current ? app.questions.get(app.current) : undefined);
   });
   return b;
 }
 
+/** @param {string} q  a question's id @param {number} seat @param {string} code */
 export function keepReceipt(q, seat, code) {
   (app.receipts[q] ??= {})[seat] = code;
   app.lastReceipt[q] = seat;
@@ -85,8 +89,8 @@ export function keepReceipt(q, seat, code) {
 
 function drawSeatReceipts() {
   const box = $("#seat-receipts");
-  if (!box) return;
   const q = app.current;
+  if (!box || !q) return;
   const codes = Object.entries(app.receipts[q] || {})
     .map(([seat, code]) => /** @type {[number, string]} */ ([Number(seat), code]))
     .filter(([seat]) => seatStatus(q, seat) === "voted")
@@ -107,8 +111,8 @@ function drawSeatReceipts() {
 /** The last acknowledged ballot's code, above the next seat's ballot: read it out now. */
 function drawLastReceipt() {
   const slot = $("#last-receipt");
-  if (!slot) return;
   const q = app.current;
+  if (!slot || !q) return;
   const seat = app.lastReceipt[q];
   const shown = seat && seat !== app.seat && seatStatus(q, seat) === "voted"; // else in the head
   const code = shown ? app.receipts[q]?.[seat] : null;
@@ -120,8 +124,8 @@ function drawLastReceipt() {
 /** The selected seat's receipt in the ballot's head, once its ballot is acknowledged. */
 export function drawBallotReceipt() {
   const slot = $("#ballot-receipt");
-  if (!slot) return;
   const q = app.current;
+  if (!slot || !q) return;
   const code = seatStatus(q, app.seat) === "voted" ? app.receipts[q]?.[app.seat] : null;
   clear(slot);
   if (code) slot.append(h("span", { class: "seat-receipt-label" }, t("receipt.code")), " ", h("span", { class: "receipt-code receipt-code-small", translate: "no" }, code));
@@ -129,6 +133,7 @@ export function drawBallotReceipt() {
   slot.classList.toggle("hidden", !code);
 }
 
+/** @param {Question | undefined} q */
 function drawBallot(q) {
   const panel = $("#ballot");
   if (!panel || !q) return;
@@ -159,7 +164,7 @@ function drawBallot(q) {
     event.preventDefault();
     const answer = control.value();
     if (answer === null) return;
-    const byKeyboard = form.contains(document.activeElement) && document.activeElement.matches(":focus-visible");
+    const byKeyboard = form.contains(document.activeElement) && document.activeElement?.matches(":focus-visible");
     app.conn.send({ type: "ballot", id: uuid(), question: q.id, answer, seat: app.seat });
     app.draft = null;
     app.seat = nextSeat(q.id, app.seat);
@@ -175,6 +180,7 @@ function drawBallot(q) {
 }
 
 /** The next seat after `seat` that has no ballot yet (wrapping), else the next one. */
+/** @param {string} q  a question's id @param {number} seat */
 function nextSeat(q, seat) {
   const n = seatsCount();
   for (let i = 1; i <= n; i++) {

@@ -6,15 +6,17 @@ import { $, h, clear, uuid, toast } from "./dom.js";
 import { t, pick, fmtTime } from "./i18n.js";
 import { handsControl, kindName } from "./controls.js";
 import { app, seatsCount } from "./tablet-state.js";
+/** @import { Question, ChoiceQuestion } from "./types.js" */
 
 const HANDS_KINDS = new Set(["single", "multiple"]);
 
+/** @param {HTMLElement} space @param {Question} q */
 export function drawHands(space, q) {
   if (!HANDS_KINDS.has(q.kind)) {
     space.append(h("div", { class: "card wait-card" }, h("p", { class: "big-note" }, t("hands.not_for_kind", { kind: kindName(q.kind) }))));
     return;
   }
-  const control = handsControl(q, seatsCount());
+  const control = handsControl(/** @type {ChoiceQuestion} */ (q), seatsCount()); // single or multiple: options
   const submit = h("button", { type: "submit", class: "btn btn-primary btn-xl", id: "send-hands" }, t("hands.send"));
   const form = h(
     "form",
@@ -40,12 +42,13 @@ export function saveIdeas() {
   }
 }
 
+/** @param {HTMLElement} space */
 export function drawIdeasMode(space) {
   const text = h("textarea", { id: "idea-text", class: "idea-text", maxlength: "500", rows: "4", required: true, "aria-label": t("ideas.label") });
   const count = h("span", { class: "counter" }, t("ideas.chars", { n: 0 }));
   text.addEventListener("input", () => (count.textContent = t("ideas.chars", { n: text.value.length })));
   const roundOut = h("output", { class: "stepper-value", id: "round" }, String(app.round));
-  const setRound = (r) => {
+  const setRound = (/** @type {number} */ r) => {
     app.round = Math.max(1, Math.min(20, r));
     localStorage.setItem("pk.tablet.round", String(app.round));
     roundOut.textContent = String(app.round);

@@ -42,6 +42,12 @@ export function seatsCount() {
   return app.meeting?.tables?.seats || 0;
 }
 
+/**
+ * What became of a seat's ballot: acknowledged, still in the outbox, or none yet.
+ * @param {string} q  a question's id
+ * @param {number} seat
+ * @returns {"voted" | "pending" | "todo"}
+ */
 export function seatStatus(q, seat) {
   for (const msg of app.outbox.messages()) {
     if (msg.type === "ballot" && msg.question === q && msg.seat === seat) return "pending";

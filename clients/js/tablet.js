@@ -20,6 +20,9 @@ import { lastKnown } from "./offline.js";
 import { app } from "./tablet-state.js";
 import { drawVote, drawSeats, keepReceipt, drawBallotReceipt } from "./tablet-ballot.js";
 import { drawHands, saveIdeas, drawIdeasMode, drawIdeas } from "./tablet-ideas.js";
+/** @import { Meeting, Question, PlenaryView, Welcome, ServerEvent, Ack, ErrorMessage, ClientMessage } from "./types.js" */
+
+/** @typedef {{meeting: Meeting, plenary?: PlenaryView | null, questions?: Question[], voted?: Record<string, number[]>}} TabletState  what the tablet shows (and keeps for a reload) */
 
 const REMEMBERED = new Set(["question_opened", "question_closed", "plenary"]); // events that change what is kept
 
@@ -77,19 +80,21 @@ function renderWaiting() {
   clear($("#main")).append(h("p", { class: "empty" }, t("conn.connecting")));
 }
 
+/** @param {Welcome} welcome */
 function onWelcome(welcome) {
   const state = welcome.state;
   applyState({ ...state, questions: state.questions.filter((q) => q.state === "open") });
   remember();
 }
 
+/** @param {TabletState} state */
 function applyState(state) {
   app.meeting = state.meeting;
   app.plenary = state.plenary ?? null;
   app.questions = new Map((state.questions || []).map((q) => [q.id, q]));
   app.voted = {};
   for (const [q, seats] of Object.entries(state.voted || {})) app.voted[q] = new Set(seats);
-  if (!app.questions.has(app.current)) app.current = firstQuestion();
+  if (!app.current || !app.questions.has(app.current)) app.current = firstQuestion();
   render();
 }
 
@@ -103,6 +108,7 @@ function firstQuestion() {
   return app.questions.keys().next().value ?? null;
 }
 
+/** @param {ServerEvent} message */
 function onEvent(message) {
   if (message.event === "question_opened") {
     const q = message.question;
@@ -124,6 +130,7 @@ function onEvent(message) {
   if (REMEMBERED.has(message.event)) remember();
 }
 
+/** @param {Ack} ack @param {ClientMessage | undefined} sent */
 function onAck(ack, sent) {
   if (!sent) return;
   if (sent.type === "ballot") {
@@ -142,6 +149,7 @@ function onAck(ack, sent) {
   }
 }
 
+/** @param {ErrorMessage} error @param {ClientMessage | undefined} sent */
 function onRejected(error, sent) {
   const why = errorText(error.code, error.message);
   if (sent?.type === "ballot") toast(t("tablet.ballot_rejected", { seat: sent.seat, why }), "error", 7000);
@@ -175,6 +183,7 @@ function render() {
   drawWorkspace();
 }
 
+/** @param {string} mode @param {string} key */
 function modeButton(mode, key) {
   const b = h("button", { type: "button", role: "tab", class: "mode", "data-mode": mode, "aria-selected": String(app.mode === mode) }, t(key));
   b.addEventListener("click", () => {
@@ -220,7 +229,7 @@ function drawPlenaryNote() {
 function drawWorkspace() {
   const space = $("#workspace");
   if (app.mode === "ideas") return drawIdeasMode(space);
-  const q = app.questions.get(app.current);
+  const q = app.current ? app.questions.get(app.current) : undefined;
   if (!q) {
     space.append(h("div", { class: "card wait-card" }, h("p", { class: "big-note" }, t("tablet.wait"))));
     return;
