@@ -14,12 +14,15 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import msgspec
 import orjson
 import pytest
 
 from prachakhom.core import events, protocol
 from prachakhom.core.auth import Principal, Role
+from prachakhom.core.ideas import Idea
 from prachakhom.core.meetings import parse_meeting
+from prachakhom.core.plenary import PlenaryView
 from prachakhom.core.questions import parse_question
 from prachakhom.core.records import ThemeChange
 from prachakhom.live.fanout import Client
@@ -70,6 +73,7 @@ VIEWS = [
     {"view": "compare", "pre": "q1", "post": "q2"},
     {"view": "text", "text": {"th": ODD, "en": "Break"}},
 ]
+# Results as the assembly makes them (keys in resulttypes.Results' order), one hidden on show
 RESULTS = [
     {
         "question": "q1",
@@ -80,23 +84,45 @@ RESULTS = [
         "eligible": 20,
         "tables_reporting": 2,
         "tables_total": 4,
+        "seq": 9,
         "ranking": [
             {"option": "a", "label": "A", "score": 2, "share": 0.6666666666666666, "rank": 1},
             {"option": "b", "label": {"th": "บี", "en": "B"}, "score": 1, "share": 1e-7, "rank": 2},
         ],
-        "seq": 9,
     },
     {
         "question": "q3",
         "kind": "scale",
-        "method": "scale",
+        "method": "count",
         "status": "closed",
         "voters": 70000,
-        "histogram": {"1": 2, "-5": 3},
+        "eligible": 20,
+        "tables_reporting": 4,
+        "tables_total": 4,
+        "seq": 2**40,
+        "histogram": {"-5": 3, "1": 2},
         "mean": -1.25,
         "median": 2.5,
-        "labels": {"1": ODD},
-        "seq": 2**40,
+        "ranking": [],
+        "site": "north",
+        "site_name": {"th": ODD, "en": "North"},
+    },
+    {
+        "question": "q2",
+        "kind": "ranked",
+        "method": "irv",
+        "status": "open",
+        "voters": 2,
+        "eligible": 20,
+        "tables_reporting": 1,
+        "tables_total": 4,
+        "seq": 2,
+        "ranking": [
+            {"option": "x", "label": "X", "score": 1, "share": 0.5, "rank": 1},
+            {"option": "y", "label": ODD, "score": 1, "share": 0.5, "rank": 2},
+        ],
+        "max_rank": 2,
+        "rounds": [{"counts": {"x": 1, "y": 1}, "eliminated": None, "exhausted": 0}],
     },
 ]
 
@@ -119,7 +145,7 @@ async def record_all(url: str) -> dict[str, Any]:
             room.add(listener(role, codec, sent.setdefault(f"{role.value} {codec}", [])))
     for seq, body in out["kept"]:
         hub.on_message(M, f"{seq} {body}")
-    room.plenary = VIEWS[0]
+    room.plenary = PlenaryView(**VIEWS[0])
     hub.ticker.push_results(room, RESULTS)
     await asyncio.sleep(0)
     out["frames"] = {who: [shown(f) for f in frames] for who, frames in sent.items()}
@@ -137,7 +163,7 @@ async def emit_every_kind(store: Any) -> None:
     for view in VIEWS:
         await store.set_plenary(M, view)
     for idea in IDEAS:
-        assert await store.add_idea(M, idea)
+        assert await store.add_idea(M, msgspec.convert(idea, Idea))
     await store.update_themes(M, lambda _: ThemeChange(write=THEMES, answer=None, delete=("tz",)))
     await store.update_themes(M, lambda _: ThemeChange(write=[], answer=None))
     await store.emit(M, events.Suggestions(ideas=SUGGESTED), derived=True)
