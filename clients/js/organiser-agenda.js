@@ -9,17 +9,20 @@ import { kindName } from "./controls.js";
 import { levelSelect } from "./iap2.js";
 import { app, hooks, call, act, button, methodsOf } from "./organiser-app.js";
 import { revealShown } from "./organiser-plenary.js";
-/** @import { PlenaryView } from "./types.js" */
+/** @import { PlenaryView, Question } from "./types.js" */
 
+/** @param {string | undefined} state */
 function stateBadge(state) {
   return h("span", { class: `badge badge-${state}` }, t(`state.${state}`));
 }
 
+/** Does the plenary show this question (alone, or in a comparison)? @param {string} q */
 function plenaryShows(q) {
   const v = /** @type {Partial<PlenaryView>} */ (app.plenary || {});
   return v.question === q || v.pre === q || v.post === q;
 }
 
+/** @param {HTMLElement} main */
 export function drawAgendaTab(main) {
   main.append(
     h("section", { class: "card" },
@@ -37,12 +40,12 @@ export function drawAgendaTab(main) {
 export function drawAgendaRows() {
   const body = $("#agenda-rows");
   if (!body) return;
-  if (body.contains(document.activeElement) && document.activeElement.matches("select")) {
+  if (body.contains(document.activeElement) && document.activeElement?.matches("select")) {
     // a level is being chosen: a redraw would close its list, so only the counts change
     // now, and the rows are drawn again when the list loses the focus
     app.agendaStale = true;
     for (const row of $$("tr[data-question]", body)) {
-      const r = app.results[row.dataset.question];
+      const r = app.results[/** @type {string} */ (row.dataset.question)]; // found by it
       const cell = $("td.num", row);
       if (cell) cell.textContent = r ? `${fmtNumber(r.voters)} / ${fmtNumber(r.eligible)}` : "–";
     }
@@ -89,6 +92,7 @@ export function drawAgendaRows() {
 }
 
 /** The question's IAP2 level, changed where it stands (PUT …/iap2; "" clears it). */
+/** @param {Question} q */
 function levelCell(q) {
   const select = levelSelect({ "data-action": "level", "aria-label": t("organiser.level_of", { id: q.id }) }, q.iap2_level || "");
   select.addEventListener("change", async () => {
@@ -127,6 +131,7 @@ function addQuestionForm() {
   const message = h("p", { class: "form-error", role: "alert" });
   const sync = () => {
     const k = kind.value;
+    /** @type {Record<string, string>} */
     const labels = { multiple: "organiser.max_choices", ranked: "organiser.max_rank", points: "organiser.points", scale: "organiser.scale_min", budget: "organiser.budget", demographic: "organiser.attribute" };
     settingField.classList.toggle("hidden", !labels[k]);
     settingLabel.textContent = labels[k] ? t(labels[k]) : "";
@@ -161,6 +166,7 @@ function addQuestionForm() {
     event.preventDefault();
     message.textContent = "";
     const k = kind.value;
+    /** @type {Question} */
     const q = {
       id: id.value.trim() || `q${Date.now().toString(36)}`,
       kind: k,
@@ -220,7 +226,9 @@ function importQuestionsForm() {
     message.textContent = "";
     let questions;
     try {
-      const data = JSON.parse(await file.files[0].text());
+      const chosen = file.files?.[0];
+      if (!chosen) throw new Error("no file");
+      const data = JSON.parse(await chosen.text());
       questions = Array.isArray(data) ? data : data.questions;
       if (!Array.isArray(questions)) throw new Error("no questions");
     } catch {

@@ -7,7 +7,7 @@ import { api } from "./api.js";
 import { h, toast } from "./dom.js";
 import { t, errorText } from "./i18n.js";
 import { UNSET } from "./types.js";
-/** @import { Session, Meeting, Question, Codes, PlenaryView, Results } from "./types.js" */
+/** @import { Session, Meeting, Question, Codes, PlenaryView, Results, Audit } from "./types.js" */
 /** @import { Connection } from "./connection.js" */
 /** @import { ResultsView } from "./results.js" */
 
@@ -34,8 +34,7 @@ export const app = {
   exporting: /** @type {Record<string, number>} */ ({}), // format -> ms when it started
   exported: /** @type {Record<string, {kind: string, key: string, vars?: Record<string, any>}>} */ ({}),
   exportTick: /** @type {ReturnType<typeof setInterval> | null} */ (null),
-  /** @type {{busy?: boolean, found?: any, error?: any, at?: number} | null} */
-  audit: null,
+  audit: /** @type {{busy?: boolean, found?: Audit, error?: any, at?: number} | null} */ (null),
 };
 
 /**
@@ -58,11 +57,13 @@ export const hooks = {
   refresh: async () => {},
 };
 
+/** The API with the organiser's token. @param {string} method @param {string} path @param {any} [body] @returns {Promise<any>} */
 export function call(method, path, body) {
   return api(method, path, { token: app.session.token, body });
 }
 
 
+/** Run an action; say `label` when it worked, the error when not. @param {string | null} label @param {() => unknown} fn */
 export async function act(label, fn) {
   try {
     await fn();
@@ -73,6 +74,7 @@ export async function act(label, fn) {
 }
 
 
+/** @param {string} key @param {string} kind  its btn- class @param {(event: MouseEvent) => void} onclick @param {Record<string, any>} [attrs] */
 export function button(key, kind, onclick, attrs = {}) {
   return h("button", { type: "button", class: `btn ${kind}`, onclick, ...attrs }, t(key));
 }

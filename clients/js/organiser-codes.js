@@ -7,9 +7,12 @@ import { h } from "./dom.js";
 import { t, fmtNumber, applyI18n } from "./i18n.js";
 import { app } from "./organiser-app.js";
 
+/** @param {HTMLElement} main */
 export function drawCodesTab(main) {
   const codes = app.codes || { tables: {} };
+  /** @param {string} page @param {string} code */
   const link = (page, code) => joinUrl(page, code);
+  /** @param {string} key @param {string} page @param {string} code */
   const codeCard = (key, page, code) =>
     h("div", { class: "code-card" },
       h("h3", {}, t(key)),

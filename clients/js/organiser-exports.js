@@ -6,8 +6,10 @@ import { fetchFile, saveBlob } from "./api.js";
 import { $, h, clear } from "./dom.js";
 import { t, pick, errorText, fmtTime } from "./i18n.js";
 import { app, call } from "./organiser-app.js";
+import { need } from "./ui.js";
 
 const EXPORTS = ["pdf", "xlsx", "csv", "json", "png", "svg"];
+/** @type {Record<string, string>} */
 const EXPORT_NAMES = { pdf: "PDF", xlsx: "Excel", csv: "CSV", json: "JSON", png: "PNG", svg: "SVG" };
 const EXPORT_TIMEOUT_MS = 180000; // a PDF of a big meeting takes seconds, never minutes
 
@@ -16,6 +18,7 @@ function exportLang() {
   return lang === "en" ? "en" : "th";
 }
 
+/** @param {HTMLElement} main */
 export function drawExportsTab(main) {
   const lang = exportLang();
   const langChoice = h("fieldset", { class: "segmented", id: "export-lang" },
@@ -49,14 +52,16 @@ export function drawExportsTab(main) {
   drawAudit();
 }
 
+/** @param {string} text */
 function busyContent(text) {
   return [h("span", { class: "spinner", "aria-hidden": "true" }), h("span", {}, text)];
 }
 
+/** @param {string} format */
 function drawExportRow(format) {
   const row = $(`.export-row[data-format="${format}"]`);
   if (!row) return;
-  const b = /** @type {HTMLButtonElement} */ ($(".export-button", row));
+  const b = need(".export-button", HTMLButtonElement, row);
   const started = app.exporting[format];
   clear(b);
   if (started) b.append(...busyContent(t("exports.busy", { s: Math.floor((Date.now() - started) / 1000) })));
@@ -70,6 +75,7 @@ function drawExportRow(format) {
   status.textContent = done ? t(done.key, done.vars) : "";
 }
 
+/** What went wrong, as an i18n key. @param {{code: string, status?: number}} err @returns {{key: string, vars?: Record<string, any>}} */
 function exportFailure(err) {
   if (err.code === "timeout") return { key: "exports.fail_slow", vars: { s: EXPORT_TIMEOUT_MS / 1000 } };
   if (err.code === "network") return { key: "exports.fail_network" };
@@ -79,11 +85,13 @@ function exportFailure(err) {
   return { key: "exports.fail_server" };
 }
 
+/** @param {number} bytes */
 function sizeText(bytes) {
   if (bytes < 1024 * 1024) return t("exports.size_kb", { n: Math.max(1, Math.round(bytes / 1024)) });
   return t("exports.size_mb", { n: Math.round((bytes / (1024 * 1024)) * 10) / 10 });
 }
 
+/** @param {string} format */
 async function startExport(format) {
   if (app.exporting[format]) return;
   app.exporting[format] = Date.now();
@@ -143,14 +151,14 @@ function drawAudit() {
   if (!found) return;
   const rows = found.questions || [];
   const bad = rows.filter((r) => !r.match);
-  const prompt = (id) => pick(app.questions.find((x) => x.id === id)?.prompt) || "";
+  const prompt = (/** @type {string} */ id) => pick(app.questions.find((x) => x.id === id)?.prompt) || "";
   let verdict;
   if (found.ok) verdict = h("div", { class: "audit-verdict audit-ok", "data-ok": "true" }, h("p", { class: "audit-head" }, "✓ ", t("audit.ok", { n: rows.length })), h("p", {}, t("audit.ok_hint")));
   else if (bad.length) verdict = h("div", { class: "audit-verdict audit-bad", "data-ok": "false" }, h("p", { class: "audit-head" }, "✗ ", t("audit.mismatch", { n: bad.length })), h("p", {}, t("audit.mismatch_hint")));
   else verdict = h("div", { class: "audit-verdict audit-bad", "data-ok": "false" }, h("p", { class: "audit-head" }, "✗ ", t("audit.broken")));
   box.append(
     verdict,
-    h("p", { class: "hint" }, t("audit.checked_at", { time: fmtTime(audit.at) }), " · ", t("audit.entries", { n: found.ledger_entries ?? 0, b: found.ballots_in_ledger ?? 0 })),
+    h("p", { class: "hint" }, t("audit.checked_at", { time: fmtTime(/** @type {number} */ (audit.at)) }) /* set with found */, " · ", t("audit.entries", { n: found.ledger_entries ?? 0, b: found.ballots_in_ledger ?? 0 })),
     h("div", { class: "digest" },
       h("p", { class: "digest-label" }, t("audit.digest")),
       h("p", { class: "digest-value", id: "audit-digest", translate: "no" }, found.digest || ""),

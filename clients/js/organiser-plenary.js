@@ -14,15 +14,16 @@ export async function revealShown() {
   const question = app.questions.find((x) => x.id === v.question);
   const by = v.by ? app.questions.find((x) => x.id === v.by) : null;
   try {
-    const done = await revealResults({ call, meeting: app.session.meeting, view: v, question, by, results: app.results[v.question] });
+    const done = await revealResults({ call, meeting: app.session.meeting, view: v, question, by, results: v.question ? app.results[v.question] : undefined });
     if (done) toast(t("organiser.revealed"), "ok", 2000);
   } catch (err) {
     toast(errorText(err.code, err.detail), "error", 6000);
   }
 }
 
+/** @param {PlenaryView} v */
 function describeView(v) {
-  const q = (id) => pick(app.questions.find((x) => x.id === id)?.prompt) || id;
+  const q = (/** @type {string | undefined} */ id) => pick(app.questions.find((x) => x.id === id)?.prompt) || id;
   if (v.view === "question") return `${t("organiser.view_question")}: ${q(v.question)}${v.reveal === false ? ` (${t("organiser.on_screen_hidden")})` : ""}`;
   if (v.view === "compare") return `${t("organiser.view_compare")}: ${v.pre} → ${v.post}`;
   if (v.view === "breakdown") return `${t("organiser.view_breakdown")}: ${q(v.question)} · ${t("plenary.by", { name: q(v.by) })}${v.reveal === false ? ` (${t("organiser.on_screen_hidden")})` : ""}`;
@@ -30,9 +31,10 @@ function describeView(v) {
   return t(`organiser.view_${v.view}`);
 }
 
+/** @param {HTMLElement} main */
 export function drawPlenaryTab(main) {
   const m = app.session.meeting;
-  const put = (view) => act(t("organiser.on_screen"), async () => {
+  const put = (/** @type {PlenaryView} */ view) => act(t("organiser.on_screen"), async () => {
     app.plenary = await call("PUT", `/api/meetings/${m}/plenary`, view);
     hooks.render();
   });
@@ -58,10 +60,10 @@ export function drawPlenaryTab(main) {
         button("organiser.view_ideas", "btn-secondary", () => put({ view: "ideas" }), { "data-view": "ideas" }),
         button("organiser.view_themes", "btn-secondary", () => put({ view: "themes" }), { "data-view": "themes" })),
       h("p", { class: "hint" }, t("organiser.plenary_question_hint")),
-      h("form", { class: "inline-form", onsubmit: (e) => { e.preventDefault(); if (text.value.trim()) put({ view: "text", text: text.value.trim() }); } },
+      h("form", { class: "inline-form", onsubmit: (/** @type {SubmitEvent} */ e) => { e.preventDefault(); if (text.value.trim()) put({ view: "text", text: text.value.trim() }); } },
         h("label", { for: "plenary-text" }, t("organiser.view_text")), text, h("button", { type: "submit", class: "btn btn-secondary" }, t("organiser.show"))),
       comparable.length >= 2
-        ? h("form", { class: "inline-form fields-form", onsubmit: (e) => { e.preventDefault(); put({ view: "compare", pre: pre.value, post: post.value }); } },
+        ? h("form", { class: "inline-form fields-form", onsubmit: (/** @type {SubmitEvent} */ e) => { e.preventDefault(); put({ view: "compare", pre: pre.value, post: post.value }); } },
             h("div", { class: "field" }, h("label", { for: "compare-pre" }, t("results.pre")), pre),
             h("div", { class: "field" }, h("label", { for: "compare-post" }, t("results.post")), post),
             h("button", { type: "submit", class: "btn btn-secondary", "data-view": "compare" }, t("organiser.view_compare")))
@@ -91,6 +93,7 @@ function revealControl() {
 }
 
 /** The plenary's "results by group" view: a question, grouped by a demographic question. */
+/** @param {(view: PlenaryView) => Promise<void>} put */
 function breakdownPlenaryForm(put) {
   const groups = app.questions.filter((q) => q.kind === "demographic");
   const card = h("section", { class: "card", id: "plenary-breakdown" }, h("h2", {}, t("organiser.view_breakdown")), h("p", { class: "hint" }, t("organiser.breakdown_hint")));
@@ -106,7 +109,7 @@ function breakdownPlenaryForm(put) {
   const by = h("select", { id: "breakdown-by", class: "input" },
     groups.map((q) => h("option", { value: q.id, selected: q.id === (v.by || app.breakdown.replace(/^by:/, "")) }, `${q.id} · ${pick(q.prompt)}`)));
   card.append(
-    h("form", { class: "inline-form fields-form", onsubmit: (e) => { e.preventDefault(); put({ view: "breakdown", question: question.value, by: by.value }); } },
+    h("form", { class: "inline-form fields-form", onsubmit: (/** @type {SubmitEvent} */ e) => { e.preventDefault(); put({ view: "breakdown", question: question.value, by: by.value }); } },
       h("div", { class: "field" }, h("label", { for: "breakdown-question" }, t("organiser.breakdown_question")), question),
       h("div", { class: "field" }, h("label", { for: "breakdown-by" }, t("organiser.breakdown_by_label")), by),
       h("button", { type: "submit", class: "btn btn-secondary", "data-view": "breakdown" }, t("organiser.show"))),

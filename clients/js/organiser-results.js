@@ -6,7 +6,9 @@ import { $, $$, h, clear, toast } from "./dom.js";
 import { t, pick, errorText, fmtNumber, fmtPercent } from "./i18n.js";
 import { ResultsView, participationText } from "./results.js";
 import { app, hooks, call, act, button, methodsOf } from "./organiser-app.js";
+/** @import { Question, Results, Breakdown } from "./types.js" */
 
+/** @param {Question | undefined} q */
 function breakdownChoices(q) {
   const choices = app.questions
     .filter((x) => x.kind === "demographic" && x.id !== q?.id)
@@ -15,6 +17,7 @@ function breakdownChoices(q) {
   return choices;
 }
 
+/** @param {HTMLElement} main */
 export function drawResultsTab(main) {
   if (!app.selected || !app.questions.some((q) => q.id === app.selected)) {
     app.selected = app.questions.find((q) => q.state === "open")?.id || app.questions[0]?.id || null;
@@ -82,6 +85,7 @@ export function drawResultsTab(main) {
   }, 3000);
 }
 
+/** @param {string} q  a question's id @param {Record<string, string>} [params] */
 function resultsPath(q, params = {}) {
   const query = new URLSearchParams();
   if (app.method) query.set("method", app.method);
@@ -112,6 +116,7 @@ async function fetchResults() {
 }
 
 /** One shape for both breakdowns: {groups: [{group, label, voters, results?, suppressed?}], ...}. */
+/** @param {string} q  a question's id @param {string} breakdown  by:<question> or sites @returns {Promise<Breakdown>} */
 async function fetchBreakdown(q, breakdown) {
   if (breakdown.startsWith("by:")) {
     const by = breakdown.slice(3);
@@ -133,10 +138,12 @@ async function fetchBreakdown(q, breakdown) {
   };
 }
 
+/** @param {Results} [given]  else the selected question's last results */
 export function drawResults(given) {
-  const r = given || app.results[app.selected];
+  const r = given || (app.selected ? app.results[app.selected] : undefined);
   const mount = $("#org-results");
-  if (!r || !mount || r.question !== app.selected) return;
+  // the mount and its view are made together (drawResultsTab)
+  if (!r || !mount || !app.resultsView || r.question !== app.selected) return;
   const q = app.questions.find((x) => x.id === app.selected);
   app.resultsView.update(r, q);
   const words = participationText(r);
@@ -145,6 +152,7 @@ export function drawResults(given) {
   if (rep) clear(rep).append(representativeness(r, q) || "");
 }
 
+/** @param {Breakdown} found */
 function drawBreakdown(found) {
   const mount = $("#org-breakdown");
   if (!mount) return;
@@ -154,6 +162,7 @@ function drawBreakdown(found) {
     const byQuestion = app.questions.find((x) => x.id === found.by);
     clear(byRep).append((found.byResults && representativeness(found.byResults, byQuestion)) || "");
   }
+  /** @type {Set<string>} */
   const seen = new Set();
   for (const g of found.groups || []) {
     seen.add(g.group);
@@ -182,8 +191,9 @@ function drawBreakdown(found) {
     view.update(g.results, q);
   }
   for (const card of [...$$(".group-card", mount)]) {
-    if (!seen.has(card.dataset.group)) {
-      app.groupViews.delete(card.dataset.group);
+    const group = /** @type {string} */ (card.dataset.group); // each card is made with one
+    if (!seen.has(group)) {
+      app.groupViews.delete(group);
       card.remove();
     }
   }
@@ -192,13 +202,15 @@ function drawBreakdown(found) {
 }
 
 /** A demographic question's room share beside its target share, per group. */
+/** @param {Results | null | undefined} r @param {Question | undefined} q */
 function representativeness(r, q) {
-  if (!r?.targets || r.hidden) return null;
+  const targets = r?.targets;
+  if (!r || !targets || r.hidden) return null;
   const share = Object.fromEntries((r.ranking || []).map((row) => [row.option, row.share || 0]));
   const answered = (r.ranking || []).some((row) => row.score);
-  const options = (q?.options || (r.ranking || []).map((row) => ({ id: row.option, label: row.label }))).filter((o) => o.id in r.targets);
+  const options = (q?.options || (r.ranking || []).map((row) => ({ id: row.option, label: row.label }))).filter((o) => o.id in targets);
   const rows = options.map((o) => {
-    const target = r.targets[o.id];
+    const target = targets[o.id];
     const room = share[o.id] || 0;
     const gap = r.gaps?.[o.id];
     const off = typeof gap === "number" && Math.abs(gap) >= 0.05 ? (gap > 0 ? "over" : "under") : "near";

@@ -19,6 +19,7 @@ import { drawPlenaryTab } from "./organiser-plenary.js";
 import { drawResultsTab, drawResults } from "./organiser-results.js";
 import { drawExportsTab } from "./organiser-exports.js";
 import { drawCodesTab } from "./organiser-codes.js";
+/** @import { Session, Welcome, ServerEvent } from "./types.js" */
 
 const TABS = ["agenda", "plenary", "results", "tables", "codes", "exports"];
 
@@ -32,9 +33,10 @@ async function main() {
     saveSession({ token, role: "organiser", meeting: token.split(".")[0] });
     history.replaceState(null, "", location.pathname);
   }
-  app.session = savedSession("organiser");
+  const session = savedSession("organiser");
   window.addEventListener("langchange", () => render());
-  if (!app.session) return drawSetup();
+  if (!session) return drawSetup();
+  app.session = session;
   await startConsole();
 }
 
@@ -59,6 +61,7 @@ async function startConsole() {
   setInterval(() => refresh(false), 30000);
 }
 
+/** @param {boolean} [draw]  false: the agenda's rows only */
 async function refresh(draw = true) {
   try {
     const m = await call("GET", `/api/meetings/${app.session.meeting}`);
@@ -78,6 +81,7 @@ async function refresh(draw = true) {
   }
 }
 
+/** @param {Welcome} welcome */
 function onWelcome(welcome) {
   if (!app.meeting) refresh(); // the page opened while the server was out of reach
   for (const r of welcome.state.results || []) app.results[r.question] = r;
@@ -90,6 +94,7 @@ function onWelcome(welcome) {
   render();
 }
 
+/** @param {ServerEvent} message */
 function onEvent(message) {
   if (message.event === "results") {
     app.results[message.results.question] = message.results;
@@ -100,7 +105,7 @@ function onEvent(message) {
     const i = app.questions.findIndex((x) => x.id === message.question.id);
     if (i >= 0) app.questions[i] = { ...message.question, state: app.questions[i].state };
     drawAgendaRows();
-  } else if (["question_added", "question_opened", "question_closed"].includes(message.event)) {
+  } else if (message.event === "question_added" || message.event === "question_opened" || message.event === "question_closed") {
     const q = message.question;
     const i = app.questions.findIndex((x) => x.id === q.id);
     if (i >= 0) app.questions[i] = q;
@@ -116,6 +121,7 @@ function onEvent(message) {
 
 // --- setup: create a meeting, or open one ------------------------------------------------
 
+/** @param {{code: string, detail: string}} [error] */
 function drawSetup(error) {
   $("#tabs").classList.add("hidden");
   const adminToken = h("input", { id: "admin-token", type: "password", autocomplete: "off", class: "input" });
@@ -146,7 +152,8 @@ function drawSetup(error) {
     sessionStorage.setItem("pk.admin", adminToken.value.trim());
     let body;
     try {
-      if (file.files[0]) body = JSON.parse(await file.files[0].text());
+      const chosen = file.files?.[0];
+      if (chosen) body = JSON.parse(await chosen.text());
       else {
         if (!title.value.trim()) throw new ApiError("bad_message", t("organiser.need_title"));
         body = { title: title.value.trim(), language: "th", tables: { count: Number(tables.value), seats: Number(seats.value) }, seat_codes: seatCodes.checked };
@@ -157,8 +164,10 @@ function drawSetup(error) {
     }
     try {
       const created = await api("POST", "/api/meetings", { token: adminToken.value.trim(), body });
-      saveSession({ token: created.organiser, role: "organiser", meeting: created.id });
-      app.session = savedSession("organiser");
+      /** @type {Session} */
+      const session = { token: created.organiser, role: "organiser", meeting: created.id };
+      saveSession(session);
+      app.session = session;
       toast(t("organiser.created"), "ok");
       await startConsole();
     } catch (err) {
@@ -177,13 +186,16 @@ function drawSetup(error) {
     event.preventDefault();
     const token = tokenInput.value.trim();
     if (!token.includes(".")) return;
-    saveSession({ token, role: "organiser", meeting: token.split(".")[0] });
-    app.session = savedSession("organiser");
+    /** @type {Session} */
+    const session = { token, role: "organiser", meeting: token.split(".")[0] };
+    saveSession(session);
+    app.session = session;
     await startConsole();
   });
   clear($("#main")).append(h("div", { class: "setup" }, create, open));
 }
 
+/** @param {string} key @param {HTMLInputElement} input */
 function field(key, input) {
   const id = input.id;
   return h("div", { class: "field" }, h("label", { for: id }, t(key)), input);
@@ -219,6 +231,7 @@ function render() {
 // tables: who is connected, and how many seats of each table voted on each open question
 // (tables.js: a filter for the tables that need help, tiles updated in place)
 
+/** @param {HTMLElement} main */
 function drawTablesTab(main) {
   app.poll = drawTablesTabInto(main, { call, meeting: () => app.meeting, questions: () => app.questions, shown: () => app.tab === "tables" });
 }

@@ -182,6 +182,26 @@
 
 /** @typedef {{type: "error", code: string, message: string, id?: string}} ErrorMessage */
 
+/**
+ * @typedef {object} AuditRow  one question recounted from the ledger
+ * @property {string} question
+ * @property {boolean} match
+ * @property {Record<string, any>} [live]
+ * @property {Record<string, any>} [recount]
+ * @property {number} [live_voters]
+ * @property {number} [recount_voters]
+ */
+
+/**
+ * @typedef {object} Audit  GET /api/meetings/{m}/audit
+ * @property {string} meeting
+ * @property {boolean} ok
+ * @property {AuditRow[]} questions
+ * @property {number} [ledger_entries]
+ * @property {number} [ballots_in_ledger]
+ * @property {string} [digest]
+ */
+
 /** A message the apps send (ballot, table_tally, idea, hello, ping). */
 /** @typedef {{type: string, id?: string, [field: string]: any}} ClientMessage */
 
