@@ -41,6 +41,7 @@ export const app = {
   /** @type {Map<string, {tables: number, quotes: string[]}> | null} */
   themeFacts: null, // theme id -> {tables, quotes} from GET …/themes?quotes=3
   themesTimer: /** @type {ReturnType<typeof setTimeout> | null} */ (null),
+  rememberTimer: /** @type {ReturnType<typeof setTimeout> | null} */ (null), // the last known state is written then
 };
 
 /** Filled by plenary.js: draw the stage again. @type {{render: () => void}} */
@@ -48,6 +49,7 @@ export const hooks = {
   render: () => {},
 };
 
+/** This screen's hall ("" = all halls only), remembered on the screen. @param {string} site */
 export function setSite(site) {
   app.site = site;
   app.siteResults = {};
@@ -59,10 +61,32 @@ export function currentSite() {
   return (app.meeting?.sites || []).find((s) => s.id === app.site) || null;
 }
 
+/** Whether the view on show uses question `q`. @param {string} q */
 export function shows(q) {
   return app.view.question === q || app.view.pre === q || app.view.post === q || app.view.by === q;
 }
 
 export function viewKey() {
   return JSON.stringify(app.view);
+}
+
+/** The meeting on show: the views are drawn and read only once it is known. */
+export function shownMeeting() {
+  if (!app.meeting) throw new Error("plenary: no meeting yet");
+  return app.meeting;
+}
+
+/** A question the screen knows (none for a view without one). @param {string | undefined} id @returns {Question | undefined} */
+export function questionOf(id) {
+  return id === undefined ? undefined : app.questions.get(id);
+}
+
+/**
+ * A question's results: all halls', or this hall's (`site`).
+ * @param {string | undefined} id
+ * @param {boolean} [site]
+ * @returns {Results | undefined}
+ */
+export function resultsOf(id, site = false) {
+  return id === undefined ? undefined : (site ? app.siteResults : app.results)[id];
 }

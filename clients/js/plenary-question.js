@@ -8,10 +8,12 @@ import { api, qrImage } from "./api.js";
 import { $, h, clear } from "./dom.js";
 import { t, pick, fmtNumber, errorText } from "./i18n.js";
 import { ResultsView, participationText, compareView } from "./results.js";
-import { app, hooks, setSite, currentSite, viewKey } from "./plenary-app.js";
+import { app, hooks, setSite, currentSite, viewKey, shownMeeting, questionOf, resultsOf } from "./plenary-app.js";
+/** @import { Results } from "./types.js" */
 
 const SITE_EVERY_MS = 1000;
 
+/** The join QR and address (`big`: the welcome's). */
 export function joinPanel(big = false) {
   const url = `${location.origin}/app/keypad.html`;
   return h(
@@ -23,8 +25,9 @@ export function joinPanel(big = false) {
   );
 }
 
+/** @param {HTMLElement} main */
 export function drawQuestion(main) {
-  const q = app.questions.get(app.view.question);
+  const q = questionOf(app.view.question);
   const status = q?.state === "open" ? "plenary.status_open" : q?.state === "closed" ? "plenary.status_closed" : "plenary.status_draft";
   const results = h("div", { id: "pl-results", class: "pl-results" });
   const site = currentSite();
@@ -51,7 +54,7 @@ export function drawQuestion(main) {
   );
   app.resultsView = new ResultsView(results, { max: 8, fitLabels: true });
   app.siteView = siteResults ? new ResultsView(siteResults, { max: 8, fitLabels: true }) : null;
-  const r = app.results[app.view.question];
+  const r = resultsOf(app.view.question);
   if (r) {
     app.resultsView.update(r, q);
     drawNumbers(r);
@@ -62,11 +65,12 @@ export function drawQuestion(main) {
   scheduleSite();
 }
 
-/** The questions whose figures for this hall the view shows. */
+/** The questions whose figures for this hall the view shows. @returns {string[]} */
 export function siteQuestions() {
   if (!currentSite()) return [];
-  if (app.view.view === "question" && app.view.reveal !== false) return [app.view.question];
-  if (app.view.view === "compare") return [...new Set([app.view.pre, app.view.post])];
+  const { view, reveal, question, pre, post } = app.view;
+  if (view === "question" && reveal !== false) return question === undefined ? [] : [question];
+  if (view === "compare") return [...new Set([pre, post])].filter((q) => q !== undefined);
   return [];
 }
 
@@ -92,28 +96,30 @@ async function fetchSite() {
   const questions = siteQuestions();
   const key = viewKey();
   const site = app.site;
+  /** @param {string} q @returns {Promise<Results | null>} */
   const read = (q) =>
-    api("GET", `/api/meetings/${app.meeting.id}/questions/${encodeURIComponent(q)}/results`, { token: app.session.token, query: { site } }).catch((err) => {
+    api("GET", `/api/meetings/${shownMeeting().id}/questions/${encodeURIComponent(q)}/results`, { token: app.session.token, query: { site } }).catch((err) => {
       console.warn("site results", errorText(err.code)); // e.g. hidden again meanwhile
       return null;
     });
   const found = await Promise.all(questions.map(read));
   if (key !== viewKey() || site !== app.site) return;
   questions.forEach((q, i) => {
-    if (found[i]) app.siteResults[q] = found[i];
+    const r = found[i];
+    if (r) app.siteResults[q] = r;
   });
   if (app.view.view === "compare") fillCompare();
   else drawSite();
 }
 
 export function drawSite() {
-  const all = app.results[app.view.question];
+  const all = resultsOf(app.view.question);
   const allN = $("#pl-all-n");
   if (allN && all) allN.textContent = t("results.n_voters", { n: all.voters ?? 0 });
   if (!app.siteView) return;
-  const q = app.questions.get(app.view.question);
+  const q = questionOf(app.view.question);
   const hidden = app.view.reveal === false || all?.hidden;
-  const r = app.siteResults[app.view.question];
+  const r = resultsOf(app.view.question, true);
   if (hidden) {
     app.siteView.update({ hidden: true });
     $("#pl-site-n").textContent = "";
@@ -131,15 +137,17 @@ export function drawSitePicker() {
     return;
   }
   if (!picker) {
-    picker = h("select", { id: "pl-site", class: "pl-site-pick" });
-    picker.addEventListener("change", () => {
-      setSite(picker.value);
+    const select = h("select", { id: "pl-site", class: "pl-site-pick" });
+    picker = select;
+    select.addEventListener("change", () => {
+      setSite(select.value);
       app.drawn = null;
       hooks.render();
     });
     $("#pl-date").after(picker);
     // the picker is for whoever sets the screen up: it shows while the mouse moves
-    let idle = null;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let idle;
     const wake = () => {
       document.body.classList.add("pl-controls");
       clearTimeout(idle);
@@ -156,6 +164,7 @@ export function drawSitePicker() {
   picker.value = currentSite() ? app.site : "";
 }
 
+/** @param {Results} r */
 export function drawNumbers(r) {
   const voters = $("#n-voters");
   if (!voters) return;
@@ -169,12 +178,13 @@ export function drawNumbers(r) {
     status.className = `pl-status pl-status-${r.status}`;
   }
   const words = participationText(r);
-  voters.parentElement.setAttribute("aria-label", words.voters);
-  $("#n-tables").parentElement.setAttribute("aria-label", words.tables);
+  voters.parentElement?.setAttribute("aria-label", words.voters);
+  $("#n-tables").parentElement?.setAttribute("aria-label", words.tables);
 }
 
+/** @param {HTMLElement} main */
 export function drawCompare(main) {
-  const postQ = app.questions.get(app.view.post);
+  const postQ = questionOf(app.view.post);
   const site = currentSite();
   const all = h("div", { class: "pl-results", id: "pl-results" });
   main.append(
@@ -199,10 +209,10 @@ export function drawCompare(main) {
 /** (Re)draw both sides of the comparison: all halls, and this hall where there is one. */
 export function fillCompare() {
   const { pre, post } = app.view;
-  const preQ = app.questions.get(pre);
-  const postQ = app.questions.get(post);
+  const preQ = questionOf(pre);
+  const postQ = questionOf(post);
   const all = $("#pl-results");
-  if (all) clear(all).append(compareView(app.results[pre], app.results[post], preQ, postQ));
+  if (all) clear(all).append(compareView(resultsOf(pre), resultsOf(post), preQ, postQ));
   const mine = $("#pl-site-results");
-  if (mine) clear(mine).append(compareView(app.siteResults[pre], app.siteResults[post], preQ, postQ));
+  if (mine) clear(mine).append(compareView(resultsOf(pre, true), resultsOf(post, true), preQ, postQ));
 }

@@ -25,9 +25,10 @@ import { obtainSession, forgetSession } from "./session.js";
 import { startPage, statusBar } from "./ui.js";
 import { fitText } from "./words.js";
 import { lastKnown } from "./offline.js";
-import { app, hooks, setSite, shows, viewKey } from "./plenary-app.js";
+import { app, hooks, setSite, shows, viewKey, questionOf, resultsOf } from "./plenary-app.js";
 import { drawQuestion, drawCompare, drawSitePicker, drawSite, drawNumbers, fillCompare, siteQuestions, scheduleSite } from "./plenary-question.js";
 import { drawBreakdown, drawIdeas, drawThemes, drawText, drawParticipation, scheduleThemes } from "./plenary-views.js";
+/** @import { Welcome, ServerEvent, Idea, Question } from "./types.js" */
 
 const THEMES_AFTER_MS = 1000; // the wall reads the themes' tables and quotes again this long after a change
 const REMEMBER_EVERY_MS = 2000; // the last known state is written at most this often
@@ -128,8 +129,10 @@ function drawReconnecting() {
   mark.textContent = t("plenary.reconnecting");
 }
 
+/** @param {Welcome} welcome */
 async function onWelcome(welcome) {
   const state = welcome.state;
+  const meetingId = state.meeting.id;
   app.meeting = state.meeting;
   app.view = state.plenary || { view: "participation" };
   for (const q of state.questions) app.questions.set(q.id, q);
@@ -142,8 +145,10 @@ async function onWelcome(welcome) {
   remember();
   if (app.view.view === "themes") scheduleThemes(0);
   try {
-    const meeting = await api("GET", `/api/meetings/${app.meeting.id}`, { token: app.session.token });
-    for (const q of meeting.questions) app.questions.set(q.id, { ...app.questions.get(q.id), ...q });
+    const meeting = await api("GET", `/api/meetings/${meetingId}`, { token: app.session.token });
+    /** @type {Question[]} */
+    const questions = meeting.questions;
+    for (const q of questions) app.questions.set(q.id, { ...app.questions.get(q.id), ...q });
     app.drawn = null;
     render();
   } catch (err) {
@@ -151,12 +156,14 @@ async function onWelcome(welcome) {
   }
 }
 
+/** @param {Idea[]} ideas */
 function dedupe(ideas) {
   const seen = new Map();
   for (const idea of ideas) seen.set(idea.id, idea);
   return [...seen.values()];
 }
 
+/** @param {ServerEvent} message */
 function onEvent(message) {
   remember();
   switch (message.event) {
@@ -233,9 +240,10 @@ function render() {
   fitStage(main);
 }
 
-/** As many lines of an idea card as it holds beside its table number, five at most. */
+/** As many lines of an idea card as it holds beside its table number, five at most. @param {HTMLElement} el */
 function wallLines(el) {
   const card = el.parentElement;
+  if (!card) throw new Error("plenary: an idea's text outside its card");
   const meta = $(".wall-meta", card);
   const box = getComputedStyle(card);
   const room = card.clientHeight - parseFloat(box.paddingTop) - parseFloat(box.paddingBottom) - (meta ? meta.offsetHeight + parseFloat(getComputedStyle(meta).marginTop) : 0);
@@ -244,10 +252,11 @@ function wallLines(el) {
 
 /** Titles in their lines with the last words together, idea excerpts in five lines: cut
  * between words (Intl.Segmenter, Thai), never inside one. */
+/** @param {HTMLElement} main */
 function fitStage(main) {
-  for (const el of $$(".pl-prompt", main)) fitText(el, el.dataset.text ?? el.textContent, main.dataset.view === "participation" ? 3 : 2);
-  for (const el of $$(".wall-text", main)) fitText(el, el.dataset.text ?? el.textContent, wallLines(el));
-  for (const el of $$(".open-list li", main)) fitText(el, el.dataset.text ?? el.textContent, 1);
+  for (const el of $$(".pl-prompt", main)) fitText(el, el.dataset.text ?? el.textContent ?? "", main.dataset.view === "participation" ? 3 : 2);
+  for (const el of $$(".wall-text", main)) fitText(el, el.dataset.text ?? el.textContent ?? "", wallLines(el));
+  for (const el of $$(".open-list li", main)) fitText(el, el.dataset.text ?? el.textContent ?? "", 1);
   fitBars();
 }
 
@@ -269,8 +278,8 @@ function fitBars() {
 
 function update() {
   if (app.view.view === "question") {
-    const q = app.questions.get(app.view.question);
-    const r = app.results[app.view.question];
+    const q = questionOf(app.view.question);
+    const r = resultsOf(app.view.question);
     if (!r) return;
     app.resultsView?.update(r, q);
     drawNumbers(r);

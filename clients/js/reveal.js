@@ -10,10 +10,17 @@
 
 import { h } from "./dom.js";
 import { t, pick } from "./i18n.js";
+/** @import { Question, Results, PlenaryView } from "./types.js" */
+
+/** @typedef {(method: string, path: string, body?: any) => Promise<any>} Call  the API with the organiser's token */
 
 const STAGE = { width: 1920, height: 1080 }; // the plenary's design size
 
-/** Ask before live results go on the plenary. Answers true when the organiser confirms. */
+/**
+ * Ask before live results go on the plenary. Answers true when the organiser confirms.
+ * @param {{question?: Question | null, by?: Question | null, results?: Results | null}} shown
+ * @returns {Promise<boolean>}
+ */
 export function confirmReveal({ question, by, results }) {
   return new Promise((resolve) => {
     const prompt = pick(question?.prompt) || question?.id || "";
@@ -44,6 +51,13 @@ export function confirmReveal({ question, by, results }) {
 /**
  * Reveal the results of the question (or breakdown) on show. An open question asks first;
  * answers whether the view was changed.
+ * @param {object} shown
+ * @param {Call} shown.call
+ * @param {string} shown.meeting  its id
+ * @param {PlenaryView} shown.view  the view on show
+ * @param {Question | null} [shown.question]
+ * @param {Question | null} [shown.by]  a breakdown's grouping question
+ * @param {Results | null} [shown.results]
  */
 export async function revealResults({ call, meeting, view, question, by, results }) {
   if (question?.state === "open" || (by && by.state === "open")) {
@@ -53,13 +67,13 @@ export async function revealResults({ call, meeting, view, question, by, results
   return true;
 }
 
-/** The view as the organiser set it, without what the server added (seq). */
+/** The view as the organiser set it, without what the server added (seq). @param {PlenaryView} view */
 function stripped(view) {
   const { seq, ...rest } = view;
   return rest;
 }
 
-/** A live copy of the plenary at its design size, scaled into its box, not interactive. */
+/** A live copy of the plenary at its design size, scaled into its box, not interactive. @param {string} displayCode */
 export function plenaryPreview(displayCode) {
   const frame = h("iframe", {
     class: "preview-frame",

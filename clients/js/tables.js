@@ -11,14 +11,53 @@
 
 import { $, $$, h, clear, toast } from "./dom.js";
 import { t, pick, errorText, fmtNumber, fmtTime, currentLang } from "./i18n.js";
+/** @import { Meeting, Question, Site } from "./types.js" */
+
+/**
+ * @typedef {object} TableRow  one table of GET …/tables
+ * @property {number} table
+ * @property {string} [site]
+ * @property {boolean} connected  its tablet
+ * @property {boolean} [phones]  any phone of its seats
+ * @property {number | null} [last_seen]  ms since 1970 (null: never)
+ * @property {Record<string, number>} voted  open question -> voters counted there
+ */
+
+/**
+ * @typedef {object} TablesAnswer  GET /api/meetings/{m}/tables
+ * @property {number} seats
+ * @property {string[]} questions  the open ones, in agenda order
+ * @property {number} now  the server's clock
+ * @property {TableRow[]} [tables]
+ */
+
+/**
+ * @typedef {object} TablesContext  what the console hands the tab
+ * @property {(method: string, path: string, body?: any) => Promise<any>} call
+ * @property {() => Meeting | null} meeting
+ * @property {() => Question[]} questions
+ * @property {() => boolean} shown  whether the tab is on screen
+ */
+
+/** @typedef {{q: string, el: HTMLElement, n: HTMLElement, fill: HTMLElement}} TileQuestion */
+/** @typedef {{el: HTMLElement, state: HTMLElement, seen: HTMLElement, questions: TileQuestion[], last: string}} Tile */
+
+/**
+ * @typedef {object} TablesState
+ * @property {string} filter  all or help
+ * @property {Map<number, Tile>} tiles  table -> its tile
+ * @property {string} shape  what the grid was built for
+ * @property {TablesAnswer | null} found  the last reading
+ */
 
 const POLL_MS = 3000;
 const FILTER_KEY = "pk.organiser.tables_filter";
 const FILTERS = ["all", "help"];
 
-/** Draw the tab into `main`; answers the interval that reads the status again. */
+/** Draw the tab into `main`; answers the interval that reads the status again. @param {HTMLElement} main @param {TablesContext} ctx */
 export function drawTablesTab(main, ctx) {
   const saved = localStorage.getItem(FILTER_KEY);
+  /** @type {TablesState} */
   const state = { filter: saved && FILTERS.includes(saved) ? saved : "all", tiles: new Map(), shape: "", found: null };
   const filter = h("fieldset", { class: "segmented tables-filter", id: "tables-filter" },
     h("legend", {}, t("tables.filter")),
@@ -27,7 +66,7 @@ export function drawTablesTab(main, ctx) {
         h("input", { type: "radio", name: "tables-filter", value: f, checked: f === state.filter, onchange: () => {
           state.filter = f;
           localStorage.setItem(FILTER_KEY, f);
-          if (state.found) applyFilter(state);
+          if (state.found) applyFilter(state, state.found);
         } }),
         h("span", { id: `tables-filter-${f}` }, t(`tables.filter_${f}_n`, { n: 0 })))));
   main.append(
@@ -41,7 +80,10 @@ export function drawTablesTab(main, ctx) {
   );
   const read = async () => {
     try {
-      const found = await ctx.call("GET", `/api/meetings/${ctx.meeting().id}/tables`);
+      const meeting = ctx.meeting();
+      if (!meeting) throw new Error("tables: no meeting yet");
+      /** @type {TablesAnswer} */
+      const found = await ctx.call("GET", `/api/meetings/${meeting.id}/tables`);
       if (ctx.shown() && $("#table-grid")) drawTables(state, found, ctx);
     } catch (err) {
       toast(errorText(err.code, err.detail), "error");
@@ -51,7 +93,7 @@ export function drawTablesTab(main, ctx) {
   return setInterval(read, POLL_MS);
 }
 
-/** Needs help: its tablet is not connected, or an open question is partly voted there. */
+/** Needs help: its tablet is not connected, or an open question is partly voted there. @param {TableRow} row @param {TablesAnswer} found */
 export function needsHelp(row, found) {
   if (!row.connected) return true;
   return found.questions.some((q) => {
@@ -60,6 +102,7 @@ export function needsHelp(row, found) {
   });
 }
 
+/** @param {TablesAnswer} found @param {TableRow} row */
 function seenText(found, row) {
   if (row.last_seen === null || row.last_seen === undefined) return t("tables.never");
   const seconds = Math.max(0, Math.round((found.now - row.last_seen) / 1000));
@@ -69,11 +112,13 @@ function seenText(found, row) {
   return t("tables.seen", { when });
 }
 
+/** @param {TableRow} row */
 function stateKey(row) {
   if (row.connected) return "connected";
   return row.phones ? "phones" : "offline";
 }
 
+/** @param {TablesState} state @param {TablesAnswer} found @param {TablesContext} ctx */
 function drawTables(state, found, ctx) {
   state.found = found;
   const rows = found.tables || [];
@@ -84,9 +129,10 @@ function drawTables(state, found, ctx) {
   const shape = JSON.stringify([found.questions, found.seats, sites.map((s) => s.id), rows.length, currentLang()]);
   if (shape !== state.shape) build(state, found, rows, sites);
   for (const row of rows) updateTile(state.tiles.get(row.table), found, row);
-  applyFilter(state);
+  applyFilter(state, found);
 }
 
+/** @param {TablesAnswer} found @param {TableRow[]} rows @param {TablesContext} ctx */
 function drawQuestions(found, rows, ctx) {
   const questions = clear($("#tables-questions"));
   if (!found.questions.length) questions.append(h("li", { class: "hint" }, t("tables.no_open")));
@@ -100,7 +146,13 @@ function drawQuestions(found, rows, ctx) {
   }
 }
 
-/** The grid's skeleton: a section per site, a tile per table (filled by updateTile). */
+/**
+ * The grid's skeleton: a section per site, a tile per table (filled by updateTile).
+ * @param {TablesState} state
+ * @param {TablesAnswer} found
+ * @param {TableRow[]} rows
+ * @param {Site[]} sites
+ */
 function build(state, found, rows, sites) {
   const groups = sites.length
     ? [...sites.map((s) => ({ id: s.id, name: pick(s.name), rows: rows.filter((r) => r.site === s.id) })),
@@ -122,6 +174,7 @@ function build(state, found, rows, sites) {
   state.shape = JSON.stringify([found.questions, found.seats, sites.map((s) => s.id), rows.length, currentLang()]);
 }
 
+/** @param {TablesAnswer} found @param {TableRow} r @returns {Tile} */
 function makeTile(found, r) {
   const state = h("span", { class: "tile-state" });
   const seen = h("span", { class: "tile-seen" });
@@ -136,7 +189,7 @@ function makeTile(found, r) {
   return { el, state, seen, questions, last: "" };
 }
 
-/** Change only what changed: at 500 tables, a redraw every 3 s is what made the tab slow. */
+/** Change only what changed: at 500 tables, a redraw every 3 s is what made the tab slow. @param {Tile | undefined} tile @param {TablesAnswer} found @param {TableRow} r */
 function updateTile(tile, found, r) {
   if (!tile) return;
   const key = stateKey(r);
@@ -164,8 +217,8 @@ function updateTile(tile, found, r) {
   }
 }
 
-function applyFilter(state) {
-  const found = state.found;
+/** @param {TablesState} state @param {TablesAnswer} found  the last reading */
+function applyFilter(state, found) {
   const rows = found.tables || [];
   const help = rows.filter((r) => needsHelp(r, found)).length;
   $("#tables-filter-all").textContent = t("tables.filter_all_n", { n: rows.length });
