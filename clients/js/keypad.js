@@ -47,7 +47,7 @@ const app = {
 async function main() {
   await startPage();
   bindTextSize(document);
-  app.session = await obtainSession("participant", $("#main"), { titleKey: "keypad.title" });
+  app.session = await obtainSession("participant", need("#main"), { titleKey: "keypad.title" });
   app.outbox = new Outbox(app.session.token);
   const { meeting, table, seat } = app.session;
   app.receipts = new ReceiptBook(`pk.receipts.${meeting}.${table}.${seat}`);

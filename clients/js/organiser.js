@@ -11,7 +11,7 @@ import { Connection } from "./connection.js";
 import { $, h, clear, toast } from "./dom.js";
 import { t, pick, errorText, setTimeZone } from "./i18n.js";
 import { fragment, savedSession, saveSession, forgetSession, sessionLost } from "./session.js";
-import { startPage, statusBar } from "./ui.js";
+import { startPage, statusBar, need } from "./ui.js";
 import { drawTablesTab as drawTablesTabInto } from "./tables.js";
 import { app, hooks, call } from "./organiser-app.js";
 import { drawAgendaTab, drawAgendaRows } from "./organiser-agenda.js";
@@ -41,8 +41,9 @@ async function main() {
 }
 
 async function startConsole() {
-  $("#leave").classList.remove("hidden");
-  $("#leave").onclick = () => {
+  const leave = need("#leave");
+  leave.classList.remove("hidden");
+  leave.onclick = () => {
     if (!confirm(t("organiser.leave_confirm"))) return;
     forgetSession("organiser");
     location.href = "/app/organiser.html";

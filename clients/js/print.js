@@ -6,7 +6,7 @@ import { api, qrImage, joinUrl } from "./api.js";
 import { $, h, clear } from "./dom.js";
 import { t, pick, fmtDate, errorText, setTimeZone } from "./i18n.js";
 import { savedSession } from "./session.js";
-import { startPage } from "./ui.js";
+import { startPage, need } from "./ui.js";
 /** @import { Meeting } from "./types.js" */
 
 /** @type {Meeting | null} */
@@ -14,7 +14,7 @@ let meeting = null;
 
 async function main() {
   await startPage();
-  $("#print").addEventListener("click", () => window.print());
+  need("#print").addEventListener("click", () => window.print());
   const session = savedSession("organiser");
   if (!session) {
     clear($("#main")).append(h("p", { class: "empty" }, t("print.no_session")));

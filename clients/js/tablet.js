@@ -13,7 +13,7 @@ import { Connection, Outbox, tokenKey } from "./connection.js";
 import { $, h, clear, toast } from "./dom.js";
 import { t, pick, errorText } from "./i18n.js";
 import { obtainSession, forgetSession, sessionLost } from "./session.js";
-import { startPage, statusBar, emptyNote } from "./ui.js";
+import { startPage, statusBar, emptyNote, need } from "./ui.js";
 import { bindTextSize } from "./textsize.js";
 import { kindName } from "./controls.js";
 import { lastKnown } from "./offline.js";
@@ -29,7 +29,7 @@ const REMEMBERED = new Set(["question_opened", "question_closed", "plenary"]); /
 async function main() {
   await startPage();
   bindTextSize(document);
-  const mount = $("#main");
+  const mount = need("#main");
   app.session = await obtainSession("facilitator", mount, { titleKey: "tablet.title" });
   app.outbox = new Outbox(app.session.token);
   app.last = lastKnown("tablet", app.session.token);
@@ -61,7 +61,7 @@ async function main() {
     drawSeats();
     drawIdeas();
   });
-  $("#leave").addEventListener("click", leave);
+  need("#leave").addEventListener("click", leave);
   window.addEventListener("langchange", render);
   renderWaiting();
   const last = app.last.load(); // shown until the welcome: the server may be out of reach

@@ -39,7 +39,7 @@ export function need(selector, type, root = document) {
 /** The status area: `#conn` (connection) and `#pending` (outbox) in the top bar. */
 /** @param {{connection: Connection, outbox?: Outbox | null}} parts */
 export function statusBar({ connection, outbox }) {
-  const conn = $("#conn");
+  const conn = need("#conn");
   const pending = $("#pending");
   const draw = () => {
     const state = connection.status;
