@@ -15,8 +15,10 @@ fanned-out event is not encoded again.
 
 JSON is written by orjson from the Struct's fields, as the dicts that came before were:
 the same bytes by construction (msgspec would write a float of 1e16 or more its own way,
-1e16 for orjson's 1e+16) and, for the ticker's Results, orjson is the faster of the two.
-MessagePack is msgspec's, the bytes msgpack wrote for the same values.
+1e16 for orjson's 1e+16). The ticker's Results (a Struct, resulttypes.py) is written by
+msgspec: no float in a Results comes near 1e16, so its bytes are the dicts' too
+(tests/test_resulttypes.py holds them). MessagePack is msgspec's, the bytes msgpack wrote
+for the same values; a Results goes as its plain map (see `frame`).
 tests/test_event_bytes.py holds the bytes recorded before the Structs.
 
 The payloads are the plain maps their makers hold (a question's definition, the plenary
@@ -32,6 +34,7 @@ import orjson
 from msgspec.structs import asdict
 
 from prachakhom.core.protocol import JSON, Codec
+from prachakhom.core.resulttypes import Results
 
 
 class _Event(msgspec.Struct, tag_field="event", frozen=True, kw_only=True, gc=False):
@@ -79,9 +82,8 @@ class ThemesListed(_Event, tag="themes", frozen=True, kw_only=True):
 
 
 class ResultsPushed(_Event, tag="results", frozen=True, kw_only=True):
-    # a Results object as results.py assembles it (described by resulttypes.Results), or
-    # its hidden form: the ticker's dicts, sent as they are
-    results: dict[str, Any]
+    # a Results as results.py assembles it, or its hidden form: the ticker's, sent as it is
+    results: Results
 
 
 QuestionEvent = QuestionAdded | QuestionOpened | QuestionClosed
@@ -108,6 +110,7 @@ def name(event: Event) -> str:
 
 
 _encode_msgpack = msgspec.msgpack.Encoder().encode
+_encode_json = msgspec.json.Encoder().encode
 _decode_control = msgspec.json.Decoder(ControlEvent).decode
 
 
@@ -118,6 +121,8 @@ def fields(event: Event) -> dict[str, Any]:
 
 def encode(event: Event) -> bytes:
     """The body's JSON, `{"event": <name>, ...payload}`: what the store keeps."""
+    if type(event) is ResultsPushed:  # never kept; its Results written by msgspec
+        return _encode_json(event)
     return orjson.dumps(fields(event))
 
 
@@ -144,14 +149,19 @@ def frame(seq: int, event: Event, codec: Codec, body: str | bytes | None = None)
     (as kept or heard): it is spliced in, not encoded again."""
     if codec == JSON:
         if body is None:
-            if type(event) is ResultsPushed:  # the ticker's, every tick: no asdict
+            if type(event) is ResultsPushed:  # the ticker's, every tick: msgspec writes it
                 whole = {"type": "event", "seq": seq, "event": "results", "results": event.results}
+                return _encode_json(whole).decode()
             else:
                 whole = {"type": "event", "seq": seq, **fields(event)}
             return orjson.dumps(whole).decode()
         if isinstance(body, bytes):
             body = body.decode()
         return f'{{"type":"event","seq":{seq},{body[1:]}'
+    if type(event) is ResultsPushed:
+        # a Results has more fields than a fixmap holds: msgspec would give its map a
+        # three-byte header where the map (exactly as long) had one; so its plain map
+        event = ResultsPushed(results=msgspec.to_builtins(event.results))
     packed = _encode_msgpack(event)  # a fixmap: its count, then the tag and the fields
     count = packed[0] - _FIXMAP + 2
     return bytes((_FIXMAP | count,)) + _HEAD_MSGPACK + _encode_msgpack(seq) + packed[1:]
