@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 import pytest
 
 from prachakhom.core import plenary
 from prachakhom.core.errors import Code, PrachakhomError
+from prachakhom.core.plenary import PlenaryView
 
-QUESTION = {"view": "question", "question": "q1", "reveal": True}
-HIDDEN = {"view": "question", "question": "q1", "reveal": False}
-COMPARE = {"view": "compare", "pre": "q1", "post": "q2"}
-BREAKDOWN = {"view": "breakdown", "question": "q1", "by": "d", "reveal": True}
+QUESTION = PlenaryView("question", question="q1", reveal=True)
+HIDDEN = PlenaryView("question", question="q1", reveal=False)
+COMPARE = PlenaryView("compare", pre="q1", post="q2")
+BREAKDOWN = PlenaryView("breakdown", question="q1", by="d", reveal=True)
 
 
 @pytest.mark.parametrize(
@@ -20,13 +22,13 @@ BREAKDOWN = {"view": "breakdown", "question": "q1", "by": "d", "reveal": True}
     [
         (QUESTION, True),
         (HIDDEN, False),
-        ({"view": "question", "question": "q1"}, True),  # stored before reveal existed
+        (PlenaryView("question", question="q1"), True),  # stored before reveal existed
         (COMPARE, True),
-        ({"view": "breakdown", "question": "q1", "by": "d", "reveal": False}, False),
+        (PlenaryView("breakdown", question="q1", by="d", reveal=False), False),
         (plenary.DEFAULT, True),
     ],
 )
-def test_reveals(view: dict[str, Any], reveals: bool) -> None:
+def test_reveals(view: PlenaryView, reveals: bool) -> None:
     assert plenary.reveals(view) is reveals
 
 
@@ -36,13 +38,13 @@ def test_reveals(view: dict[str, Any], reveals: bool) -> None:
         (QUESTION, ["q1"]),
         (HIDDEN, ["q1"]),
         (COMPARE, ["q1", "q2"]),
-        ({"view": "compare", "pre": "q1"}, ["q1"]),
+        (PlenaryView("compare", pre="q1"), ["q1"]),
         (BREAKDOWN, []),
-        ({"view": "question"}, []),
+        (PlenaryView("question"), []),
         (plenary.DEFAULT, []),
     ],
 )
-def test_questions_on_show(view: dict[str, Any], shown: list[str]) -> None:
+def test_questions_on_show(view: PlenaryView, shown: list[str]) -> None:
     assert plenary.questions_on_show(view) == shown
 
 
@@ -60,7 +62,7 @@ def test_questions_on_show(view: dict[str, Any], shown: list[str]) -> None:
         (plenary.DEFAULT, "q1", None, False),
     ],
 )
-def test_shows(view: dict[str, Any], question: str, by: str | None, shows: bool) -> None:
+def test_shows(view: PlenaryView, question: str, by: str | None, shows: bool) -> None:
     assert plenary.shows(view, question, by) is shows
 
 
@@ -74,7 +76,7 @@ def test_shows(view: dict[str, Any], question: str, by: str | None, shows: bool)
     ],
 )
 def test_check_display_read(
-    view: dict[str, Any], question: str, by: str | None, why: str | None
+    view: PlenaryView, question: str, by: str | None, why: str | None
 ) -> None:
     if why is None:
         plenary.check_display_read(view, question, by)
@@ -95,8 +97,16 @@ def test_check_display_read(
             {"view": "question", "question": "q1", "reveal": False},
         ),
         (
-            {"view": "breakdown", "question": "q1", "by": "d", "reveal": 1},
+            {"view": "breakdown", "question": "q1", "by": "d", "reveal": True, "pre": "q2"},
             {"view": "breakdown", "question": "q1", "by": "d", "reveal": True},
+        ),
+        (
+            {"view": "compare", "pre": "a", "post": "b", "reveal": False},
+            {"view": "compare", "pre": "a", "post": "b"},
+        ),
+        (
+            {"view": "question", "question": "q1", "reveal": None},
+            {"view": "question", "question": "q1"},
         ),
         (
             {"view": "compare", "pre": "a", "post": "b"},
@@ -105,18 +115,64 @@ def test_check_display_read(
         ({"view": "text", "text": {"th": "พัก"}}, {"view": "text", "text": {"th": "พัก"}}),
     ],
 )
-def test_parse_view(body: dict[str, Any], stored: dict[str, Any]) -> None:
-    assert plenary.parse_view(body).to_dict() == stored
+def test_decode_view(body: dict[str, Any], stored: dict[str, Any]) -> None:
+    assert plenary.decode_view(orjson.dumps(body)).to_dict() == stored
+
+
+VIEW_WORDS = "view must be one of question, participation, ideas, themes, compare, breakdown, text"
+TEXT_WORDS = "the text must be a text, or a map like {'th': ..., 'en': ...}"
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (None, VIEW_WORDS),
+        ([], VIEW_WORDS),
+        ({}, VIEW_WORDS),
+        ({"view": "nothing"}, VIEW_WORDS),
+        ({"view": 3}, VIEW_WORDS),
+        ({"view": "text"}, TEXT_WORDS),
+        ({"view": "text", "text": ""}, TEXT_WORDS),
+        ({"view": "text", "text": "   "}, TEXT_WORDS),  # blank: checked after decoding
+        ({"view": "text", "text": 5}, TEXT_WORDS),
+        ({"view": "text", "text": {"th": 5}}, TEXT_WORDS),
+        # a field of the wrong type is refused whatever the view (anything used to pass)
+        ({"view": "question", "question": "q1", "reveal": 1}, "reveal must be true or false"),
+        ({"view": "question", "question": "q1", "reveal": "no"}, "reveal must be true or false"),
+        ({"view": "participation", "text": 5}, TEXT_WORDS),
+        ({"view": "question", "question": 7}, "question must be a question id"),
+        ({"view": "compare", "pre": "q1", "post": ["q2"]}, "post must be a question id"),
+    ],
+)
+def test_decode_view_refuses(body: Any, words: str) -> None:
+    with pytest.raises(PrachakhomError) as refused:
+        plenary.decode_view(orjson.dumps(body))
+    assert refused.value.code == Code.BAD_MESSAGE
+    assert refused.value.message == words
 
 
 @pytest.mark.parametrize(
     "body",
-    [None, [], {}, {"view": "nothing"}, {"view": "text"}, {"view": "text", "text": ""}],
+    [
+        {"view": "question"},
+        {"view": "breakdown", "question": "q1"},
+        {"view": "compare", "pre": "q1"},
+        {"view": "question", "question": None, "reveal": True},
+    ],
 )
-def test_parse_view_refuses(body: Any) -> None:
+def test_a_question_the_view_needs_left_out_is_not_found(body: dict[str, Any]) -> None:
+    """As when it was looked up by the name "None" (the words and status kept)."""
     with pytest.raises(PrachakhomError) as refused:
-        plenary.parse_view(body)
-    assert refused.value.code == Code.BAD_MESSAGE
+        plenary.decode_view(orjson.dumps(body))
+    assert refused.value.code == Code.NOT_FOUND
+    assert refused.value.message == "there is no question 'None' in this meeting"
+
+
+@pytest.mark.parametrize("raw", [b"not json", b"[1, 2", b""])
+def test_decode_view_refuses_what_is_not_json(raw: bytes) -> None:
+    with pytest.raises(PrachakhomError) as refused:
+        plenary.decode_view(raw)
+    assert refused.value.message == "the request body is not valid JSON"
 
 
 @pytest.mark.parametrize(
@@ -131,7 +187,7 @@ def test_parse_view_refuses(body: Any) -> None:
     ],
 )
 def test_default_reveal(body: dict[str, Any], states: dict[str, str], reveal: bool | None) -> None:
-    assert plenary.with_reveal(plenary.parse_view(body), states).reveal is reveal
+    assert plenary.with_reveal(plenary.decode_view(orjson.dumps(body)), states).reveal is reveal
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,11 @@ msgspec: no float in a Results comes near 1e16, so its bytes are the dicts' too
 for the same values; a Results goes as its plain map (see `frame`).
 tests/test_event_bytes.py holds the bytes recorded before the Structs.
 
-The payloads are the plain maps their makers hold (a question's definition, the plenary
-view as stored, an idea, a theme, the ticker's Results), kept as they are.
+The payloads are typed too: a question's definition as its kind's Struct (with its state),
+the PlenaryView, an Idea, Themes, each new idea's IdeaSuggestions (core/ideas.py); the
+ticker's Results as it sends them. Each is written with its keys in the order of the
+maps that came before: the Structs' own order, but for a definition, which msgspec
+would write with its `kind` first (question.definition_dict writes it as before).
 """
 
 from __future__ import annotations
@@ -33,7 +36,11 @@ import msgspec
 import orjson
 from msgspec.structs import asdict
 
+from prachakhom.core.ideas import Idea, IdeaSuggestions, Theme
+from prachakhom.core.methods import AnyDefinition
+from prachakhom.core.plenary import PlenaryView
 from prachakhom.core.protocol import JSON, Codec
+from prachakhom.core.question import definition_dict
 from prachakhom.core.resulttypes import Results
 
 
@@ -42,43 +49,43 @@ class _Event(msgspec.Struct, tag_field="event", frozen=True, kw_only=True, gc=Fa
 
 
 class QuestionAdded(_Event, tag="question_added", frozen=True, kw_only=True):
-    question: dict[str, Any]  # the definition with its "state": "draft"
+    question: AnyDefinition  # the definition with its "state": "draft"
 
 
 class QuestionOpened(_Event, tag="question_opened", frozen=True, kw_only=True):
-    question: dict[str, Any]  # the definition with its "state": "open"
+    question: AnyDefinition  # the definition with its "state": "open"
 
 
 class QuestionClosed(_Event, tag="question_closed", frozen=True, kw_only=True):
-    question: dict[str, Any]  # the definition with its "state": "closed"
+    question: AnyDefinition  # the definition with its "state": "closed"
 
 
 class QuestionUpdated(_Event, tag="question_updated", frozen=True, kw_only=True):
-    question: dict[str, Any]  # the new definition (its IAP2 level marked), no state
+    question: AnyDefinition  # the new definition (its IAP2 level marked), no state
 
 
 class PlenaryChanged(_Event, tag="plenary", frozen=True, kw_only=True):
-    view: dict[str, Any]  # as stored (plenary.PlenaryView.to_dict)
+    view: PlenaryView  # as stored
 
 
 class IdeaAdded(_Event, tag="idea", frozen=True, kw_only=True):
-    idea: dict[str, Any]  # {id, text, round, table, site, at}
+    idea: Idea
 
 
 class ThemesChanged(_Event, tag="themes_changed", frozen=True, kw_only=True):
-    themes: list[dict[str, Any]]  # the themes a change wrote, whole
+    themes: list[Theme]  # the themes a change wrote, whole
     deleted: list[str]  # the ids of the themes it deleted
 
 
 class Suggestions(_Event, tag="suggestions", frozen=True, kw_only=True):
-    ideas: dict[str, Any]  # idea id -> {themes: [{theme, score}], similar: [{idea, score}]}
+    ideas: dict[str, IdeaSuggestions]  # idea id -> {themes: [{theme, score}], similar: [...]}
 
 
 class ThemesListed(_Event, tag="themes", frozen=True, kw_only=True):
     """The whole theme list: no longer made (themes_changed replaced it), read only
     where an older server kept it."""
 
-    themes: list[dict[str, Any]]
+    themes: list[Theme]
 
 
 class ResultsPushed(_Event, tag="results", frozen=True, kw_only=True):
@@ -114,9 +121,17 @@ _encode_json = msgspec.json.Encoder().encode
 _decode_control = msgspec.json.Decoder(ControlEvent).decode
 
 
+_QUESTION_EVENTS: Final = (QuestionAdded, QuestionOpened, QuestionClosed, QuestionUpdated)
+
+
 def fields(event: Event) -> dict[str, Any]:
-    """The body as a map: its `event`, then its fields in order (shallow)."""
-    return {"event": NAMES[type(event)], **asdict(event)}
+    """The body as a map: its `event`, then its fields in order, the payload as the
+    plain values the maps before held, keys in the same order."""
+    if type(event) is ResultsPushed:  # as the ticker made them (shallow)
+        return {"event": NAMES[type(event)], **asdict(event)}
+    if isinstance(event, _QUESTION_EVENTS):
+        return {"event": NAMES[type(event)], "question": definition_dict(event.question)}
+    return msgspec.to_builtins(event)  # type: ignore[no-any-return]  # the tag first
 
 
 def encode(event: Event) -> bytes:
@@ -162,6 +177,8 @@ def frame(seq: int, event: Event, codec: Codec, body: str | bytes | None = None)
         # a Results has more fields than a fixmap holds: msgspec would give its map a
         # three-byte header where the map (exactly as long) had one; so its plain map
         event = ResultsPushed(results=msgspec.to_builtins(event.results))
-    packed = _encode_msgpack(event)  # a fixmap: its count, then the tag and the fields
+    # a fixmap: its count, then the tag and the fields (a control event's from its plain
+    # map, rare: a definition's keys are not in its Struct's order)
+    packed = _encode_msgpack(event if type(event) is ResultsPushed else fields(event))
     count = packed[0] - _FIXMAP + 2
     return bytes((_FIXMAP | count,)) + _HEAD_MSGPACK + _encode_msgpack(seq) + packed[1:]

@@ -1,30 +1,30 @@
 """The plenary view: what the hall's screens show, and the rules about it, in one place.
 
-    PUT .../plenary {view, ...} --parse_view()--> PlenaryView --stored--> a plain mapping
-    the mapping --reveals() / questions_on_show() / shows()--> what a screen may see
+    PUT .../plenary {view, ...} --decode_view()--> PlenaryView --stored, kept in the
+    `plenary` event, mirrored by each process's Room--> reveals() / questions_on_show() /
+    shows(): what a screen may see
 
-The stored view is a plain mapping (the store, the room mirror and the clients read it
-so); these functions are the only readers of its rules. Pure: no I/O.
+The view is a PlenaryView wherever it is held (stored and sent as its JSON, only the
+fields of its `view` set); these functions are the only readers of its rules. Pure.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import msgspec
+import orjson
 
-from prachakhom.core.errors import Code, PrachakhomError
+from prachakhom.core.errors import NOT_JSON, Code, PrachakhomError
 from prachakhom.core.question import Text, check_text
 
 ViewName = Literal["question", "participation", "ideas", "themes", "compare", "breakdown", "text"]
 VIEWS: tuple[str, ...] = ViewName.__args__  # type: ignore[attr-defined]
-DEFAULT: dict[str, Any] = {"view": "participation"}  # a new meeting's screens
-
-View = Mapping[str, Any]
 
 
-class PlenaryView(msgspec.Struct, omit_defaults=True):
+class PlenaryView(msgspec.Struct, frozen=True, omit_defaults=True):
     """What the organiser puts on the screens. Only the fields of its `view` are set;
     `reveal` left out means "show at once unless a question on show is open"."""
 
@@ -40,35 +40,37 @@ class PlenaryView(msgspec.Struct, omit_defaults=True):
         return msgspec.to_builtins(self)  # type: ignore[no-any-return]
 
 
-class PlenarySet(PlenaryView, omit_defaults=True, kw_only=True):
+class PlenarySet(PlenaryView, frozen=True, omit_defaults=True, kw_only=True):
     """The view as set, with the event's sequence number (the answer to PUT)."""
 
     seq: int
 
 
-def reveals(view: View) -> bool:
+DEFAULT = PlenaryView("participation")  # a new meeting's screens
+
+
+def reveals(view: PlenaryView) -> bool:
     """Do the screens show the results of what is on show? Yes unless hidden outright."""
-    return view.get("reveal", True) is not False
+    return view.reveal is not False
 
 
-def questions_on_show(view: View) -> list[str]:
+def questions_on_show(view: PlenaryView) -> list[str]:
     """The questions whose results the screens show (a question, or both sides of a
     before/after comparison); none for the other views."""
-    if view.get("view") == "question" and isinstance(view.get("question"), str):
-        return [view["question"]]
-    if view.get("view") == "compare":
-        return [q for q in (view.get("pre"), view.get("post")) if isinstance(q, str)]
+    if view.view == "question" and view.question is not None:
+        return [view.question]
+    if view.view == "compare":
+        return [q for q in (view.pre, view.post) if q is not None]
     return []
 
 
-def shows(view: View, question_id: str, by: str | None) -> bool:
+def shows(view: PlenaryView, question_id: str, by: str | None) -> bool:
     """Does the view show this question (by=None: per site; else: grouped by `by`)?"""
-    name = view.get("view")
     if by is not None:
-        return name == "breakdown" and view.get("question") == question_id and view.get("by") == by
-    if name == "compare":
-        return question_id in (view.get("pre"), view.get("post"))
-    return name == "question" and view.get("question") == question_id
+        return view.view == "breakdown" and view.question == question_id and view.by == by
+    if view.view == "compare":
+        return question_id in (view.pre, view.post)
+    return view.view == "question" and view.question == question_id
 
 
 def default_reveal(shown: Sequence[str], states: Mapping[str, str]) -> bool:
@@ -77,7 +79,7 @@ def default_reveal(shown: Sequence[str], states: Mapping[str, str]) -> bool:
     return not any(states.get(q) == "open" for q in shown)
 
 
-def check_display_read(view: View, question_id: str, by: str | None) -> None:
+def check_display_read(view: PlenaryView, question_id: str, by: str | None) -> None:
     """A screen may read what its hall is shown anyway, and nothing else."""
     if not shows(view, question_id, by):
         raise PrachakhomError(Code.FORBIDDEN, "a display may read only what the plenary shows")
@@ -85,27 +87,55 @@ def check_display_read(view: View, question_id: str, by: str | None) -> None:
         raise PrachakhomError(Code.FORBIDDEN, "the results of this question are not revealed")
 
 
-def parse_view(body: Any) -> PlenaryView:
-    """The view asked for, its own fields checked (that its questions exist, and the
-    default of `reveal`, need the store: the caller's part). Raises bad_message."""
-    if not isinstance(body, dict) or body.get("view") not in VIEWS:
-        raise PrachakhomError(Code.BAD_MESSAGE, f"view must be one of {', '.join(VIEWS)}")
-    name = body["view"]
-    given = body.get("reveal")
-    reveal = None if given is None else given is not False
-    if name == "question":
-        return PlenaryView(name, question=str(body.get("question")), reveal=reveal)
-    if name == "compare":
-        return PlenaryView(name, pre=str(body.get("pre")), post=str(body.get("post")))
-    if name == "breakdown":
-        by = str(body.get("by"))
-        return PlenaryView(name, question=str(body.get("question")), by=by, reveal=reveal)
-    if name == "text":
+# --- the body of PUT .../plenary ---------------------------------------------------------
+
+_decode = msgspec.json.Decoder(PlenaryView).decode
+_FIELDS: dict[str, tuple[str, ...]] = {  # what each view keeps of the body; the rest is dropped
+    "question": ("question", "reveal"),
+    "compare": ("pre", "post"),
+    "breakdown": ("question", "by", "reveal"),
+    "text": ("text",),
+}
+_NAMED = ("question", "by", "pre", "post")  # the fields that name a question
+_AT = re.compile(r"at `\$\.(\w+)")
+
+
+def _refusal(field: str) -> PrachakhomError:
+    if field in _NAMED:
+        return PrachakhomError(Code.BAD_MESSAGE, f"{field} must be a question id")
+    if field == "reveal":
+        return PrachakhomError(Code.BAD_MESSAGE, "reveal must be true or false")
+    if field == "text":
+        return PrachakhomError(
+            Code.BAD_MESSAGE, "the text must be a text, or a map like {'th': ..., 'en': ...}"
+        )
+    return PrachakhomError(Code.BAD_MESSAGE, f"view must be one of {', '.join(VIEWS)}")
+
+
+def decode_view(raw: bytes) -> PlenaryView:
+    """The view asked for, read in one pass, only its own fields kept and checked (that
+    its questions exist, and the default of `reveal`, need the store: the caller's part).
+    A field of the wrong type is refused whatever the view. Raises bad_message."""
+    try:
+        body: PlenaryView = _decode(raw)
+    except msgspec.ValidationError as exc:
+        try:  # msgspec may refuse the shape before it reaches broken JSON
+            orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise NOT_JSON from None
+        at = _AT.search(str(exc))
+        raise _refusal(at.group(1) if at else "view") from None
+    except msgspec.DecodeError:
+        raise NOT_JSON from None
+    kept = {f: getattr(body, f) for f in _FIELDS.get(body.view, ())}
+    if any(kept[f] is None for f in _NAMED if f in kept):  # as a lookup of "None" said
+        raise PrachakhomError(Code.NOT_FOUND, "there is no question 'None' in this meeting")
+    if body.view == "text":
         try:
-            return PlenaryView(name, text=check_text(body.get("text"), "the text"))
-        except PrachakhomError as exc:
-            raise PrachakhomError(Code.BAD_MESSAGE, exc.message) from None
-    return PlenaryView(name)
+            kept["text"] = check_text(body.text, "the text")
+        except PrachakhomError:
+            raise _refusal("text") from None
+    return PlenaryView(body.view, **kept)
 
 
 def check_breakdown(question_id: str, by_id: str, by_kind: str) -> None:

@@ -92,6 +92,29 @@ class Definition(msgspec.Struct, tag_field="kind", forbid_unknown_fields=True, k
 COMMON = frozenset(Definition.__struct_fields__)
 
 
+def definition_dict(definition: Definition) -> dict[str, Any]:
+    """A definition's JSON form as the server has always written it (Question.to_dict,
+    then its state): id, kind, prompt, options, the kind's settings, pair_of, iap2_level,
+    state, the ones not set left out. (msgspec would write the tag first.)"""
+    out: dict[str, Any] = {
+        "id": definition.id,
+        "kind": definition.__struct_config__.tag,
+        "prompt": definition.prompt,
+    }
+    if definition.options:
+        out["options"] = [{"id": o.id, "label": o.label} for o in definition.options]
+    for name in definition.__struct_fields__:
+        if name not in COMMON and (value := getattr(definition, name)) is not UNSET:
+            out[name] = value
+    if definition.pair_of:
+        out["pair_of"] = definition.pair_of
+    if definition.iap2_level:
+        out["iap2_level"] = definition.iap2_level
+    if definition.state is not UNSET:
+        out["state"] = definition.state
+    return out
+
+
 @dataclass(frozen=True)
 class Question:
     id: str

@@ -44,7 +44,9 @@ __all__ = [
     "check_id",
     "check_text",
     "decode_question",
+    "definition_of",
     "parse_question",
+    "question_of",
     "text_in",
 ]
 
@@ -75,7 +77,7 @@ def decode_question(raw: bytes) -> Question:
         raise explain(read, exc) from None
     except msgspec.DecodeError:
         raise NOT_JSON from None
-    return _question(definition)
+    return question_of(definition)
 
 
 def parse_question(data: Any) -> Question:
@@ -84,10 +86,17 @@ def parse_question(data: Any) -> Question:
         definition = msgspec.convert(data, DEFINITION)
     except msgspec.ValidationError as exc:
         raise explain(data, exc) from None
-    return _question(definition)
+    return question_of(definition)
 
 
-def _question(definition: Definition) -> Question:
+def definition_of(question: Question, state: str | None = None) -> Definition:
+    """The question as its kind's Struct (what the question events carry), with its
+    state when given."""
+    data = question.to_dict() if state is None else question.to_dict() | {"state": state}
+    return msgspec.convert(data, DEFINITION)  # type: ignore[no-any-return]
+
+
+def question_of(definition: Definition) -> Question:
     """The rules a type cannot say: texts not blank, a kind with options has 1 or more,
     each id once; then the kind's own (max_rank within the options, min < max...)."""
     kind = _KIND_OF[type(definition)]

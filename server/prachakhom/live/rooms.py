@@ -4,12 +4,14 @@ questions and states and the plenary view, kept current by the control events.""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
-from prachakhom.core import events
+from msgspec import UNSET
+
+from prachakhom.core import events, plenary
 from prachakhom.core.auth import Role
 from prachakhom.core.meetings import Meeting
-from prachakhom.core.questions import Question, parse_question
+from prachakhom.core.plenary import PlenaryView
+from prachakhom.core.questions import Question, question_of
 from prachakhom.live.fanout import Client, Frames
 
 ALL = frozenset(Role)
@@ -36,12 +38,7 @@ def may_see(role: Role, event: str) -> bool:
     return role in AUDIENCE.get(event, frozenset({Role.ORGANISER}))
 
 
-def plenary_questions(view: dict[str, Any]) -> list[str]:
-    if view.get("view") == "question" and isinstance(view.get("question"), str):
-        return [view["question"]]
-    if view.get("view") == "compare":
-        return [q for q in (view.get("pre"), view.get("post")) if isinstance(q, str)]
-    return []
+plenary_questions = plenary.questions_on_show  # the questions whose results it shows
 
 
 class Room:
@@ -53,7 +50,7 @@ class Room:
         self.screens: set[Client] = set()  # the organisers and displays among them
         self.last_seq = 0
         self.questions: dict[str, tuple[Question, str]] = {}
-        self.plenary: dict[str, Any] = {"view": "participation"}
+        self.plenary: PlenaryView = plenary.DEFAULT
         self.sent_versions: dict[str, int] = {}
         self.ready = asyncio.Event()
         # events heard past a gap, by seq: the body (None: unknown here) and its JSON
@@ -88,13 +85,11 @@ class Room:
             return
         self.last_seq = seq
         if isinstance(event, events.QuestionAdded | events.QuestionOpened | events.QuestionClosed):
-            data = dict(event.question)
-            state = data.pop("state")
-            question = parse_question(data)
-            self.questions[question.id] = (question, state)
+            question, given = question_of(event.question), event.question.state
+            self.questions[question.id] = (question, "draft" if given is UNSET else given)
             self.sent_versions.pop(question.id, None)
         elif isinstance(event, events.QuestionUpdated):  # newly marked: its state kept
-            question = parse_question(event.question)
+            question = question_of(event.question)
             _, state = self.questions.get(question.id, (question, "draft"))
             self.questions[question.id] = (question, state)
         elif isinstance(event, events.PlenaryChanged):

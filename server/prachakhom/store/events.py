@@ -3,16 +3,15 @@ plenary view, and the kept events a screen resumes from (by seq)."""
 
 from __future__ import annotations
 
-from typing import Any
-
+import msgspec
 import orjson
 
-from prachakhom.core import events
-from prachakhom.core.questions import Question, parse_question
+from prachakhom.core import events, plenary
+from prachakhom.core.plenary import PlenaryView
+from prachakhom.core.questions import Question, definition_of, parse_question
 from prachakhom.core.records import Event
 from prachakhom.store import keys, scripts
 from prachakhom.store.connection import Connection, rerouted
-from prachakhom.store.meetings import loads
 
 
 class EventStore(Connection):
@@ -22,7 +21,7 @@ class EventStore(Connection):
         screens hear of it (question_added)."""
         seq, _ = await self.emit(
             meeting_id,
-            events.QuestionAdded(question=question.to_dict() | {"state": "draft"}),
+            events.QuestionAdded(question=definition_of(question, "draft")),
             guard="new_question",
             key=keys.questions(meeting_id),
             field=question.id,
@@ -82,7 +81,7 @@ class EventStore(Connection):
         event = events.QuestionOpened if state == "open" else events.QuestionClosed
         return await self.emit(
             meeting_id,
-            event(question=question.to_dict() | {"state": state}),
+            event(question=definition_of(question, state)),
             guard="state",
             key=keys.question_state(meeting_id),
             field=question.id,
@@ -90,22 +89,21 @@ class EventStore(Connection):
         )
 
     @rerouted
-    async def set_plenary(self, meeting_id: str, view: dict[str, Any]) -> int:
+    async def set_plenary(self, meeting_id: str, view: PlenaryView) -> int:
         seq, _ = await self.emit(
             meeting_id,
             events.PlenaryChanged(view=view),
             guard="hset",
             key=keys.meta(meeting_id),
             field="plenary",
-            value=orjson.dumps(view),
+            value=orjson.dumps(msgspec.to_builtins(view)),
         )
         return seq
 
     @rerouted
-    async def plenary(self, meeting_id: str) -> dict[str, Any]:
-        return loads(await self.of(meeting_id).hget(keys.meta(meeting_id), "plenary")) or {
-            "view": "participation"
-        }
+    async def plenary(self, meeting_id: str) -> PlenaryView:
+        raw = await self.of(meeting_id).hget(keys.meta(meeting_id), "plenary")
+        return msgspec.json.decode(raw, type=PlenaryView) if raw else plenary.DEFAULT
 
     @rerouted
     async def current_seq(self, meeting_id: str) -> int:

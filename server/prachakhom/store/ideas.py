@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import msgspec
 import orjson
 from redis.exceptions import RedisError, WatchError
 
 from prachakhom.core import events
 from prachakhom.core.errors import Code, PrachakhomError
+from prachakhom.core.ideas import Idea, Theme
 from prachakhom.core.records import ThemeChange
 from prachakhom.store import keys
 from prachakhom.store.connection import UNAVAILABLE, rerouted
@@ -19,15 +21,15 @@ from prachakhom.store.meetings import loads
 
 class IdeaStore(EventStore):
     @rerouted
-    async def add_idea(self, meeting_id: str, idea: dict[str, Any]) -> int:
+    async def add_idea(self, meeting_id: str, idea: Idea) -> int:
         """Seq of the idea's event, or 0 if this idea id was already stored."""
         seq, _ = await self.emit(
             meeting_id,
             events.IdeaAdded(idea=idea),
             guard="hsetnx",
             key=keys.ideas(meeting_id),
-            field=idea["id"],
-            value=orjson.dumps(idea),
+            field=idea.id,
+            value=orjson.dumps(msgspec.to_builtins(idea)),
         )
         return seq
 
@@ -72,7 +74,9 @@ class IdeaStore(EventStore):
         # the event's own WAITAOF covers the write above: the AOF is one log, fsynced in order
         await self.emit(
             meeting_id,
-            events.ThemesChanged(themes=done.write, deleted=list(done.delete)),
+            events.ThemesChanged(
+                themes=msgspec.convert(done.write, list[Theme]), deleted=list(done.delete)
+            ),
         )
         return done.answer
 

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
-from msgspec import UNSET, UnsetType
-
 from prachakhom.core.errors import Code, PrachakhomError
 from prachakhom.core.questions import MAX_TEXT
 from prachakhom.store.store import ThemeChange
@@ -20,36 +17,6 @@ from prachakhom.store.store import ThemeChange
 Themes = dict[str, dict[str, Any]]
 LABEL_MOST = MAX_TEXT
 IDS_MOST = 10_000
-
-
-class Idea(msgspec.Struct):
-    """An idea as a table sent it (GET …/ideas): the idea stream the themes file."""
-
-    id: str
-    text: str
-    table: int
-    at: int  # when it was stored, ms since the epoch
-    round: str | None = None
-    site: str | None = None
-
-
-class Quote(msgspec.Struct):
-    idea: str
-    text: str
-    table: int | None
-
-
-class Theme(msgspec.Struct):
-    """A theme as stored and answered; with ?quotes=N (the display's wall) also the
-    tables and sites its ideas came from and N representative quotes."""
-
-    id: str
-    label: str | dict[str, str]
-    ideas: list[str]
-    at: int
-    tables: int | UnsetType = UNSET
-    sites: list[str] | UnsetType = UNSET
-    quotes: list[Quote] | UnsetType = UNSET
 
 
 class FilingConflict(PrachakhomError):

@@ -16,6 +16,7 @@ import numpy as np
 import orjson
 from msgspec import UNSET, UnsetType
 
+from prachakhom.core.ideas import IdeaScore, IdeaSuggestions, ThemeScore
 from prachakhom.themes import encoder, engine
 from prachakhom.themes.filing import label_text
 from prachakhom.themes.text import words
@@ -33,17 +34,6 @@ _dups: dict[str, tuple[frozenset[str], int, list[list[str]]]] = {}
 
 
 # --- what the jobs answer (the OpenAPI components are generated from these) -------------
-
-
-class ThemeScore(msgspec.Struct):
-    theme: str
-    score: float  # 0..1
-    label: str | dict[str, str] | UnsetType = UNSET
-
-
-class IdeaScore(msgspec.Struct):
-    idea: str
-    score: float  # 0..1
 
 
 class Suggestions(msgspec.Struct):
@@ -93,7 +83,7 @@ def warm_encoder() -> None:
     words("โรงพยาบาล")
 
 
-def encode_new(meeting_id: str, idea_ids: list[str]) -> dict[str, Any]:
+def encode_new(meeting_id: str, idea_ids: list[str]) -> dict[str, IdeaSuggestions]:
     """Encode newly arrived ideas; each one's suggestions (the `suggestions` event)."""
     return on_worker_loop(_encode_new(meeting_id, idea_ids))
 
@@ -117,7 +107,7 @@ def theme_wall(meeting_id: str, quotes: int) -> list[dict[str, Any]]:
 # --- the bodies --------------------------------------------------------------------------
 
 
-async def _encode_new(meeting_id: str, idea_ids: list[str]) -> dict[str, Any]:
+async def _encode_new(meeting_id: str, idea_ids: list[str]) -> dict[str, IdeaSuggestions]:
     board, _, _ = await _board(meeting_id)
     where = {idea_id: row for row, idea_id in enumerate(board.ids)}
     rows = [where[i] for i in idea_ids if i in where]
@@ -318,14 +308,14 @@ def _ranked(board: engine.Board, rows: list[int]) -> list[tuple[int, np.ndarray]
     return list(zip(rows, engine.rank_themes(board, rows), strict=True))
 
 
-def _suggestion(board: engine.Board, row: int, scores: np.ndarray) -> dict[str, Any]:
-    return {
-        "themes": _top_themes(board, scores),
-        "similar": [
-            {"idea": board.ids[i], "score": _round(s)}
-            for i, s in engine.similar(board, row, TOP_SIMILAR)
+def _suggestion(board: engine.Board, row: int, scores: np.ndarray) -> IdeaSuggestions:
+    order = np.argsort(-scores, kind="stable")[:TOP_THEMES]
+    return IdeaSuggestions(
+        themes=[ThemeScore(board.themes[j].id, _round(scores[j])) for j in order],
+        similar=[
+            IdeaScore(board.ids[i], _round(s)) for i, s in engine.similar(board, row, TOP_SIMILAR)
         ],
-    }
+    )
 
 
 def _top_themes(board: engine.Board, scores: np.ndarray) -> list[dict[str, Any]]:

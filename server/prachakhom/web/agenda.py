@@ -10,6 +10,8 @@ control events, so the ledger keeps who-was-told-what in order.
 
 from __future__ import annotations
 
+import dataclasses
+
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
@@ -18,7 +20,7 @@ from starlette.routing import BaseRoute, Route
 from prachakhom.core import events, iap2
 from prachakhom.core.auth import Role
 from prachakhom.core.errors import Code, PrachakhomError
-from prachakhom.core.questions import Question
+from prachakhom.core.questions import Question, definition_of
 from prachakhom.live.services import Services
 from prachakhom.store import keys
 from prachakhom.web.base import Json, body_of, require_role, services_of
@@ -48,16 +50,14 @@ async def mark(
     level was already that (nothing written, no event)."""
     if question.iap2_level == level:
         return None
-    definition = question.to_dict() | {"iap2_level": level}
-    if level is None:
-        del definition["iap2_level"]
+    marked = dataclasses.replace(question, iap2_level=level)
     seq, _ = await services.store.emit(
         meeting_id,
-        events.QuestionUpdated(question=definition),
+        events.QuestionUpdated(question=definition_of(marked)),
         guard="hset",
         key=keys.questions(meeting_id),
         field=question.id,
-        value=orjson.dumps(definition),
+        value=orjson.dumps(marked.to_dict()),
     )
     return seq
 

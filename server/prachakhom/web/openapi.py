@@ -31,6 +31,7 @@ from prachakhom import __version__
 from prachakhom.core.auth import Joined
 from prachakhom.core.errors import Error
 from prachakhom.core.iap2 import LEVELS
+from prachakhom.core.ideas import Idea, Theme
 from prachakhom.core.ledger import Receipt
 from prachakhom.core.meetings import Created, MeetingDetail, MeetingInput, MeetingView, Scenario
 from prachakhom.core.methods import DEFINITION
@@ -39,7 +40,6 @@ from prachakhom.core.recount import Audit
 from prachakhom.core.resulttypes import Breakdown, Results
 from prachakhom.core.tablestatus import Tables
 from prachakhom.themes.asks import FilingAsk, FromThemesAsk, GroupsAsk, ThemeAsk
-from prachakhom.themes.filing import Idea, Theme
 from prachakhom.themes.jobs import Board, Groups, Suggestions
 from prachakhom.web.health import Health
 

@@ -13,15 +13,14 @@ from prachakhom.core.auth import Role
 from prachakhom.core.plenary import PlenarySet, PlenaryView
 from prachakhom.live.presence import PHONE, TABLET
 from prachakhom.store.keys import seen_field
-from prachakhom.web.base import Call, Json, body_of, meeting_call
+from prachakhom.web.base import Call, Json, meeting_call, raw_body
 
 
 async def set_plenary(request: Request) -> Response:
     call = await meeting_call(request, Role.ORGANISER)
-    view = await check_view(call, plenary.parse_view(await body_of(request)))
-    shown = view.to_dict()
-    seq = await call.store.set_plenary(call.m, shown)
-    return Json(PlenarySet(**shown, seq=seq))
+    view = await check_view(call, plenary.decode_view(await raw_body(request)))
+    seq = await call.store.set_plenary(call.m, view)
+    return Json(PlenarySet(**view.to_dict(), seq=seq))
 
 
 async def check_view(call: Call, view: PlenaryView) -> PlenaryView:

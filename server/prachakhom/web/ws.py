@@ -25,6 +25,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from prachakhom.core import closecodes, events, protocol
 from prachakhom.core.auth import Principal, Role
 from prachakhom.core.errors import Code, PrachakhomError
+from prachakhom.core.ideas import Idea
 from prachakhom.core.ledger import receipt
 from prachakhom.core.meetings import Meeting
 from prachakhom.core.messages import (
@@ -364,14 +365,14 @@ class Session:
         if who.role != Role.FACILITATOR or who.table is None:
             raise forbidden("only a table's facilitator sends ideas")
         idea_id = f"{who.table}-{idea.id}"
-        stored = {
-            "id": idea_id,
-            "text": idea.text,
-            "round": idea.round,
-            "table": who.table,
-            "site": meeting.site_of(who.table),
-            "at": int(time.time() * 1000),
-        }
+        stored = Idea(
+            id=idea_id,
+            text=idea.text,
+            round=idea.round,
+            table=who.table,
+            site=meeting.site_of(who.table),
+            at=int(time.time() * 1000),
+        )
         seq = await self.services.store.add_idea(meeting.id, stored)
         status = Status.COUNTED if seq else Status.DUPLICATE
         self.reply(Ack(id=idea.id, status=status, idea=idea_id))

@@ -7,11 +7,12 @@ fields. Adding a kind is adding one module and one line below.
 
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 from prachakhom.core.errors import invalid_question
 from prachakhom.core.methods import budget, demographic, multiple, points, ranked, scale, single
 from prachakhom.core.methods.base import Kind
+from prachakhom.core.question import Definition
 
 KINDS: dict[str, Kind] = {
     k.name: k
@@ -31,6 +32,10 @@ METHODS: dict[str, list[str]] = {name: list(k.methods) for name, k in KINDS.item
 
 # a question's JSON form: one Struct per kind, tagged by `kind` (msgspec decodes into it)
 DEFINITION: Any = Union[tuple(k.definition for k in KINDS.values())]  # noqa: UP007
+if TYPE_CHECKING:  # the same union as an annotation: its base for the type checker
+    AnyDefinition: TypeAlias = Definition
+else:
+    AnyDefinition = DEFINITION
 
 
 def kind_named(name: Any) -> Kind:
@@ -42,4 +47,4 @@ def kind_named(name: Any) -> Kind:
     return kind
 
 
-__all__ = ["DEFINITION", "KINDS", "METHODS", "Kind", "kind_named"]
+__all__ = ["DEFINITION", "KINDS", "METHODS", "AnyDefinition", "Definition", "Kind", "kind_named"]
