@@ -25,6 +25,7 @@ from prachakhom.core.meetings import parse_meeting
 from prachakhom.core.plenary import PlenaryView
 from prachakhom.core.questions import parse_question
 from prachakhom.core.records import ThemeChange
+from prachakhom.core.resulttypes import Results
 from prachakhom.live.fanout import Client
 from prachakhom.live.hub import Hub, Room
 from prachakhom.live.results_reader import ResultsReader
@@ -73,7 +74,8 @@ VIEWS = [
     {"view": "compare", "pre": "q1", "post": "q2"},
     {"view": "text", "text": {"th": ODD, "en": "Break"}},
 ]
-# Results as the assembly makes them (keys in resulttypes.Results' order), one hidden on show
+# Results as the assembly makes them (recorded as maps in resulttypes.Results' key order,
+# pushed as the Structs), one of them hidden on show
 RESULTS = [
     {
         "question": "q1",
@@ -146,7 +148,7 @@ async def record_all(url: str) -> dict[str, Any]:
     for seq, body in out["kept"]:
         hub.on_message(M, f"{seq} {body}")
     room.plenary = PlenaryView(**VIEWS[0])
-    hub.ticker.push_results(room, RESULTS)
+    hub.ticker.push_results(room, [msgspec.convert(r, Results, strict=True) for r in RESULTS])
     await asyncio.sleep(0)
     out["frames"] = {who: [shown(f) for f in frames] for who, frames in sent.items()}
     await redis.aclose()

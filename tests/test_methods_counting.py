@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+import msgspec
 
 from prachakhom.core.methods import KINDS, ranked
 from prachakhom.core.questions import Question, parse_question
@@ -24,9 +27,15 @@ def ballots(*groups: tuple[int, str]) -> list[list[str]]:
     return [list(order) for n, order in groups for _ in range(n)]
 
 
-IRV = KINDS["ranked"].recount["irv"]
-SCHULZE = KINDS["ranked"].recount["schulze"]
-BORDA = KINDS["ranked"].recount["borda"]
+def plainly(count: Callable[..., Any]) -> Callable[..., dict[str, Any]]:
+    """A count as the plain map it encodes to (its Counted's set fields, in order)."""
+    return lambda *args: msgspec.to_builtins(count(*args))
+
+
+IRV = plainly(KINDS["ranked"].recount["irv"])
+SCHULZE = plainly(KINDS["ranked"].recount["schulze"])
+BORDA = plainly(KINDS["ranked"].recount["borda"])
+RESULT = {name: plainly(kind.result) for name, kind in KINDS.items()}
 
 
 # --- Schulze --------------------------------------------------------------------------
@@ -203,7 +212,7 @@ def test_borda_points_with_a_shorter_max_rank() -> None:
     for v in votes:
         for k, d in KINDS["ranked"].contribution(q, v).items():
             live[k] = live.get(k, 0) + d
-    assert KINDS["ranked"].result(q, live) == out
+    assert RESULT["ranked"](q, live) == out
 
 
 def test_borda_no_ballots() -> None:
@@ -221,7 +230,7 @@ def test_points_ties_share_rank_1_2_2_4() -> None:
         for k, d in KINDS["points"].contribution(q, answer).items():
             tally[k] = tally.get(k, 0) + d
     assert tally == {"a": 6, "b": 3, "c": 3}  # zero points put nothing in the tally
-    out = KINDS["points"].result(q, tally)
+    out = RESULT["points"](q, tally)
     assert table(out["ranking"]) == [("a", 6, 1), ("b", 3, 2), ("c", 3, 2), ("d", 0, 4)]
     assert [r["share"] for r in out["ranking"]] == [0.5, 0.25, 0.25, 0.0]
     assert out["points"] == 5
@@ -232,28 +241,28 @@ def test_points_ties_share_rank_1_2_2_4() -> None:
 
 def test_scale_histogram_mean_median() -> None:
     q = question("scale", min=1, max=5)
-    out = KINDS["scale"].result(q, {"1": 1, "2": 0, "4": 2, "5": 1})
+    out = RESULT["scale"](q, {"1": 1, "2": 0, "4": 2, "5": 1})
     assert out == {
         "histogram": {"1": 1, "2": 0, "3": 0, "4": 2, "5": 1},
         "mean": 3.5,  # (1 + 8 + 5) / 4
         "median": 4.0,  # 1, 4, 4, 5
         "ranking": [],
     }
-    out = KINDS["scale"].result(q, {"1": 2, "3": 1, "5": 1})
+    out = RESULT["scale"](q, {"1": 2, "3": 1, "5": 1})
     assert (out["mean"], out["median"]) == (2.5, 2.0)  # 1, 1, 3, 5: (1 + 3) / 2
-    out = KINDS["scale"].result(q, {"2": 1, "3": 2})
+    out = RESULT["scale"](q, {"2": 1, "3": 2})
     assert (out["mean"], out["median"]) == (2.6667, 3.0)
 
 
 def test_scale_negative_values_and_no_votes() -> None:
     q = question("scale", min=-2, max=2)
-    assert KINDS["scale"].result(q, {}) == {
+    assert RESULT["scale"](q, {}) == {
         "histogram": {"-2": 0, "-1": 0, "0": 0, "1": 0, "2": 0},
         "mean": None,
         "median": None,
         "ranking": [],
     }
-    out = KINDS["scale"].result(q, {"-2": 3, "2": 1, "0": 0})
+    out = RESULT["scale"](q, {"-2": 3, "2": 1, "0": 0})
     assert (out["mean"], out["median"]) == (-1.0, -2.0)
 
 
@@ -265,7 +274,7 @@ BUDGET_COSTS = {"a": 6_000_000, "b": 5_000_000, "c": 3_000_000, "d": 1_000_000}
 
 def test_budget_skips_what_no_longer_fits_and_tries_the_next() -> None:
     q = question("budget", "abcd", budget=10_000_000, costs=BUDGET_COSTS)
-    out = KINDS["budget"].result(q, {"a": 5, "b": 4, "c": 3})
+    out = RESULT["budget"](q, {"a": 5, "b": 4, "c": 3})
     assert out["funded"] == ["a", "c"]  # b (5M) no longer fits in 4M; d has no approvals
     assert (out["spent"], out["budget"]) == (9_000_000, 10_000_000)
     assert table(out["ranking"]) == [("a", 5, 1), ("b", 4, 2), ("c", 3, 3), ("d", 0, 4)]
@@ -273,14 +282,14 @@ def test_budget_skips_what_no_longer_fits_and_tries_the_next() -> None:
 
 def test_budget_exactly_met() -> None:
     q = question("budget", "abcd", budget=10_000_000, costs=BUDGET_COSTS | {"b": 4_000_000})
-    out = KINDS["budget"].result(q, {"a": 5, "b": 4, "c": 3, "d": 1})
+    out = RESULT["budget"](q, {"a": 5, "b": 4, "c": 3, "d": 1})
     assert out["funded"] == ["a", "b"]
     assert out["spent"] == 10_000_000
 
 
 def test_budget_ties_go_in_the_options_order() -> None:
     q = question("budget", "abcd", budget=10_000_000, costs=BUDGET_COSTS)
-    out = KINDS["budget"].result(q, {"a": 2, "b": 3, "c": 3, "d": 3})
+    out = RESULT["budget"](q, {"a": 2, "b": 3, "c": 3, "d": 3})
     assert out["funded"] == ["b", "c", "d"]
     assert out["spent"] == 9_000_000
     assert table(out["ranking"]) == [("b", 3, 1), ("c", 3, 1), ("d", 3, 1), ("a", 2, 4)]
@@ -288,7 +297,7 @@ def test_budget_ties_go_in_the_options_order() -> None:
 
 def test_budget_no_ballots_funds_nothing() -> None:
     q = question("budget", "abcd", budget=10_000_000, costs=BUDGET_COSTS)
-    out = KINDS["budget"].result(q, {})
+    out = RESULT["budget"](q, {})
     assert (out["funded"], out["spent"]) == ([], 0)
 
 
@@ -297,14 +306,14 @@ def test_budget_no_ballots_funds_nothing() -> None:
 
 def test_demographic_result_with_targets() -> None:
     q = question("demographic", "abc", attribute="sector", targets={"b": 0.25, "a": 0.5})
-    out = KINDS["demographic"].result(q, {"a": 3, "b": 1})
+    out = RESULT["demographic"](q, {"a": 3, "b": 1})
     assert table(out["ranking"]) == [("a", 3, 1), ("b", 1, 2), ("c", 0, 3)]
     assert out["attribute"] == "sector"
     assert out["targets"] == {"a": 0.5, "b": 0.25}
     assert out["gaps"] == {"a": 0.25, "b": 0.0}
-    assert KINDS["demographic"].result(q, {})["gaps"] == {}
+    assert RESULT["demographic"](q, {})["gaps"] == {}
     plain = question("demographic", "ab", attribute="age")
-    assert KINDS["demographic"].result(plain, {"b": 2}) == {
+    assert RESULT["demographic"](plain, {"b": 2}) == {
         "ranking": [
             {"option": "b", "label": "b", "score": 2, "share": 1.0, "rank": 1},
             {"option": "a", "label": "a", "score": 0, "share": 0.0, "rank": 2},
@@ -342,6 +351,6 @@ def test_docs_phayao_budget_example() -> None:
         },
     )
     tally = {"ambulance": 300, "masks": 290, "clinic": 280, "hotline": 250, "vhv": 200}
-    out = KINDS["budget"].result(q, tally)
+    out = RESULT["budget"](q, tally)
     assert out["funded"] == ["ambulance", "masks", "hotline"]
     assert out["spent"] == 9_700_000

@@ -1,12 +1,12 @@
-"""The Results types (core/resulttypes.py) describe exactly the dicts results.py
-assembles, and every case's bytes (JSON, and MessagePack's digest) are held in
-tests/fixtures/results_bytes.json, recorded from the dicts. Re-record only on purpose:
-PRACHAKHOM_RECORD_RESULTS=1 pytest tests/test_resulttypes.py
+"""The Results types (core/resulttypes.py) are what results.py assembles, and each
+encodes to the bytes the dicts assembled before them did: tests/fixtures/results_bytes.json
+holds every case's JSON and MessagePack's digest, recorded from the dicts (msgspec's
+encoding of the Struct against orjson's and msgspec's of the dict). Re-record only on
+purpose: PRACHAKHOM_RECORD_RESULTS=1 pytest tests/test_resulttypes.py
 
 Covered: every kind, every method, empty and voted, hidden, per site, per group,
-before and after. Each converts strictly into its Struct (no unknown field, no wrong
-type), and the Struct encodes to the same JSON bytes: the same values (an integer
-stays one), keys in the same order."""
+before and after, nobody rose. Each also reads back strictly from its own JSON into its
+Struct (no unknown field, no wrong type, every constraint met)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,14 @@ import hashlib
 import os
 import random
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import msgspec
 import orjson
 import pytest
 
+from prachakhom.core import events, protocol
 from prachakhom.core.meetings import parse_meeting
 from prachakhom.core.methods import KINDS
 from prachakhom.core.questions import Question, parse_question
@@ -37,7 +39,7 @@ from prachakhom.core.results import (
     site_results,
     tally_of,
 )
-from prachakhom.core.resulttypes import Breakdown, Results
+from prachakhom.core.resulttypes import Breakdown, Counted, Results
 
 FIXTURE = Path(__file__).parent / "fixtures" / "results_bytes.json"
 RECORDING = bool(os.environ.get("PRACHAKHOM_RECORD_RESULTS"))
@@ -100,10 +102,12 @@ def records(question: Question, voters: int, seed: int = 1, hands: bool = False)
 
 
 def encoded(value: Any) -> list[str]:
-    """A result's JSON text and the digest of its MessagePack (as the sockets get it)."""
+    """A result's JSON text and the digest of its MessagePack, as the sockets send them."""
     struct = isinstance(value, msgspec.Struct)
     text = msgspec.json.encode(value) if struct else orjson.dumps(value)
-    packed = msgspec.msgpack.encode(value)
+    # a Results has more than 15 fields: msgspec would give its map a 3-byte header where
+    # the dict's had one byte; the sockets send it as its plain map (events.frame)
+    packed = msgspec.msgpack.encode(msgspec.to_builtins(value) if struct else value)
     return [text.decode(), hashlib.sha256(packed).hexdigest()]
 
 
@@ -124,13 +128,15 @@ def record() -> Any:
         FIXTURE.write_bytes(orjson.dumps(GOT, option=orjson.OPT_INDENT_2) + b"\n")
 
 
-def described(value: dict[str, Any], kind: type[msgspec.Struct]) -> msgspec.Struct:
-    typed = msgspec.convert(value, kind, strict=True)
-    assert msgspec.json.encode(typed) == msgspec.json.encode(value)  # the same bytes
+def described(value: msgspec.Struct, kind: type[msgspec.Struct]) -> msgspec.Struct:
+    """Its JSON read back strictly into its type, the constraints checked: equal."""
+    assert isinstance(value, kind)
+    typed = msgspec.json.decode(msgspec.json.encode(value), type=kind, strict=True)
+    assert typed == value
     return typed
 
 
-def every_result(question: Question, mine: Records) -> list[dict[str, Any]]:
+def every_result(question: Question, mine: Records) -> list[Results]:
     read = tally_of(mine)
     out = []
     for method in methods_of(question):
@@ -141,7 +147,8 @@ def every_result(question: Question, mine: Records) -> list[dict[str, Any]]:
         out.append(live_results(MEETING, question, "open", read, method, recounted, None))
         site = MEETING.sites[0]
         local = site_results(MEETING, question, "open", mine, site, method)
-        out.append(local | {"all": out[-1]})
+        local.all = out[-1]
+        out.append(local)
         out.append(hidden(out[-1]))
         out.append(from_records(MEETING, question, "closed", mine, method))
     return out
@@ -170,8 +177,8 @@ def test_breakdowns_shown_and_suppressed_are_described(voters: int) -> None:
         mine = records(question, voters, hands=True)
         for method in methods_of(question):
             breakdown = group_results(MEETING, question, "closed", mine, by, attributes, method, 5)
-            found.append(breakdown.copy())
-            breakdown["all"] = results_of(MEETING, question, "closed", tally_of(mine), mine, method)
+            found.append(msgspec.structs.replace(breakdown))
+            breakdown.all = results_of(MEETING, question, "closed", tally_of(mine), mine, method)
             found.append(breakdown)
             typed = described(breakdown, Breakdown)
             assert isinstance(typed, Breakdown)
@@ -214,7 +221,8 @@ def test_a_wilcoxon_where_nobody_rose_keeps_its_integer_zero() -> None:
     before = {v: {"c": {}, "w": 1, "t": 1, "a": 4 + a % 2} for v, a in voters.items()}
     after = {v: {"c": {}, "w": 1, "t": 1, "a": 1 + a} for v, a in voters.items()}
     comparison = keyed_comparison(pre, post, keyed_answers(pre, before), keyed_answers(post, after))
-    assert comparison is not None and comparison["paired"]["wilcoxon"]["w_plus"] == 0
+    assert comparison is not None and comparison.paired.wilcoxon is not msgspec.UNSET
+    assert type(comparison.paired.wilcoxon.w_plus) is int and comparison.paired.wilcoxon.w_plus == 0
     live = live_results(MEETING, post, "open", tally_of(after), "count", None, comparison)
     held("nobody-rose", [live])
     described(live, Results)
@@ -233,6 +241,52 @@ def test_a_wilcoxon_where_nobody_rose_keeps_its_integer_zero() -> None:
 def test_a_result_unlike_the_type_is_refused(broken: Any) -> None:
     question = QUESTIONS[0]
     mine = records(question, 3)
-    result = results_of(MEETING, question, "open", tally_of(mine), mine, "count")
+    result = msgspec.to_builtins(
+        results_of(MEETING, question, "open", tally_of(mine), mine, "count")
+    )
+    msgspec.convert(result, Results, strict=True)  # as it is: read
     with pytest.raises(msgspec.ValidationError):
         msgspec.convert(broken(result), Results, strict=True)
+
+
+def test_counted_is_results_fields_of_a_count() -> None:
+    """Counted's fields are the Results fields of their names, in the same order, with
+    the same types (Results' own carry the constraints and descriptions)."""
+    fields = Results.__struct_fields__
+    names = Counted.__struct_fields__
+    start = fields.index(names[0])
+    assert fields[start : start + len(names)] == names
+    results_types = {f.name: f.type for f in msgspec.structs.fields(Results)}
+    for field in msgspec.structs.fields(Counted):
+        assert strip(field.type) == strip(results_types[field.name]), field.name
+
+
+def strip(kind: Any) -> Any:
+    """A type without its Annotated constraints (and their descriptions)."""
+    origin = get_origin(kind)
+    if origin is Annotated:
+        return strip(get_args(kind)[0])
+    if origin is None:
+        return kind
+    args = tuple(strip(a) for a in get_args(kind))
+    if origin in (UnionType, Union):
+        return frozenset(args)
+    return (origin, args)
+
+
+def test_the_methods_are_the_kinds_own() -> None:
+    for question in QUESTIONS:
+        assert methods_of(question) == list(KINDS[question.kind].methods)
+
+
+@pytest.mark.parametrize("question", QUESTIONS[:6], ids=[q.kind for q in QUESTIONS[:6]])
+def test_the_sockets_frames_are_the_maps_frames(question: Question) -> None:
+    """What the ticker sends (events.frame of a Results, JSON and MessagePack) is the
+    frame the hub made of the assembled map before: same bytes, hidden or not."""
+    for result in every_result(question, records(question, 9, hands=True)):
+        plain = msgspec.to_builtins(result)
+        for codec in protocol.SUBPROTOCOLS:
+            want = protocol.encode(
+                {"type": "event", "seq": 5, "event": "results", "results": plain}, codec
+            )
+            assert events.frame(5, events.ResultsPushed(results=result), codec) == want

@@ -1,4 +1,6 @@
-"""The Results object (docs/protocol.md), assembled by pure functions.
+"""The Results object (docs/protocol.md), assembled by pure functions: the Structs of
+resulttypes.py, built directly (a kind counts into a `Counted`; the Results is made
+around it), typed and encoded as they are.
 
 No I/O here: `results_reader.ResultsReader` reads the tallies and records these take
 (one snapshot a tick, the services' one reader) and hands them over.
@@ -8,31 +10,30 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable
-from typing import Any
+from typing import Any, cast
+
+from msgspec import UNSET
 
 from prachakhom.core.errors import Code, PrachakhomError
 from prachakhom.core.meetings import Meeting, Site
 from prachakhom.core.methods import compare, kind_named
 from prachakhom.core.questions import Question
 from prachakhom.core.records import Records, TallyRead
-
-# What a hidden result still shows: how many took part, never the standings.
-PUBLIC_FIELDS = (
-    "question",
-    "kind",
-    "method",
-    "status",
-    "voters",
-    "eligible",
-    "tables_reporting",
-    "tables_total",
-    "seq",
+from prachakhom.core.resulttypes import (
+    Breakdown,
+    Comparison,
+    Counted,
+    Group,
+    KindName,
+    MethodName,
+    Results,
+    State,
 )
 
 
 def methods_of(question: Question) -> list[str]:
-    kind = kind_named(question.kind)
-    return [kind.live_method, *(m for m in kind.recount if m != kind.live_method)]
+    """The methods a question's results can be counted by, the live tally's first."""
+    return list(kind_named(question.kind).methods)
 
 
 def shown_method(question: Question, method: str | None) -> str:
@@ -54,29 +55,66 @@ def assemble(
     read: TallyRead,
     method: str,
     answers: list[Any] | None = None,
-) -> dict[str, Any]:
+) -> Results:
     kind = kind_named(question.kind)
     if method == kind.live_method:
-        fields = kind.result(question, read.tally)
+        counted = kind.result(question, read.tally)
     else:
-        fields = kind.recount[method](question, answers or [])
-    return {
-        "question": question.id,
-        "kind": question.kind,
-        "method": method,
-        "status": state,
-        "voters": read.voters,
-        "eligible": meeting.eligible,
-        "tables_reporting": read.tables_reporting,
-        "tables_total": meeting.table_count,
-        "seq": read.version,
-        **fields,
-    }
+        counted = kind.recount[method](question, answers or [])
+    return Results(
+        question=question.id,
+        kind=cast(KindName, question.kind),
+        method=cast(MethodName, method),
+        status=cast(State, state),
+        voters=read.voters,
+        eligible=meeting.eligible,
+        tables_reporting=read.tables_reporting,
+        tables_total=meeting.table_count,
+        seq=read.version,
+        histogram=counted.histogram,
+        mean=counted.mean,
+        median=counted.median,
+        ranking=counted.ranking,
+        max_choices=counted.max_choices,
+        max_rank=counted.max_rank,
+        points=counted.points,
+        rounds=counted.rounds,
+        pairwise=counted.pairwise,
+        paths=counted.paths,
+        funded=counted.funded,
+        spent=counted.spent,
+        budget=counted.budget,
+        attribute=counted.attribute,
+        targets=counted.targets,
+        gaps=counted.gaps,
+    )
 
 
-def hidden(results: dict[str, Any]) -> dict[str, Any]:
+def recounted_by(results: Results, counted: Counted, method: str) -> Results:
+    """`results` with another method's count in place of its own: each field that count
+    has replaces the live tally's (a field it lacks, the live one keeps), and its name."""
+    for name in Counted.__struct_fields__:
+        value = getattr(counted, name)
+        if value is not UNSET:
+            setattr(results, name, value)
+    results.method = cast(MethodName, method)
+    return results
+
+
+def hidden(results: Results) -> Results:
     """Participation only: for screens while the organiser has not revealed the result."""
-    return {k: results[k] for k in PUBLIC_FIELDS if k in results} | {"hidden": True}
+    return Results(
+        question=results.question,
+        kind=results.kind,
+        method=results.method,
+        status=results.status,
+        voters=results.voters,
+        eligible=results.eligible,
+        tables_reporting=results.tables_reporting,
+        tables_total=results.tables_total,
+        seq=results.seq,
+        hidden=True,
+    )
 
 
 def answers_of(records: Records) -> list[Any]:
@@ -102,7 +140,7 @@ def tally_of(records: Records) -> TallyRead:
 
 def from_records(
     meeting: Meeting, question: Question, state: str, records: Records, method: str
-) -> dict[str, Any]:
+) -> Results:
     """Results of a subset of voters (a site, a demographic group), from their records."""
     return assemble(meeting, question, state, tally_of(records), method, answers_of(records))
 
@@ -116,7 +154,7 @@ def group_results(
     attributes: dict[str, str],
     method: str,
     min_group: int,
-) -> dict[str, Any]:
+) -> Breakdown:
     """One Results per group of the demographic question `by`; groups of fewer than
     min_group voters are suppressed (counted, never shown), as are voters without an
     answer to `by` (and shows of hands, which have no per-person attributes)."""
@@ -132,20 +170,21 @@ def group_results(
     rows = []
     for option in by.options:
         members = groups[option.id]
-        row: dict[str, Any] = {"group": option.id, "label": option.label, "voters": len(members)}
         if option.id in hidden:
-            row |= {"suppressed": True, "voters": None}
+            rows.append(Group(group=option.id, label=option.label, voters=None, suppressed=True))
         else:
-            row["results"] = from_records(meeting, question, state, members, method)
-        rows.append(row)
-    return {
-        "question": question.id,
-        "by": by.id,
-        "attribute": by.settings.get("attribute", by.id),
-        "min_group": min_group,
-        "groups": rows,
-        "not_grouped": unknown,
-    }
+            shown = from_records(meeting, question, state, members, method)
+            rows.append(
+                Group(group=option.id, label=option.label, voters=len(members), results=shown)
+            )
+    return Breakdown(
+        question=question.id,
+        by=by.id,
+        attribute=by.settings.get("attribute", by.id),
+        min_group=min_group,
+        groups=rows,
+        not_grouped=unknown,
+    )
 
 
 def hidden_groups(sizes: dict[str, int], ungrouped: int, min_group: int) -> set[str]:
@@ -171,7 +210,7 @@ def site_named(meeting: Meeting, site: str) -> Site:
 
 def site_results(
     meeting: Meeting, question: Question, state: str, records: Records, site: Site, method: str
-) -> dict[str, Any]:
+) -> Results:
     """One site's results, from all the question's records (its tables' are counted)."""
     local = from_records(
         meeting,
@@ -180,12 +219,11 @@ def site_results(
         {v: r for v, r in records.items() if r["t"] in site.tables},
         method,
     )
-    return local | {
-        "site": site.id,
-        "site_name": site.name,
-        "eligible": len(site.tables) * meeting.seats,
-        "tables_total": len(site.tables),
-    }
+    local.site = site.id
+    local.site_name = site.name
+    local.eligible = len(site.tables) * meeting.seats
+    local.tables_total = len(site.tables)
+    return local
 
 
 def results_of(
@@ -196,26 +234,26 @@ def results_of(
     records: Records,
     method: str,
     pre: tuple[Question, Records] | None = None,
-) -> dict[str, Any]:
+) -> Results:
     """What `read_results` serves, from a tally and the records it adds up to (one
     snapshot: exports), with the pre/post comparison when `pre` (the pre-poll and its
     records) is given. Pure."""
     kind = kind_named(question.kind)
     results = assemble(meeting, question, state, read, kind.live_method)
     if method != kind.live_method:
-        results |= kind.recount[method](question, answers_of(records)) | {"method": method}
+        recounted_by(results, kind.recount[method](question, answers_of(records)), method)
     if pre is not None:
         comparison = _compared(pre[0], question, seat_answers(pre[1]), seat_answers(records))
         if comparison is not None:
-            results["compare"] = comparison
+            results.compare = comparison
     return results
 
 
 def _compared(
     pre: Question, post: Question, pre_answers: Any, post_answers: Any
-) -> dict[str, Any] | None:
+) -> Comparison | None:
     try:
-        return compare.compare(pre, post, pre_answers, post_answers) | {"pre_question": pre.id}
+        return compare.compare(pre, post, pre_answers, post_answers)
     except PrachakhomError:  # checked at creation; never let it break a screen or a report
         return None
 
@@ -226,30 +264,30 @@ def live_results(
     state: str,
     read: TallyRead,
     method: str,
-    recounted: dict[str, Any] | None,
-    comparison: dict[str, Any] | None,
-) -> dict[str, Any]:
+    recounted: Counted | None,
+    comparison: Comparison | None,
+) -> Results:
     """What a screen is sent: the live tally's Results, with a recount's fields in place
     of the live method's (`recounted`, by `method`) and the pre/post comparison."""
     results = assemble(meeting, question, state, read, kind_named(question.kind).live_method)
     if recounted is not None:
-        results |= recounted | {"method": method}
+        recounted_by(results, recounted, method)
     if comparison is not None:
-        results["compare"] = comparison
+        results.compare = comparison
     return results
 
 
-def recount(question: Question, records: Records, method: str) -> dict[str, Any]:
+def recount(question: Question, records: Records, method: str) -> Counted:
     """The fields of a method that needs every ballot (IRV, Schulze)."""
     return kind_named(question.kind).recount[method](question, answers_of(records))
 
 
 def keyed_comparison(
     pre: Question, post: Question, pre_keyed: dict[Hashable, str], post_keyed: dict[Hashable, str]
-) -> dict[str, Any] | None:
+) -> Comparison | None:
     """The pre/post comparison from both polls' answers as `compare.keyed` keys them."""
     try:
-        return compare.compare_keyed(pre, post, pre_keyed, post_keyed) | {"pre_question": pre.id}
+        return compare.compare_keyed(pre, post, pre_keyed, post_keyed)
     except PrachakhomError:  # checked at creation; never let it break a screen
         return None
 

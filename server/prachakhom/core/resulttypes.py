@@ -1,10 +1,11 @@
 """The Results object (docs/protocol.md) as types: declared once, here.
 
-results.py and the kinds in methods/ assemble Results as plain dicts (the ticker sends
-them every tick, and building a dict is what it measured fastest); these Structs describe
-exactly those dicts, field for field and in their key order, and tests convert every
-assembled result into them strictly (`tests/test_resulttypes.py`). The export's JSON
-Schema and the OpenAPI `Results` component are generated from them.
+These Structs are the results: each kind in methods/ counts into a `Counted` (its own
+fields of Results), results.py assembles the Results, Breakdown and Group around it, and
+the ticker, the sockets, the HTTP answers and the export encode them as they are (msgspec
+writes their fields in the order declared here: the key order of the dicts that came
+before, whose bytes `tests/test_resulttypes.py` holds). The export's JSON Schema and the
+OpenAPI `Results` component are generated from them.
 
 A field a result may lack is `UNSET` (absent from the JSON); `None` is JSON null, which
 some fields carry (a scale's mean with no voters, IRV's last round's `eliminated`).
@@ -103,6 +104,29 @@ class Comparison(Struct, forbid_unknown_fields=True):
     shift: Shift
     paired: Paired
     pre_question: Id
+
+
+class Counted(Struct, kw_only=True):
+    """What a kind's count gives (its live tally or a recount by another method): its
+    own fields of Results, the rest UNSET. Each field is the Results field of its name,
+    in the same order (a test checks it); results.py puts them into the Results."""
+
+    histogram: dict[str, int] | UnsetType = UNSET
+    mean: float | UnsetType | None = UNSET
+    median: float | UnsetType | None = UNSET
+    ranking: list[RankedOption] | UnsetType = UNSET
+    max_choices: int | UnsetType = UNSET
+    max_rank: int | UnsetType = UNSET
+    points: int | UnsetType = UNSET
+    rounds: list[Round] | UnsetType = UNSET
+    pairwise: Matrix | UnsetType = UNSET
+    paths: Matrix | UnsetType = UNSET
+    funded: list[str] | UnsetType = UNSET
+    spent: int | UnsetType = UNSET
+    budget: int | UnsetType = UNSET
+    attribute: str | UnsetType = UNSET
+    targets: dict[str, float] | UnsetType = UNSET
+    gaps: dict[str, float] | UnsetType = UNSET
 
 
 class Results(Struct, forbid_unknown_fields=True):

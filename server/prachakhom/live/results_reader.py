@@ -17,7 +17,6 @@ comparisons are kept per tally version. Each cache is bounded (cachetools).
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Any
 from weakref import WeakKeyDictionary
 
 from cachetools import LRUCache
@@ -37,6 +36,7 @@ from prachakhom.core.results import (
     site_named,
     site_results,
 )
+from prachakhom.core.resulttypes import Breakdown, Comparison, Counted, Results
 from prachakhom.store.store import Store
 
 RECOUNTS_KEPT = 256  # recounts and comparisons, per tally version
@@ -55,7 +55,7 @@ class ResultsReader:
     ) -> None:
         self.store = store
         self.tail_most = tail_most
-        self.recounts: LRUCache[tuple[str, str, int, str], dict[str, Any] | None] = LRUCache(
+        self.recounts: LRUCache[tuple[str, str, int, str], Counted | Comparison] = LRUCache(
             recounts_kept
         )
         self.kept: LRUCache[tuple[str, str], BallotsRead] = LRUCache(ballots_kept)
@@ -68,7 +68,7 @@ class ResultsReader:
 
     async def read(
         self, meeting: Meeting, questions: list[tuple[Question, str]], method: str | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[Results]:
         """Current results of several questions: their tallies and their pre-polls' in
         one transaction, then the records a recount or a comparison needs."""
         pres = {q.id: await self._pre_poll(meeting.id, q) for q, _ in questions}
@@ -97,7 +97,7 @@ class ResultsReader:
         by: Question,
         method: str | None,
         min_group: int,
-    ) -> dict[str, Any]:
+    ) -> Breakdown:
         """Results per group of a demographic question, with the whole meeting's."""
         if by.kind != "demographic":
             raise PrachakhomError(Code.BAD_MESSAGE, f"{by.id!r} is not a demographic question")
@@ -105,18 +105,18 @@ class ResultsReader:
         records = await self.ballots(meeting.id, question.id)
         attributes = {v: r["a"] for v, r in (await self.ballots(meeting.id, by.id)).items()}
         out = group_results(meeting, question, state, records, by, attributes, chosen, min_group)
-        (out["all"],) = await self.read(meeting, [(question, state)], method)
+        (out.all,) = await self.read(meeting, [(question, state)], method)
         return out
 
     async def site(
         self, meeting: Meeting, question: Question, state: str, site: str, method: str | None
-    ) -> dict[str, Any]:
+    ) -> Results:
         """One site's results (its tables only), with the whole meeting's beside them."""
         found = site_named(meeting, site)
         chosen = shown_method(question, method)
         records = await self.ballots(meeting.id, question.id)
         local = site_results(meeting, question, state, records, found, chosen)
-        (local["all"],) = await self.read(meeting, [(question, state)], method)
+        (local.all,) = await self.read(meeting, [(question, state)], method)
         return local
 
     async def ballots(
@@ -151,24 +151,25 @@ class ResultsReader:
 
     async def _recount(
         self, meeting_id: str, question: Question, version: int, method: str
-    ) -> dict[str, Any]:
+    ) -> Counted:
         """A recount from the stored ballots (IRV, Schulze), kept per tally version."""
         key = (meeting_id, question.id, version, method)
         cached = self.recounts.get(key)
-        if cached is None:
+        if not isinstance(cached, Counted):
             cached = recount(question, await self.ballots(meeting_id, question.id, version), method)
             self.recounts[key] = cached
         return cached
 
     async def _compare(
         self, meeting_id: str, pre: Question, post: Question, pre_read: TallyRead, read: TallyRead
-    ) -> dict[str, Any] | None:
+    ) -> Comparison | None:
         """The pre/post comparison, kept per (pre, post) tally versions: while the
         post-poll is open only its ballots are read again."""
         versions = pre_read.version * 2**32 + read.version
         key = (meeting_id, f"{pre.id}>{post.id}", versions, "compare")
-        if key in self.recounts:
-            return self.recounts[key]
+        kept = self.recounts.get(key)
+        if isinstance(kept, Comparison):
+            return kept
         pre_keyed = await self._keyed(meeting_id, pre, pre_read.version)
         post_keyed = await self._keyed(meeting_id, post, read.version)
         comparison = keyed_comparison(pre, post, pre_keyed, post_keyed)
@@ -204,5 +205,5 @@ async def read_results(
     meeting: Meeting,
     questions: list[tuple[Question, str]],
     method: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Results]:
     return await reader_for(store).read(meeting, questions, method)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 from prachakhom.core import plenary
 from prachakhom.core.auth import Principal, Role
 from prachakhom.core.results import hidden
@@ -67,9 +69,11 @@ async def _my_ballots(store: Store, room: Room, who: Principal) -> dict[str, Any
 
 
 async def _results_for(store: Store, room: Room, role: Role) -> list[dict[str, Any]]:
+    """As plain maps, like the rest of the state: a Results Struct in MessagePack would
+    have a three-byte map header where the map had one (see events.frame)."""
     shown = plenary_questions(room.plenary)
     wanted = room.watched() if role == Role.ORGANISER else [q for q in shown if q in room.questions]
     results = await read_results(store, room.meeting, [room.questions[q] for q in wanted])
     if role == Role.DISPLAY and not plenary.reveals(room.plenary):
         results = [hidden(r) for r in results]
-    return results
+    return [msgspec.to_builtins(r) for r in results]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable
-from typing import Any
 
 from redis.exceptions import RedisError
 
@@ -19,6 +18,7 @@ from prachakhom.core.auth import Role
 from prachakhom.core.errors import PrachakhomError
 from prachakhom.core.events import ResultsPushed
 from prachakhom.core.results import hidden
+from prachakhom.core.resulttypes import Results
 from prachakhom.live.fanout import Frames
 from prachakhom.live.metrics import RESULTS_PUSHED
 from prachakhom.live.results_reader import ResultsReader
@@ -81,19 +81,19 @@ class Ticker:
                 room.sent_versions[q] = version
         self.push_results(room, results)
 
-    def push_results(self, room: Room, results: Iterable[dict[str, Any]]) -> None:
+    def push_results(self, room: Room, results: Iterable[Results]) -> None:
         shown = set(plenary_questions(room.plenary))
         reveal = plenary.reveals(room.plenary)
         for result in results:
             full = Frames(room.last_seq, ResultsPushed(results=result))
             screen = full
-            if not reveal and result["question"] in shown:
+            if not reveal and result.question in shown:
                 screen = Frames(room.last_seq, ResultsPushed(results=hidden(result)))
             for client in list(room.screens):  # results go to these only
                 role = client.principal.role
                 if role == Role.ORGANISER:
                     client.push(full)
-                elif role == Role.DISPLAY and result["question"] in shown:
+                elif role == Role.DISPLAY and result.question in shown:
                     client.push(screen)
                 else:
                     continue

@@ -10,6 +10,7 @@ from prachakhom.core import plenary
 from prachakhom.core.auth import Role
 from prachakhom.core.errors import Code, PrachakhomError
 from prachakhom.core.questions import decode_question
+from prachakhom.core.resulttypes import Breakdown, Results
 from prachakhom.live import provisioning
 from prachakhom.web.base import Call, Json, meeting_call, raw_body
 
@@ -53,6 +54,7 @@ async def results(request: Request) -> Response:
         await check_display_may_read(call, question.id)
     method = params.get("method")
     state = (await call.store.states(call.m)).get(question.id, "draft")
+    found: Results | Breakdown
     if "by" in params:
         by = await call.services.question(call.m, params["by"])
         found = await call.services.results.breakdown(

@@ -8,6 +8,7 @@ from typing import Any
 
 from prachakhom.core.errors import invalid_answer, invalid_question
 from prachakhom.core.question import COMMON, Definition, Question
+from prachakhom.core.resulttypes import Counted, RankedOption
 
 Contribution = dict[str, int]
 Tally = Mapping[str, int]
@@ -25,15 +26,15 @@ class Kind:
     check_question: Callable[[Question], None]
     # answer -> contribution; raises invalid_answer with a message a facilitator understands
     contribution: Callable[[Question, Any], Contribution]
-    # live tally -> result fields ("ranking", or "histogram"/"mean"/"median", ...)
-    result: Callable[[Question, Tally], dict[str, Any]]
+    # live tally -> its fields of Results ("ranking", or "histogram"/"mean"/"median", ...)
+    result: Callable[[Question, Tally], Counted]
     # a facilitator's show of hands is allowed: counts per option, and how many voters
     table_tally: Callable[[Question, Mapping[str, int], int], tuple[Contribution, int]] | None = (
         None
     )
     # other tally methods computed from the stored answers (e.g. ranked: "irv", "schulze"):
-    # name -> f(question, answers) -> result fields, the same shape as `result`
-    recount: Mapping[str, Callable[[Question, Sequence[Any]], dict[str, Any]]] = field(
+    # name -> f(question, answers) -> its fields of Results, as `result` gives them
+    recount: Mapping[str, Callable[[Question, Sequence[Any]], Counted]] = field(
         default_factory=dict
     )
     # the method a question shows by default ("borda" for a ranked question, say);
@@ -53,25 +54,18 @@ class Kind:
         return tuple(f for f in self.definition.__struct_fields__ if f not in COMMON)
 
 
-def ranking(question: Question, scores: Mapping[str, int | float]) -> list[dict[str, Any]]:
+def ranking(question: Question, scores: Mapping[str, int]) -> list[RankedOption]:
     """Best first; ties share a rank (1, 2, 2, 4) and keep the options' own order."""
     total = sum(scores.get(o, 0) for o in question.option_ids)
     ordered = sorted(
         enumerate(question.options), key=lambda pair: (-scores.get(pair[1].id, 0), pair[0])
     )
-    rows: list[dict[str, Any]] = []
+    rows: list[RankedOption] = []
     for position, (_, option) in enumerate(ordered):
         score = scores.get(option.id, 0)
-        rank = rows[-1]["rank"] if rows and rows[-1]["score"] == score else position + 1
-        rows.append(
-            {
-                "option": option.id,
-                "label": option.label,
-                "score": score,
-                "share": round(score / total, 4) if total else 0.0,
-                "rank": rank,
-            }
-        )
+        rank = rows[-1].rank if rows and rows[-1].score == score else position + 1
+        share = round(score / total, 4) if total else 0.0
+        rows.append(RankedOption(option.id, option.label, score, share, rank))
     return rows
 
 

@@ -19,6 +19,7 @@ from prachakhom.core.methods.base import (
     ranking,
 )
 from prachakhom.core.question import Definition, Question
+from prachakhom.core.resulttypes import Counted
 
 
 def budget(question: Question) -> int:
@@ -84,14 +85,14 @@ def funded(question: Question, tally: Tally) -> list[str]:
     return chosen
 
 
-def result(question: Question, tally: Tally) -> dict[str, Any]:
+def result(question: Question, tally: Tally) -> Counted:
     chosen, cost = funded(question, tally), costs(question)
-    return {
-        "ranking": ranking(question, tally),
-        "funded": chosen,
-        "spent": sum(cost[o] for o in chosen),
-        "budget": budget(question),
-    }
+    return Counted(
+        ranking=ranking(question, tally),
+        funded=chosen,
+        spent=sum(cost[o] for o in chosen),
+        budget=budget(question),
+    )
 
 
 class BudgetQuestion(Definition, tag="budget", forbid_unknown_fields=True, kw_only=True):

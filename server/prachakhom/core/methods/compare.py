@@ -1,10 +1,11 @@
 """Deliberative polling: the same question before (pre) and after (post) deliberation.
 
-    compare(pre_question, post_question, pre_answers, post_answers) -> {
-        "kind", "pre", "post", "shift",            # everyone who answered each poll
-        "paired": {"voters", "pre", "post", "shift", ...,
-                   "wilcoxon"},                    # only voters who answered both (scale)
-    }
+    compare(pre_question, post_question, pre_answers, post_answers) -> Comparison(
+        kind, pre, post, shift,                    # everyone who answered each poll
+        paired=Paired(voters, pre, post, shift, ...,
+                      wilcoxon),                   # only voters who answered both (scale)
+        pre_question,
+    )                                              # (core/resulttypes.py)
 
 Both questions are `scale` questions with the same min and max, or both `single`
 questions with the same options. Answers are maps voter -> answer as stored. The
@@ -16,12 +17,15 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
+
+from msgspec import UNSET
 
 from prachakhom.core.errors import invalid_question
 from prachakhom.core.methods import scale
 from prachakhom.core.methods.base import option_id
 from prachakhom.core.question import Question
+from prachakhom.core.resulttypes import Comparison, Paired, Poll, Shift, Wilcoxon
 
 EXACT_UP_TO = 50  # the exact null distribution is cheap up to here; the normal one is fine beyond
 
@@ -60,12 +64,12 @@ def normal_p(z: float) -> float:
     return math.erfc(abs(z) / math.sqrt(2))
 
 
-def wilcoxon(differences: Iterable[int], method: str = "auto") -> dict[str, Any]:
+def wilcoxon(differences: Iterable[int], method: str = "auto") -> Wilcoxon:
     """The Wilcoxon signed-rank test of paired differences (post - pre) against no shift."""
     return wilcoxon_counted(Counter(differences), method)
 
 
-def wilcoxon_counted(counts: Mapping[int, int], method: str = "auto") -> dict[str, Any]:
+def wilcoxon_counted(counts: Mapping[int, int], method: str = "auto") -> Wilcoxon:
     """The same test from how many voters moved by each difference (a scale has a handful
     of differences among thousands of voters: ranks are counted, not sorted).
 
@@ -86,15 +90,9 @@ def wilcoxon_counted(counts: Mapping[int, int], method: str = "auto") -> dict[st
                 rises[d] += voters
     n = sum(sizes.values())
     if not n:
-        return {
-            "statistic": 0.0,
-            "w_plus": 0.0,
-            "w_minus": 0.0,
-            "n": 0,
-            "z": None,
-            "p_value": None,
-            "method": None,
-        }
+        return Wilcoxon(
+            statistic=0.0, w_plus=0.0, w_minus=0.0, n=0, z=None, p_value=None, method=None
+        )
     rank_of, below = {}, 0
     for size in sorted(sizes):
         rank_of[size] = below + (sizes[size] + 1) / 2  # the mean of ranks below+1 .. below+t
@@ -108,47 +106,47 @@ def wilcoxon_counted(counts: Mapping[int, int], method: str = "auto") -> dict[st
         p_value = exact_p(ranks, w_plus)
     else:
         p_value = normal_p(z)
-    return {
-        "statistic": min(w_plus, w_minus),
-        "w_plus": w_plus,
-        "w_minus": w_minus,
-        "n": n,
-        "z": z,
-        "p_value": p_value,
-        "method": "exact" if exact else "normal",
-    }
+    return Wilcoxon(
+        statistic=min(w_plus, w_minus),
+        w_plus=w_plus,
+        w_minus=w_minus,
+        n=n,
+        z=z,
+        p_value=p_value,
+        method="exact" if exact else "normal",
+    )
 
 
 # --- distributions and shifts -------------------------------------------------------------
 
 
-def distribution(keys: Sequence[str], seen: Mapping[str, int], numeric: bool) -> dict[str, Any]:
+def distribution(keys: Sequence[str], seen: Mapping[str, int], numeric: bool) -> Poll:
     """Voters, counts and shares per key (and mean and median for a scale), from how
     many voters gave each key."""
     n = sum(seen.values())
     counts = {k: seen.get(k, 0) for k in keys}
-    out: dict[str, Any] = {
-        "voters": n,
-        "counts": counts,
-        "shares": {k: round(c / n, 4) if n else 0.0 for k, c in counts.items()},
-    }
+    out = Poll(
+        voters=n,
+        counts=counts,
+        shares={k: round(c / n, 4) if n else 0.0 for k, c in counts.items()},
+    )
     if numeric:
-        out.update(scale.summary(counts))
+        out.mean, out.median = scale.summary(counts)
     return out
 
 
-def shift(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+def shift(before: Poll, after: Poll) -> Shift:
     """After minus before: each share (in points of 0..1), and the mean for a scale."""
-    out: dict[str, Any] = {
-        "shares": {k: round(after["shares"][k] - s, 4) for k, s in before["shares"].items()}
-    }
-    if "mean" in before:
-        both = before["mean"] is not None and after["mean"] is not None
-        out["mean"] = round(after["mean"] - before["mean"], 4) if both else None
+    out = Shift(shares={k: round(after.shares[k] - s, 4) for k, s in before.shares.items()})
+    if before.mean is not UNSET:
+        if isinstance(before.mean, float) and isinstance(after.mean, float):
+            out.mean = round(after.mean - before.mean, 4)
+        else:
+            out.mean = None
     return out
 
 
-def comparable(pre: Question, post: Question) -> str:
+def comparable(pre: Question, post: Question) -> Literal["scale", "single"]:
     """ "scale" or "single"; raises invalid_question when the two cannot be compared."""
     if pre.kind != post.kind or pre.kind not in ("scale", "single"):
         raise invalid_question(
@@ -159,7 +157,7 @@ def comparable(pre: Question, post: Question) -> str:
         raise invalid_question("the pre and post scales must have the same min and max")
     if pre.kind == "single" and pre.option_ids != post.option_ids:
         raise invalid_question("the pre and post questions must have the same options")
-    return pre.kind
+    return "scale" if pre.kind == "scale" else "single"
 
 
 def answer_key(question: Question) -> Callable[[Any], str]:
@@ -174,7 +172,7 @@ def compare(
     post_question: Question,
     pre: Mapping[Hashable, Any],
     post: Mapping[Hashable, Any],
-) -> dict[str, Any]:
+) -> Comparison:
     """Distributions before and after, their shift, and the same for paired voters."""
     comparable(pre_question, post_question)
     return compare_keyed(
@@ -190,7 +188,7 @@ def compare_keyed(
     post_question: Question,
     before: Mapping[Hashable, str],
     after: Mapping[Hashable, str],
-) -> dict[str, Any]:
+) -> Comparison:
     """compare() of answers already keyed: voter -> answer_key(question)(answer)."""
     kind = comparable(pre_question, post_question)
     numeric = kind == "scale"
@@ -205,21 +203,25 @@ def compare_keyed(
     for (b, a), voters in joint.items():
         paired_pre[b] += voters
         paired_post[a] += voters
-    out: dict[str, Any] = {
-        "kind": kind,
-        "pre": distribution(keys, Counter(before.values()), numeric),
-        "post": distribution(keys, Counter(after.values()), numeric),
-    }
-    out["shift"] = shift(out["pre"], out["post"])
-    paired: dict[str, Any] = {
-        "voters": sum(joint.values()),
-        "pre": distribution(keys, paired_pre, numeric),
-        "post": distribution(keys, paired_post, numeric),
-    }
-    paired["shift"] = shift(paired["pre"], paired["post"])
-    paired.update(moves(joint, numeric))
-    out["paired"] = paired
-    return out
+    pre = distribution(keys, Counter(before.values()), numeric)
+    post = distribution(keys, Counter(after.values()), numeric)
+    both_pre = distribution(keys, paired_pre, numeric)
+    both_post = distribution(keys, paired_post, numeric)
+    paired = Paired(
+        voters=sum(joint.values()),
+        pre=both_pre,
+        post=both_post,
+        shift=shift(both_pre, both_post),
+    )
+    moves(paired, joint, numeric)
+    return Comparison(
+        kind=kind,
+        pre=pre,
+        post=post,
+        shift=shift(pre, post),
+        paired=paired,
+        pre_question=pre_question.id,
+    )
 
 
 def keyed(answers: Mapping[Any, Any], key: Callable[[Any], str]) -> dict[Hashable, str]:
@@ -237,24 +239,25 @@ def keyed(answers: Mapping[Any, Any], key: Callable[[Any], str]) -> dict[Hashabl
     return out
 
 
-def moves(joint: Mapping[tuple[str, str], int], numeric: bool) -> dict[str, Any]:
+def moves(paired: Paired, joint: Mapping[tuple[str, str], int], numeric: bool) -> None:
     """How paired voters moved, from how many went from each key to each key: up/down/same
     and the Wilcoxon test for a scale; for a single choice, how many changed and where
-    to ({from: {to: voters}}, changes only)."""
+    to ({from: {to: voters}}, changes only). Written into `paired`."""
     if numeric:
         differences: Counter[int] = Counter()
         for (b, a), voters in joint.items():
             differences[int(a) - int(b)] += voters
-        return {
-            "up": sum(v for d, v in differences.items() if d > 0),
-            "down": sum(v for d, v in differences.items() if d < 0),
-            "same": differences[0],
-            "wilcoxon": wilcoxon_counted(differences),
-        }
+        paired.up = sum(v for d, v in differences.items() if d > 0)
+        paired.down = sum(v for d, v in differences.items() if d < 0)
+        paired.same = differences[0]
+        paired.wilcoxon = wilcoxon_counted(differences)
+        return
     transitions: dict[str, dict[str, int]] = {}
     changed = 0
     for (b, a), voters in joint.items():
         if a != b:
             transitions.setdefault(b, {})[a] = voters
             changed += voters
-    return {"changed": changed, "same": sum(joint.values()) - changed, "transitions": transitions}
+    paired.changed = changed
+    paired.same = sum(joint.values()) - changed
+    paired.transitions = transitions

@@ -6,7 +6,7 @@ district). Its answers become the voter's attributes for `by=` breakdowns; optio
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any
+from typing import Annotated
 
 from msgspec import UNSET, Meta, UnsetType
 
@@ -14,6 +14,7 @@ from prachakhom.core.errors import invalid_question
 from prachakhom.core.methods import single
 from prachakhom.core.methods.base import Kind, Tally, ranking
 from prachakhom.core.question import Definition, Id, Question, check_id
+from prachakhom.core.resulttypes import Counted
 
 TARGETS_SLACK = 1.0001  # shares typed as 0.333 three times should not be refused
 
@@ -50,16 +51,16 @@ def check_question(question: Question) -> None:
     targets(question)
 
 
-def result(question: Question, tally: Tally) -> dict[str, Any]:
+def result(question: Question, tally: Tally) -> Counted:
     rows = ranking(question, tally)
-    out: dict[str, Any] = {"ranking": rows, "attribute": attribute(question)}
+    out = Counted(ranking=rows, attribute=attribute(question))
     wanted = targets(question)
     if wanted is not None:
-        share = {row["option"]: row["share"] for row in rows}
-        answered = any(row["score"] for row in rows)
-        out["targets"] = wanted
+        share = {row.option: row.share for row in rows}
+        answered = any(row.score for row in rows)
+        out.targets = wanted
         # share minus target, per option with a target; empty until someone answers
-        out["gaps"] = {o: round(share[o] - t, 4) for o, t in wanted.items()} if answered else {}
+        out.gaps = {o: round(share[o] - t, 4) for o, t in wanted.items()} if answered else {}
     return out
 
 

@@ -18,6 +18,7 @@ from prachakhom.core.methods.base import (
     ranking,
 )
 from prachakhom.core.question import Definition, Question
+from prachakhom.core.resulttypes import Counted
 
 
 def max_choices(question: Question) -> int:
@@ -33,8 +34,8 @@ def contribution(question: Question, answer: Any) -> Contribution:
     return dict.fromkeys(distinct_option_ids(question, answer, max_choices(question)), 1)
 
 
-def result(question: Question, tally: Tally) -> dict[str, Any]:
-    return {"ranking": ranking(question, tally), "max_choices": max_choices(question)}
+def result(question: Question, tally: Tally) -> Counted:
+    return Counted(ranking=ranking(question, tally), max_choices=max_choices(question))
 
 
 def table_tally(

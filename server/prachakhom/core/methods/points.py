@@ -15,6 +15,7 @@ from prachakhom.core.methods.base import (
     ranking,
 )
 from prachakhom.core.question import Definition, Question
+from prachakhom.core.resulttypes import Counted
 
 
 def points(question: Question) -> int:
@@ -47,8 +48,8 @@ def contribution(question: Question, answer: Any) -> Contribution:
     return given
 
 
-def result(question: Question, tally: Tally) -> dict[str, Any]:
-    return {"ranking": ranking(question, tally), "points": points(question)}
+def result(question: Question, tally: Tally) -> Counted:
+    return Counted(ranking=ranking(question, tally), points=points(question))
 
 
 class PointsQuestion(Definition, tag="points", forbid_unknown_fields=True, kw_only=True):

@@ -22,6 +22,7 @@ from prachakhom.core.methods.base import (
     ranking,
 )
 from prachakhom.core.question import Definition, Question
+from prachakhom.core.resulttypes import Counted, RankedOption, Round
 
 METHODS = ("borda", "irv", "schulze")
 
@@ -71,8 +72,8 @@ def contribution(question: Question, answer: Any) -> Contribution:
     return {option: most - place for place, option in enumerate(ballot(question, answer))}
 
 
-def result(question: Question, tally: Tally) -> dict[str, Any]:
-    return {"ranking": ranking(question, tally), "max_rank": max_rank(question)}
+def result(question: Question, tally: Tally) -> Counted:
+    return Counted(ranking=ranking(question, tally), max_rank=max_rank(question))
 
 
 def group(answers: Iterable[Sequence[str]]) -> Ballots:
@@ -91,7 +92,7 @@ def borda_points(question: Question, answers: Sequence[Any]) -> dict[str, int]:
     return points
 
 
-def borda(question: Question, answers: Sequence[Any]) -> dict[str, Any]:
+def borda(question: Question, answers: Sequence[Any]) -> Counted:
     """The live tally's numbers, computed from the stored answers (for the audit)."""
     return result(question, borda_points(question, answers))
 
@@ -125,15 +126,15 @@ def weakness(
     return key
 
 
-def irv(question: Question, answers: Sequence[Any]) -> dict[str, Any]:
+def irv(question: Question, answers: Sequence[Any]) -> Counted:
     """Instant-runoff: eliminate the weakest option until one has a majority of the
     continuing (not exhausted) ballots. See docs/methods.md for the tie-break."""
     ballots = group(answers)
     if not ballots:
-        return {"ranking": ranking(question, {}), "rounds": []}
+        return Counted(ranking=ranking(question, {}), rounds=[])
     continuing = list(question.option_ids)
     history: list[dict[str, int]] = []
-    rounds: list[dict[str, Any]] = []
+    rounds: list[Round] = []
     gone: list[tuple[str, int, int]] = []  # (option, votes, continuing ballots), last round
     while True:
         counts, exhausted = first_preferences(ballots, continuing)
@@ -142,14 +143,13 @@ def irv(question: Question, answers: Sequence[Any]) -> dict[str, Any]:
         key = weakness(question, history)
         best = max(continuing, key=key)
         if 2 * counts[best] > active or len(continuing) == 1:
-            rounds.append({"counts": counts, "eliminated": None, "exhausted": exhausted})
+            rounds.append(Round(counts, None, exhausted))
             standing = sorted(continuing, key=key, reverse=True)
-            return {
-                "ranking": irv_ranking(question, standing, counts, active, gone),
-                "rounds": rounds,
-            }
+            return Counted(
+                ranking=irv_ranking(question, standing, counts, active, gone), rounds=rounds
+            )
         loser = min(continuing, key=key)
-        rounds.append({"counts": counts, "eliminated": loser, "exhausted": exhausted})
+        rounds.append(Round(counts, loser, exhausted))
         gone.append((loser, counts[loser], active))
         continuing.remove(loser)
 
@@ -160,22 +160,22 @@ def irv_ranking(
     counts: dict[str, int],
     active: int,
     eliminated: Sequence[tuple[str, int, int]],
-) -> list[dict[str, Any]]:
+) -> list[RankedOption]:
     """Winner first, the others still standing by their last votes (equal votes share a
     rank), then the eliminated in reverse order of elimination (each its own rank)."""
-    rows: list[dict[str, Any]] = []
+    rows: list[RankedOption] = []
     last = [(o, counts[o], active) for o in standing] + list(reversed(eliminated))
     for position, (option, votes, ballots) in enumerate(last):
         # the winner never shares first place; eliminated options were parted by the count
-        tied = 1 < position < len(standing) and rows[-1]["score"] == votes
+        tied = 1 < position < len(standing) and rows[-1].score == votes
         rows.append(
-            {
-                "option": option,
-                "label": question.label(option),
-                "score": votes,
-                "share": round(votes / ballots, 4) if ballots else 0.0,
-                "rank": rows[-1]["rank"] if tied else position + 1,
-            }
+            RankedOption(
+                option=option,
+                label=question.label(option),
+                score=votes,
+                share=round(votes / ballots, 4) if ballots else 0.0,
+                rank=rows[-1].rank if tied else position + 1,
+            )
         )
     return rows
 
@@ -213,12 +213,12 @@ def strongest_paths(d: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
     return p
 
 
-def schulze(question: Question, answers: Sequence[Any]) -> dict[str, Any]:
+def schulze(question: Question, answers: Sequence[Any]) -> Counted:
     """Schulze: score = how many options each one beats by strongest path; ties share."""
     d = pairwise(question, answers)
     p = strongest_paths(d)
     wins = {a: sum(1 for b in p[a] if p[a][b] > p[b][a]) for a in p}
-    return {"ranking": ranking(question, wins), "pairwise": d, "paths": p}
+    return Counted(ranking=ranking(question, wins), pairwise=d, paths=p)
 
 
 class RankedQuestion(Definition, tag="ranked", forbid_unknown_fields=True, kw_only=True):

@@ -14,6 +14,7 @@ from msgspec import UNSET, UnsetType
 from prachakhom.core.errors import invalid_answer, invalid_question
 from prachakhom.core.methods.base import Contribution, Kind, Tally
 from prachakhom.core.question import Definition, Question, Text, check_text
+from prachakhom.core.resulttypes import Counted
 
 MAX_VALUES = 101  # 0..100 is the widest scale a screen can draw as a histogram
 _INT_TEXT = re.compile(r"^-?[0-9]{1,12}$")
@@ -107,15 +108,16 @@ def median(counts: Iterable[tuple[int, int]]) -> float | None:
     return (middle[0] + middle[1]) / 2
 
 
-def summary(counts: Mapping[str, int]) -> dict[str, Any]:
-    """mean and median of a histogram keyed by value text."""
+def summary(counts: Mapping[str, int]) -> tuple[float | None, float | None]:
+    """(mean, median) of a histogram keyed by value text."""
     pairs = [(int(v), c) for v, c in counts.items()]
-    return {"mean": mean(pairs), "median": median(pairs)}
+    return mean(pairs), median(pairs)
 
 
-def result(question: Question, tally: Tally) -> dict[str, Any]:
+def result(question: Question, tally: Tally) -> Counted:
     counts = histogram(question, tally)
-    return {"histogram": counts, **summary(counts), "ranking": []}
+    middle, half = summary(counts)
+    return Counted(histogram=counts, mean=middle, median=half, ranking=[])
 
 
 class ScaleQuestion(Definition, tag="scale", forbid_unknown_fields=True, kw_only=True):

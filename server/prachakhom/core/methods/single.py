@@ -15,6 +15,7 @@ from prachakhom.core.methods.base import (
     ranking,
 )
 from prachakhom.core.question import Definition, Question
+from prachakhom.core.resulttypes import Counted
 
 
 def check_question(question: Question) -> None:
@@ -25,8 +26,8 @@ def contribution(question: Question, answer: Any) -> Contribution:
     return {option_id(question, answer): 1}
 
 
-def result(question: Question, tally: Tally) -> dict[str, Any]:
-    return {"ranking": ranking(question, tally)}
+def result(question: Question, tally: Tally) -> Counted:
+    return Counted(ranking=ranking(question, tally))
 
 
 def table_tally(
