@@ -190,22 +190,7 @@ def test_breakdowns_shown_and_suppressed_are_described(voters: int) -> None:
 @pytest.mark.parametrize("kind", ["scale", "single"])
 @pytest.mark.parametrize("voters", [0, 1, 30, 80])
 def test_before_and_after_is_described(kind: str, voters: int) -> None:
-    pre, post = (
-        parse_question({"id": i, "kind": kind, "prompt": "?", **settings})
-        for i, settings in [
-            ("pre", {"min": 1, "max": 5} if kind == "scale" else {"options": OPTIONS}),
-            (
-                "post",
-                {"min": 1, "max": 5, "pair_of": "pre"}
-                if kind == "scale"
-                else {"options": OPTIONS, "pair_of": "pre"},
-            ),
-        ]
-    )
-    before, after = records(pre, voters, seed=3), records(post, voters * 2 // 3, seed=4)
-    with_pre = results_of(MEETING, post, "open", tally_of(after), after, "count", pre=(pre, before))
-    comparison = keyed_comparison(pre, post, keyed_answers(pre, before), keyed_answers(post, after))
-    live = live_results(MEETING, post, "open", tally_of(after), "count", None, comparison)
+    with_pre, live = before_and_after(kind, voters)
     held(f"compare-{kind}/{voters}", [with_pre, live])
     for result in (with_pre, live):
         typed = described(result, Results)
@@ -279,11 +264,39 @@ def test_the_methods_are_the_kinds_own() -> None:
         assert methods_of(question) == list(KINDS[question.kind].methods)
 
 
-@pytest.mark.parametrize("question", QUESTIONS[:6], ids=[q.kind for q in QUESTIONS[:6]])
-def test_the_sockets_frames_are_the_maps_frames(question: Question) -> None:
+def before_and_after(kind: str, voters: int) -> tuple[Results, Results]:
+    """A post-poll's results with its comparison: from records, and as the ticker has it."""
+    pre, post = (
+        parse_question({"id": i, "kind": kind, "prompt": "?", **settings})
+        for i, settings in [
+            ("pre", {"min": 1, "max": 5} if kind == "scale" else {"options": OPTIONS}),
+            (
+                "post",
+                {"min": 1, "max": 5, "pair_of": "pre"}
+                if kind == "scale"
+                else {"options": OPTIONS, "pair_of": "pre"},
+            ),
+        ]
+    )
+    before, after = records(pre, voters, seed=3), records(post, voters * 2 // 3, seed=4)
+    with_pre = results_of(MEETING, post, "open", tally_of(after), after, "count", pre=(pre, before))
+    comparison = keyed_comparison(pre, post, keyed_answers(pre, before), keyed_answers(post, after))
+    live = live_results(MEETING, post, "open", tally_of(after), "count", None, comparison)
+    return with_pre, live
+
+
+CASES = [
+    *((q.kind, lambda q=q: every_result(q, records(q, 9, hands=True))) for q in QUESTIONS),
+    *((f"compare-{k}", lambda k=k: before_and_after(k, 30)) for k in ("scale", "single")),
+]
+
+
+@pytest.mark.parametrize("case", [made for _, made in CASES], ids=[name for name, _ in CASES])
+def test_the_sockets_frames_are_the_maps_frames(case: Any) -> None:
     """What the ticker sends (events.frame of a Results, JSON and MessagePack) is the
-    frame the hub made of the assembled map before: same bytes, hidden or not."""
-    for result in every_result(question, records(question, 9, hands=True)):
+    frame the hub made of the assembled map before: same bytes, hidden or not, with a
+    comparison or a site's (and the whole meeting's inside)."""
+    for result in case():
         plain = msgspec.to_builtins(result)
         for codec in protocol.SUBPROTOCOLS:
             want = protocol.encode(

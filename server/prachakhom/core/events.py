@@ -18,7 +18,7 @@ the same bytes by construction (msgspec would write a float of 1e16 or more its 
 1e16 for orjson's 1e+16). The ticker's Results (a Struct, resulttypes.py) is written by
 msgspec: no float in a Results comes near 1e16, so its bytes are the dicts' too
 (tests/test_resulttypes.py holds them). MessagePack is msgspec's, the bytes msgpack wrote
-for the same values; a Results goes as its plain map (see `frame`).
+for the same values, a Results' map header too (see `_results_msgpack`).
 tests/test_event_bytes.py holds the bytes recorded before the Structs.
 
 The payloads are typed too: a question's definition as its kind's Struct (with its state),
@@ -173,12 +173,32 @@ def frame(seq: int, event: Event, codec: Codec, body: str | bytes | None = None)
         if isinstance(body, bytes):
             body = body.decode()
         return f'{{"type":"event","seq":{seq},{body[1:]}'
-    if type(event) is ResultsPushed:
-        # a Results has more fields than a fixmap holds: msgspec would give its map a
-        # three-byte header where the map (exactly as long) had one; so its plain map
-        event = ResultsPushed(results=msgspec.to_builtins(event.results))
     # a fixmap: its count, then the tag and the fields (a control event's from its plain
     # map, rare: a definition's keys are not in its Struct's order)
-    packed = _encode_msgpack(event if type(event) is ResultsPushed else fields(event))
+    if type(event) is ResultsPushed:
+        packed = _results_msgpack(event)
+    else:
+        packed = _encode_msgpack(fields(event))
     count = packed[0] - _FIXMAP + 2
     return bytes((_FIXMAP | count,)) + _HEAD_MSGPACK + _encode_msgpack(seq) + packed[1:]
+
+
+_MAP16: Final = 0xDE
+# where the Results begins in a ResultsPushed's MessagePack: after the fixmap's byte,
+# "event", "results" and "results"
+_RESULTS_AT: Final = 1 + len(_encode_msgpack("event")) + 2 * len(_encode_msgpack("results"))
+
+
+def _results_msgpack(event: ResultsPushed) -> bytes:
+    """The ticker's event in MessagePack. msgspec gives a Struct that may have more than
+    15 fields (a Results has 30) a three-byte map header (map 16) whatever it holds; the
+    map that came before had a one-byte fixmap up to 15 entries, and has it again. A
+    Results holding another (`all`, never the ticker's) goes as its plain map."""
+    results = event.results
+    if not isinstance(results, Results) or results.all is not msgspec.UNSET:
+        return _encode_msgpack(ResultsPushed(results=msgspec.to_builtins(results)))
+    packed = _encode_msgpack(event)
+    at = _RESULTS_AT
+    if packed[at] == _MAP16 and packed[at + 1] == 0 and packed[at + 2] <= _FIXMAP_MOST:
+        return packed[:at] + bytes((_FIXMAP | packed[at + 2],)) + packed[at + 3 :]
+    return packed

@@ -61,33 +61,17 @@ def assemble(
         counted = kind.result(question, read.tally)
     else:
         counted = kind.recount[method](question, answers or [])
+    # positional: msgspec matches 25 keywords one by one, ~2 us of a tick; the count's
+    # fields are in Results' order (Counted's are checked against it in the tests)
     return Results(
-        question=question.id,
-        kind=cast(KindName, question.kind),
-        method=cast(MethodName, method),
-        status=cast(State, state),
-        voters=read.voters,
-        eligible=meeting.eligible,
-        tables_reporting=read.tables_reporting,
-        tables_total=meeting.table_count,
-        seq=read.version,
-        histogram=counted.histogram,
-        mean=counted.mean,
-        median=counted.median,
-        ranking=counted.ranking,
-        max_choices=counted.max_choices,
-        max_rank=counted.max_rank,
-        points=counted.points,
-        rounds=counted.rounds,
-        pairwise=counted.pairwise,
-        paths=counted.paths,
-        funded=counted.funded,
-        spent=counted.spent,
-        budget=counted.budget,
-        attribute=counted.attribute,
-        targets=counted.targets,
-        gaps=counted.gaps,
-    )
+        question.id, cast(KindName, question.kind), cast(MethodName, method),
+        cast(State, state), read.voters, meeting.eligible, read.tables_reporting,
+        meeting.table_count, read.version,
+        counted.histogram, counted.mean, counted.median, counted.ranking, counted.max_choices,
+        counted.max_rank, counted.points, counted.rounds, counted.pairwise, counted.paths,
+        counted.funded, counted.spent, counted.budget, counted.attribute, counted.targets,
+        counted.gaps,
+    )  # fmt: skip
 
 
 def recounted_by(results: Results, counted: Counted, method: str) -> Results:
