@@ -10,10 +10,11 @@ import orjson
 import pytest
 
 from prachakhom.cli.client import Api, ClientError
-from prachakhom.report.verify import verify
+from prachakhom.report.verify import verify, verify_bytes
 from prachakhom.store import embedded, keys
 
 from .conftest import Running, sync_client
+from .exports import typed
 from .forum import Forum
 
 
@@ -64,14 +65,14 @@ async def test_ledger_names_no_seat_and_links_no_person_across_questions(
 async def test_verify_passes_untouched_and_catches_each_tampering(
     exported: dict[str, Any],
 ) -> None:
-    clean = verify(exported)
+    clean = verify(typed(exported))
     assert clean.ok, clean.problems
     assert clean.entries == exported["ledger"]["count"] and clean.digest
 
     def tampered(change: Any) -> list[str]:
         doc = copy.deepcopy(exported)
         change(doc)
-        verdict = verify(doc)
+        verdict = verify_bytes(orjson.dumps(doc))  # as `prachakhom verify` reads a file
         assert not verdict.ok
         return verdict.problems
 
@@ -92,8 +93,11 @@ async def test_verify_passes_untouched_and_catches_each_tampering(
     )
     assert any("differs from a recount" in p for p in problems)
     assert tampered(lambda d: d["questions"][0]["tally"]["counts"].__setitem__("x", 1))
-    assert tampered(lambda d: d.__setitem__("schema", "other"))
-    assert tampered(lambda d: d.__delitem__("ledger"))
+    assert tampered(lambda d: d.__setitem__("schema", "other")) == [
+        "not a Prachakhom export (schema prachakhom.export.v1 expected)"
+    ]
+    (missing,) = tampered(lambda d: d.__delitem__("ledger"))
+    assert missing.startswith("the export is malformed") and "ledger" in missing
 
 
 async def test_a_one_byte_change_anywhere_in_the_ledger_is_caught(
@@ -112,7 +116,7 @@ async def test_a_one_byte_change_anywhere_in_the_ledger_is_caught(
             caught += 1  # not even JSON any more
             continue
         doc = copy.deepcopy(exported) | {"ledger": exported["ledger"] | {"entries": entries}}
-        caught += not verify(doc).ok
+        caught += not verify_bytes(orjson.dumps(doc)).ok
     assert caught == len(positions)
 
 

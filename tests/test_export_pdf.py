@@ -20,6 +20,7 @@ from PIL import Image
 from prachakhom.core.questions import text_in
 from prachakhom.report import formats
 
+from .exports import typed
 from .forum import Forum
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -66,7 +67,7 @@ async def test_the_pdf_holds_prompts_date_sites_themes_and_digest(
     exported: dict[str, Any], tmp_path: Path
 ) -> None:
     calls: list[tuple[int, int, str]] = []
-    data = formats.render(exported, "pdf", progress=lambda *call: calls.append(call))
+    data = formats.render(typed(exported), "pdf", progress=lambda *call: calls.append(call))
     assert data.startswith(b"%PDF-")
     text = plain(pdf_text(data, tmp_path))
     meeting = exported["meeting"]
@@ -130,7 +131,7 @@ async def test_thai_digits_when_the_report_asks_for_them(
     exported: dict[str, Any], tmp_path: Path
 ) -> None:
     doc = exported | {"report": {"thai_digits": True}}
-    text = plain(pdf_text(formats.render(doc, "pdf"), tmp_path))
+    text = plain(pdf_text(formats.render(typed(doc), "pdf"), tmp_path))
     assert plain("๒๑ พฤศจิกายน ๒๕๖๙") in text and plain("หน้า ๒ จาก") in text
     assert "21พฤศจิกายน2569" not in text
     assert exported["ledger"]["digest"] in text  # a hash keeps its own digits
@@ -144,10 +145,11 @@ async def test_twenty_questions_render_fast_without_reading_the_ledger(
     for question in extra:
         question["id"] += "-again"
     doc["questions"] += extra
-    doc["ledger"]["entries"] = Untouchable()
+    document = typed(doc)
+    document.ledger.entries = Untouchable()
     started = time.perf_counter()
-    data = formats.render(doc, "pdf", "en")
+    data = formats.render(document, "pdf", "en")
     took = time.perf_counter() - started
-    assert len(doc["questions"]) == 20
+    assert len(document.questions) == 20
     assert pdf_pages(data, tmp_path) >= 22
     assert took < 45, f"20 questions took {took:.1f} s"  # a few seconds on a free core

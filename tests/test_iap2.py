@@ -19,6 +19,7 @@ from prachakhom.report import formats, tables
 from prachakhom.store.embedded import Embedded
 
 from .conftest import ADMIN, SMALL_MEETING, Meeting, Running, make_settings, run_server
+from .exports import typed
 from .test_export_pdf import pdf_text, plain
 
 Doc = dict[str, Any]
@@ -227,7 +228,7 @@ def test_the_json_export_summarises_the_demo_forums_levels(exported: Doc) -> Non
 def test_the_xlsx_has_a_sheet_of_how_far_people_were_involved(exported: Doc) -> None:
     for language in ("th", "en"):
         book = openpyxl.load_workbook(
-            io.BytesIO(formats.render(exported, "xlsx", language=language)),
+            io.BytesIO(formats.render(typed(exported), "xlsx", language=language)),
             read_only=True,
         )
         name = tables.label("involvement", language)
@@ -257,14 +258,14 @@ def test_the_xlsx_has_a_sheet_of_how_far_people_were_involved(exported: Doc) -> 
 
 
 def test_the_pdf_says_how_far_people_were_involved(exported: Doc, tmp_path: Path) -> None:
-    th = plain(pdf_text(formats.render(exported, "pdf", language="th"), tmp_path))
+    th = plain(pdf_text(formats.render(typed(exported), "pdf", language="th"), tmp_path))
     assert plain("ระดับการมีส่วนร่วมของประชาชน (IAP2)") in th
     for level in iap2.LEVELS:
         assert plain(iap2.name(level, "th")) in th, level
     assert plain("ไม่ได้กำหนดระดับ") in th
     assert plain("ระดับการมีส่วนร่วม: การเสริมอำนาจแก่ประชาชน") in th  # the budget's kicker
 
-    en = pdf_text(formats.render(exported, "pdf", language="en"), tmp_path)
+    en = pdf_text(formats.render(typed(exported), "pdf", language="en"), tmp_path)
     assert "How far people were involved (IAP2 spectrum)" in en
     contents, page = en.split("How far people were involved (IAP2 spectrum)")[1:3]
     assert "Contents" in en.split(contents)[0], "the page is in the contents"
@@ -281,8 +282,8 @@ def test_a_file_made_before_levels_existed_still_renders(exported: Doc, tmp_path
     del old["involvement"]
     for question in old["questions"]:
         question["definition"].pop("iap2_level", None)
-    text = pdf_text(formats.render(old, "pdf", language="en"), tmp_path)
+    text = pdf_text(formats.render(typed(old), "pdf", language="en"), tmp_path)
     assert "The organiser marked no question with a level of participation." in text
-    book = formats.render(old, "xlsx", language="en")
+    book = formats.render(typed(old), "xlsx", language="en")
     rows = list(openpyxl.load_workbook(io.BytesIO(book))["Involvement"].iter_rows(values_only=True))
     assert [r[3] for r in rows[3:]] == [0, 0, 0, 0, 0, 10]

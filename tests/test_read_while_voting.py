@@ -18,6 +18,7 @@ from prachakhom.report.verify import verify
 from prachakhom.store import embedded
 
 from .conftest import ADMIN, SMALL_MEETING, Meeting, make_settings, run_server
+from .exports import typed
 
 ROUNDS = 12
 PACE = 0.01  # seconds between one tablet's ballots: a steady stream, not a flood
@@ -82,7 +83,7 @@ async def test_audit_and_export_taken_mid_vote_each_add_up(streaming: Meeting) -
     for audit in audits:
         assert audit["ok"] is True, audit["questions"]
     for doc in exports:
-        verdict = verify(doc)
+        verdict = verify(typed(doc))
         assert verdict.ok, verdict.problems
         assert doc["audit"]["ok"] is True, doc["audit"]
         q1 = next(q for q in doc["questions"] if q["id"] == "q1")

@@ -11,13 +11,16 @@ import re
 import string
 from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from prachakhom.core.ledger import receipt
+from prachakhom.core.resulttypes import Breakdown, RankedOption, Results, Wilcoxon
 from prachakhom.report import charts, comparisons, pdf, sections, thaidate
 from prachakhom.report.labels import Words, own_entries
+from prachakhom.report.model import QuestionRecord
 
 TH, TH_DIGITS, EN = Words("th"), Words("th", thai_digits=True), Words("en")
 
@@ -120,25 +123,47 @@ def test_wrap_breaks_at_spaces_and_keeps_at_most_the_lines_asked() -> None:
     assert wrapped.count("\n") == 1 and wrapped.endswith("…")
 
 
-def ranking(*rows: tuple[str, float, int]) -> list[dict[str, Any]]:
+def ranking(*rows: tuple[str, int, int]) -> list[RankedOption]:
     total = sum(score for _, score, _ in rows) or 1
     return [
-        {"option": o, "label": {"th": f"ตัวเลือก {o}", "en": f"Option {o}"}, "score": s,
-         "share": s / total, "rank": r}
+        RankedOption(o, {"th": f"ตัวเลือก {o}", "en": f"Option {o}"}, s, s / total, r)
         for o, s, r in rows
-    ]  # fmt: skip
+    ]
 
 
-def question(kind: str, results: dict[str, Any], **definition: Any) -> dict[str, Any]:
-    base = {"voters": 12, "eligible": 500, "tables_reporting": 2, "tables_total": 50}
+def results_of(kind: str, **fields: Any) -> dict[str, Any]:
+    """Results as the document holds them: the participation fields, then `fields`."""
+    base = {"question": "q", "kind": kind, "method": "count", "status": "closed", "voters": 12}
+    return base | {"eligible": 500, "tables_reporting": 2, "tables_total": 50, "seq": 0} | fields
+
+
+def question(kind: str, results: dict[str, Any], **definition: Any) -> QuestionRecord:
+    """A question of the document, typed as the renderers read it."""
+    return msgspec.convert(
+        {
+            "id": "q",
+            "kind": kind,
+            "state": "closed",
+            "definition": {"id": "q", "kind": kind, "prompt": {"th": "คำถาม", "en": "Q"}}
+            | definition,
+            "method": "count",
+            "results": results_of(kind, **results),
+            "other_methods": {},
+            "tally": {"counts": {}, "voters": 12},
+        },
+        QuestionRecord,
+    )
+
+
+def by_method(**rankings: list[RankedOption]) -> dict[str, Results]:
     return {
-        "id": "q",
-        "kind": kind,
-        "state": "closed",
-        "definition": {"id": "q", "kind": kind, "prompt": {"th": "คำถาม", "en": "Q"}} | definition,
-        "results": base | {"method": "count"} | results,
-        "other_methods": {},
+        method: msgspec.convert(results_of("ranked", method=method, ranking=r), Results)
+        for method, r in rankings.items()
     }
+
+
+def wilcoxon(p: float | None, method: str | None, w_plus: float, w_minus: float) -> Wilcoxon:
+    return Wilcoxon(w_plus, w_plus, w_minus, 12, None, p, method)  # type: ignore[arg-type]
 
 
 def test_a_chart_reads_every_kind() -> None:
@@ -151,6 +176,7 @@ def test_a_chart_reads_every_kind() -> None:
         "budget",
         {"ranking": ranking(("a", 6, 1), ("b", 4, 2)), "funded": ["b"], "spent": 3, "budget": 5},
         costs={"a": 9, "b": 3},
+        budget=5,
     )
     bars = charts.chart_of(budget, TH).rows
     assert [b.strong for b in bars] == [False, True]  # a did not fit, b was funded
@@ -159,6 +185,7 @@ def test_a_chart_reads_every_kind() -> None:
     room = question(
         "demographic",
         {"ranking": ranking(("a", 6, 1), ("b", 6, 1)), "targets": {"a": 0.25}},
+        attribute="sector",
     )
     bars = charts.chart_of(room, EN).rows
     assert bars[0].values == (0.5,) and bars[0].target == 0.25 and bars[1].target is None
@@ -167,6 +194,8 @@ def test_a_chart_reads_every_kind() -> None:
         "scale",
         {"histogram": {"1": 0, "2": 6, "3": 6}, "mean": 2.5, "median": 2.5, "ranking": []},
         labels={"1": {"th": "ไม่เห็นด้วย", "en": "Disagree"}},
+        min=1,
+        max=3,
     )
     chart = charts.chart_of(scale, TH_DIGITS, titled=True)
     assert chart.shape == "columns" and chart.rows[0].label == "๑\nไม่เห็นด้วย"
@@ -174,12 +203,18 @@ def test_a_chart_reads_every_kind() -> None:
 
 
 def test_a_compared_question_charts_before_against_after() -> None:
+    pre = {"voters": 12, "counts": {"1": 6, "2": 6}, "shares": {"1": 0.5, "2": 0.5}}
+    after = {"voters": 11, "counts": {"1": 0, "2": 11}, "shares": {"1": 0.0, "2": 1.0}}
+    shift = {"shares": {"1": -0.5, "2": 0.5}}
     compare = {
         "kind": "scale",
-        "pre": {"voters": 12, "shares": {"1": 0.5, "2": 0.5}},
-        "post": {"voters": 11, "shares": {"1": 0.0, "2": 1.0}},
+        "pre": pre,
+        "post": after,
+        "shift": shift,
+        "paired": {"voters": 0, "pre": pre, "post": after, "shift": shift},
+        "pre_question": "pre",
     }
-    post = question("scale", {"histogram": {"1": 0, "2": 11}, "compare": compare})
+    post = question("scale", {"histogram": {"1": 0, "2": 11}, "compare": compare}, min=1, max=2)
     chart = charts.chart_of(post, EN)
     assert chart.series == ("Before (12 voters)", "After (11 voters)")
     assert [r.values for r in chart.rows] == [(0.5, 0.0), (0.5, 1.0)]
@@ -192,27 +227,24 @@ def test_top_of_order_groups_ties_and_the_methods_verdict() -> None:
     schulze = ranking(("a", 6, 1), ("c", 5, 2), ("b", 5, 2), ("d", 0, 4))
     assert comparisons.top_of_order(schulze) == [["a"], ["b", "c"]]
     irv = ranking(("b", 7, 1), ("a", 5, 2), ("c", 0, 3))
-    same = {"borda": {"ranking": borda}, "irv": {"ranking": borda}}
+    same = by_method(borda=borda, irv=borda)
     assert comparisons.methods_verdict(same) == "methods_agree"
-    assert (
-        comparisons.methods_verdict(same | {"schulze": {"ranking": schulze}})
-        == "methods_same_winner"
-    )
-    assert comparisons.methods_verdict(same | {"irv": {"ranking": irv}}) == "methods_differ"
+    assert comparisons.methods_verdict(same | by_method(schulze=schulze)) == "methods_same_winner"
+    assert comparisons.methods_verdict(same | by_method(irv=irv)) == "methods_differ"
 
 
 def test_the_wilcoxon_test_in_plain_words() -> None:
-    rose = {"p_value": 0.00048828125, "method": "exact", "w_plus": 78.0, "w_minus": 0.0}
+    rose = wilcoxon(0.00048828125, "exact", 78.0, 0.0)
     said = comparisons.wilcoxon_words(rose, EN)
     assert "p < 0.001" in said and "1 time in 2,000" in said
     assert "really moved up" in said and "exact" in said
-    fell = {"p_value": 0.039, "method": "normal", "w_plus": 5.0, "w_minus": 40.0}
+    fell = wilcoxon(0.039, "normal", 5.0, 40.0)
     said = comparisons.wilcoxon_words(fell, TH)
     assert "p = 0.039" in said and "ต่ำลง" in said and "ประมาณด้วยการแจกแจงปกติ" in said
-    chance = {"p_value": 0.62, "method": "exact", "w_plus": 6.0, "w_minus": 4.0}
+    chance = wilcoxon(0.62, "exact", 6.0, 4.0)
     assert "could be chance" in comparisons.wilcoxon_words(chance, EN)
     assert "half the time or more" in comparisons.wilcoxon_words(chance, EN)
-    assert comparisons.wilcoxon_words({"p_value": None}, EN).startswith("Nobody changed")
+    assert comparisons.wilcoxon_words(wilcoxon(None, None, 0, 0), EN).startswith("Nobody changed")
 
 
 def test_rounded_odds_keep_two_significant_figures() -> None:
@@ -226,23 +258,27 @@ def test_rounded_odds_keep_two_significant_figures() -> None:
 
 
 def test_a_suppressed_group_is_named_but_its_numbers_never_shown() -> None:
-    shown = {"voters": 6, "ranking": ranking(("a", 5, 1), ("b", 1, 2))}
-    breakdown = {
-        "by": "sector",
-        "min_group": 5,
-        "groups": [
-            {"group": "public", "label": "Public", "voters": 6, "results": shown},
-            {"group": "business", "label": "Business", "voters": None, "suppressed": True},
-        ],
-        "not_grouped": 0,
-    }
+    shown = results_of("single", voters=6, ranking=ranking(("a", 5, 1), ("b", 1, 2)))
+    breakdown = msgspec.convert(
+        {
+            "question": "q",
+            "by": "sector",
+            "attribute": "sector",
+            "min_group": 5,
+            "groups": [
+                {"group": "public", "label": "Public", "voters": 6, "results": shown},
+                {"group": "business", "label": "Business", "voters": None, "suppressed": True},
+            ],
+            "not_grouped": 0,
+        },
+        Breakdown,
+    )
     item = question("single", {"ranking": ranking(("a", 9, 1), ("b", 3, 2))})
-    doc = {"questions": [], "min_group": 5}
-    page = pdf.part("block", comparisons.breakdown_section(item, breakdown, doc, EN))
+    page = pdf.part("block", comparisons.breakdown_section(item, breakdown, [], EN))
     assert "Public" in page and "83.3%" in page
     assert "Business" in page and "fewer than 5 voters are hidden" in page
-    everyone_hidden = breakdown | {"groups": breakdown["groups"][1:]}
-    page = pdf.part("block", comparisons.breakdown_section(item, everyone_hidden, doc, EN))
+    everyone_hidden = msgspec.structs.replace(breakdown, groups=breakdown.groups[1:])
+    page = pdf.part("block", comparisons.breakdown_section(item, everyone_hidden, [], EN))
     assert "Every group has fewer than 5 voters" in page and "<table" not in page
 
 

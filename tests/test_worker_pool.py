@@ -22,7 +22,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from prachakhom.cli.client import Api, ClientError
 from prachakhom.core import recount
-from prachakhom.report import document
+from prachakhom.report import document, jsonfile
 from prachakhom.report.verify import verify
 from prachakhom.store import embedded
 from prachakhom.store.store import Store
@@ -31,6 +31,7 @@ from prachakhom.workers import BUSY, CRASHED, WorkerPool
 
 from . import pooljobs
 from .conftest import ADMIN, SMALL_MEETING, Meeting, Running, make_settings, run_server
+from .exports import typed
 from .forum import Forum
 
 
@@ -103,7 +104,8 @@ async def test_the_pool_answers_as_a_build_here_would_and_leaves_no_file(
     forum: Forum, server: Running, valkey: embedded.Embedded
 ) -> None:
     before = await outcomes(server, "export"), await outcomes(server, "audit")
-    doc = orjson.loads(await forum.organiser.export(forum.id, "json"))
+    data = await forum.organiser.export(forum.id, "json")
+    doc = orjson.loads(data)
     audit = await forum.organiser.audit(forum.id)
     store = Store(connect_redis(valkey.url), durability="os")
     try:
@@ -113,11 +115,11 @@ async def test_the_pool_answers_as_a_build_here_would_and_leaves_no_file(
             min_group=server.settings.min_group,
             now=dt.datetime.fromisoformat(doc["generated_at"]),
         )
-        assert doc == orjson.loads(orjson.dumps(here))
+        assert jsonfile.dumps(here) == data
         assert audit == await recount.audit(store, forum.id)
     finally:
         await store.redis.aclose()
-    assert verify(doc).ok and audit["ok"] is True
+    assert verify(typed(doc)).ok and audit["ok"] is True
     assert await jobs_total(server, "export", "done") == before[0]["done"] + 1
     assert await jobs_total(server, "audit", "done") == before[1]["done"] + 1
     await until(lambda: not scratch_files(server))  # sent, then deleted
@@ -131,7 +133,7 @@ async def test_a_refusal_inside_a_job_comes_back_as_itself_and_breaks_nothing(
     assert (refused.value.status, refused.value.code) == (400, "bad_message")
     assert "lang" in refused.value.message
     assert (await healthz(server))["workers"]["restarts"] == 0
-    assert verify(orjson.loads(await forum.organiser.export(forum.id, "json"))).ok
+    assert verify(typed(orjson.loads(await forum.organiser.export(forum.id, "json")))).ok
 
 
 async def test_a_worker_killed_mid_export_answers_unavailable_and_the_hall_votes_on(
@@ -172,7 +174,7 @@ async def test_a_worker_killed_mid_export_answers_unavailable_and_the_hall_votes
         workers = (await healthz(server))["workers"]
         assert workers["restarts"] >= 1 and workers["last_crash"] is not None
         doc = orjson.loads(await meeting.organiser.export(meeting.id, "json"))
-        assert verify(doc).ok
+        assert verify(typed(doc)).ok
         audit = await meeting.organiser.audit(meeting.id)
         assert audit["ok"] is True and audit["ballots_in_ledger"] == len(acks)
         q1 = next(q for q in doc["questions"] if q["id"] == "q1")
@@ -211,7 +213,7 @@ async def test_a_full_pool_refuses_at_once_and_changes_nothing(
         assert not scratch_files(server)
         gate.touch()
         assert len(set(await asyncio.gather(*held))) == 1  # one process ran both, in turn
-        assert verify(orjson.loads(await meeting.organiser.export(meeting.id, "json"))).ok
+        assert verify(typed(orjson.loads(await meeting.organiser.export(meeting.id, "json")))).ok
 
 
 async def test_a_queued_export_whose_organiser_leaves_is_dropped_unrun(

@@ -14,13 +14,14 @@ from typing import Any
 
 import click
 import httpx
+import msgspec
 import orjson
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from prachakhom.report import formats
-from prachakhom.report.verify import verify
+from prachakhom.report import formats, model
+from prachakhom.report.verify import verify_bytes
 from prachakhom.settings import Settings
 
 console = Console(highlight=False, soft_wrap=True, stderr=True)
@@ -137,9 +138,10 @@ def export_command(
             progress.update(task, total=1, completed=1)
         else:
             raw = source.read_bytes()
-        doc = orjson.loads(raw)
-        if doc.get("schema") != "prachakhom.export.v1":
-            raise click.ClickException("this is not a Prachakhom JSON export")
+        try:
+            doc = model.decode(raw)
+        except msgspec.DecodeError as exc:  # not JSON, or not the document: says where
+            raise click.ClickException(f"this is not a Prachakhom JSON export: {exc}") from None
         written = []
         for name in chosen:
             task = progress.add_task(name.upper(), total=None)
@@ -166,10 +168,9 @@ def verify_command(export: Path) -> None:
     """Check a JSON export from its ledger alone: the hash chain, the digest, and every
     tally and result recounted. Exits 1 on any mismatch."""
     try:
-        doc = orjson.loads(export.read_bytes())
-    except orjson.JSONDecodeError as exc:
+        verdict = verify_bytes(export.read_bytes())
+    except msgspec.DecodeError as exc:
         raise click.ClickException(f"{export} is not JSON: {exc}") from None
-    verdict = verify(doc)
     click.echo(
         f"{verdict.entries} ledger entries, {verdict.ballots} ballots, "
         f"{verdict.questions} questions; digest {verdict.digest}"

@@ -23,10 +23,19 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
+from msgspec import UNSET
 
+from prachakhom.core.resulttypes import Comparison
 from prachakhom.paths import fonts_dir
 from prachakhom.report.formats import Progress
 from prachakhom.report.labels import Words, words_for
+from prachakhom.report.model import (
+    ExportDocument,
+    QuestionRecord,
+    costs_of,
+    options_of,
+    scale_labels,
+)
 
 WIDTH = 6.7  # inches: the text width of an A4 page with the report's margins
 PNG_DPI = 150
@@ -104,25 +113,25 @@ def wrap(text: str, width: int, lines: int = 3) -> str:
     return "\n".join(clip(line, width) for line in out)
 
 
-def unit_of(question: dict[str, Any]) -> str:
+def unit_of(question: QuestionRecord) -> str:
     """The catalogue key of what a question's bars measure."""
-    results = question["results"]
-    if "compare" in results or results.get("targets"):
+    results = question.results
+    if results.compare or results.targets:
         return "share"
-    if question["kind"] == "ranked":
-        return f"unit.{results['method']}"
-    return f"unit.{UNITS.get(question['kind'], 'votes')}"
+    if question.kind == "ranked":
+        return f"unit.{results.method}"
+    return f"unit.{UNITS.get(question.kind, 'votes')}"
 
 
-def chart_of(question: dict[str, Any], words: Words, titled: bool = False) -> Chart:
+def chart_of(question: QuestionRecord, words: Words, titled: bool = False) -> Chart:
     """What to draw for a question of the export document."""
-    results = question["results"]
-    if "compare" in results:
-        chart = _compare(question, words)
-    elif question["kind"] == "scale":
+    results = question.results
+    if results.compare:
+        chart = _compare(question, results.compare, words)
+    elif question.kind == "scale":
         chart = _scale(question, words)
-    elif question["kind"] == "demographic" and results.get("targets"):
-        chart = _targets(question, words)
+    elif question.kind == "demographic" and results.targets:
+        chart = _targets(question, results.targets, words)
     else:
         chart = _ranking(question, words)
     most = int(MAX_BODY / _row_inches(chart))
@@ -131,41 +140,39 @@ def chart_of(question: dict[str, Any], words: Words, titled: bool = False) -> Ch
         chart = replace(chart, rows=chart.rows[:most], footnote=left_out)
     if not titled:
         return chart
-    voters = words("results.n_voters", n=results["voters"])
+    voters = words("results.n_voters", n=results.voters)
     return replace(
         chart,
-        title=wrap(words.text(question["definition"]["prompt"]), 70),
+        title=wrap(words.text(question.definition.prompt), 70),
         subtitle=f"{voters} · {words(unit_of(question))}",
     )
 
 
-def _ranking(question: dict[str, Any], words: Words) -> Chart:
-    results = question["results"]
-    funded = results.get("funded")
-    costs = question["definition"].get("costs", {})
+def _ranking(question: QuestionRecord, words: Words) -> Chart:
+    results = question.results
+    funded = None if results.funded is UNSET else results.funded
+    costs = costs_of(question.definition)
     rows = []
-    for row in results["ranking"]:
-        note = f"{words.number(row['score'])} · {words.percent(row['share'])}"
-        strong = funded is None or row["option"] in funded
+    for row in results.ranking or []:
+        note = f"{words.number(row.score)} · {words.percent(row.share)}"
+        strong = funded is None or row.option in funded
         if funded is not None:
-            note += " · " + words("control.baht", n=costs.get(row["option"], 0))
-        label = clip(words.text(row["label"]), LABEL_CHARS)
-        rows.append(Bar(label, (row["score"],), (note,), strong))
+            note += " · " + words("control.baht", n=costs.get(row.option, 0))
+        label = clip(words.text(row.label), LABEL_CHARS)
+        rows.append(Bar(label, (row.score,), (note,), strong))
     legend = ((MAIN, words("funded")), (OFF, words("not_funded"))) if funded is not None else ()
     return Chart("bars", tuple(rows), legend=legend)
 
 
-def _targets(question: dict[str, Any], words: Words) -> Chart:
-    results = question["results"]
-    targets = results["targets"]
+def _targets(question: QuestionRecord, targets: dict[str, float], words: Words) -> Chart:
     rows = []
-    for row in results["ranking"]:
-        target = targets.get(row["option"])
-        note = words.percent(row["share"])
+    for row in question.results.ranking or []:
+        target = targets.get(row.option)
+        note = words.percent(row.share)
         if target is not None:
             note += f" ({words('target')} {words.percent(target)})"
-        label = clip(words.text(row["label"]), LABEL_CHARS)
-        rows.append(Bar(label, (row["share"],), (note,), target=target))
+        label = clip(words.text(row.label), LABEL_CHARS)
+        rows.append(Bar(label, (row.share,), (note,), target=target))
     return Chart("bars", tuple(rows), legend=((TARGET, words("target")),))
 
 
@@ -182,16 +189,16 @@ def scale_ticks(values: list[str]) -> set[str]:
     return inside | {values[0], values[-1]}
 
 
-def _value_label(question: dict[str, Any], value: str, shown: set[str], words: Words) -> str:
-    labels = question["definition"].get("labels", {})
+def _value_label(question: QuestionRecord, value: str, shown: set[str], words: Words) -> str:
+    labels = scale_labels(question.definition)
     label = words.digits(value) if value in shown or value in labels else ""
     if value in labels:
         label += "\n" + wrap(words.text(labels[value]), 16, lines=2)
     return label
 
 
-def _scale(question: dict[str, Any], words: Words) -> Chart:
-    histogram = question["results"]["histogram"]
+def _scale(question: QuestionRecord, words: Words) -> Chart:
+    histogram = question.results.histogram or {}
     shown = scale_ticks(list(histogram))
     rows = [
         Bar(_value_label(question, value, shown, words), (count,), (words.number(count),))
@@ -200,22 +207,21 @@ def _scale(question: dict[str, Any], words: Words) -> Chart:
     return Chart("columns", tuple(rows))
 
 
-def _compare(question: dict[str, Any], words: Words) -> Chart:
-    compare = question["results"]["compare"]
-    pre, post = compare["pre"]["shares"], compare["post"]["shares"]
+def _compare(question: QuestionRecord, compare: Comparison, words: Words) -> Chart:
+    pre, post = compare.pre.shares, compare.post.shares
     series = (
-        f"{words('results.pre')} ({words('results.n_voters', n=compare['pre']['voters'])})",
-        f"{words('results.post')} ({words('results.n_voters', n=compare['post']['voters'])})",
+        f"{words('results.pre')} ({words('results.n_voters', n=compare.pre.voters)})",
+        f"{words('results.post')} ({words('results.n_voters', n=compare.post.voters)})",
     )
     rows = []
-    if compare["kind"] == "scale":
+    if compare.kind == "scale":
         shown = scale_ticks(list(post))
         for value in post:
             shares = (pre.get(value, 0.0), post[value])
             label = _value_label(question, value, shown, words)
             rows.append(Bar(label, shares, tuple(words.percent(s) for s in shares)))
         return Chart("columns", tuple(rows), series)
-    names = {o["id"]: o["label"] for o in question["definition"].get("options", [])}
+    names = {o.id: o.label for o in options_of(question.definition)}
     for option in post:
         shares = (pre.get(option, 0.0), post[option])
         label = clip(words.text(names.get(option, option)), LABEL_CHARS)
@@ -366,27 +372,27 @@ def jpeg(fig: Figure, dpi: int = PRINT_DPI) -> bytes:
     return out.getvalue()
 
 
-def chart_name(n: int, question: dict[str, Any], suffix: str) -> str:
-    return f"{n:02d}-{question['id']}.{suffix}"
+def chart_name(n: int, question: QuestionRecord, suffix: str) -> str:
+    return f"{n:02d}-{question.id}.{suffix}"
 
 
-def _zip(doc: dict[str, Any], language: str, progress: Progress, suffix: str) -> bytes:
+def _zip(doc: ExportDocument, language: str, progress: Progress, suffix: str) -> bytes:
     words = words_for(doc, language)
     save = png if suffix == "png" else svg
-    questions = doc["questions"]
+    questions = doc.questions
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for n, question in enumerate(questions, start=1):
-            progress(n - 1, len(questions), question["id"])
+            progress(n - 1, len(questions), question.id)
             image = save(draw(chart_of(question, words, titled=True)))
             archive.writestr(chart_name(n, question, suffix), image)
     progress(len(questions), len(questions), suffix.upper())
     return out.getvalue()
 
 
-def render_png(doc: dict[str, Any], language: str, progress: Progress) -> bytes:
+def render_png(doc: ExportDocument, language: str, progress: Progress) -> bytes:
     return _zip(doc, language, progress, "png")
 
 
-def render_svg(doc: dict[str, Any], language: str, progress: Progress) -> bytes:
+def render_svg(doc: ExportDocument, language: str, progress: Progress) -> bytes:
     return _zip(doc, language, progress, "svg")

@@ -14,13 +14,13 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
-from typing import Any
 
 from prachakhom.report import meeting_sheets, result_sheets
 from prachakhom.report.formats import Progress
+from prachakhom.report.model import ExportDocument
 from prachakhom.report.tables import Cell, Table
 
-FILES: tuple[Callable[[dict[str, Any], str], Table], ...] = (
+FILES: tuple[Callable[[ExportDocument, str], Table], ...] = (
     meeting_sheets.summary,
     meeting_sheets.involvement,
     result_sheets.results,
@@ -35,8 +35,8 @@ PLAIN_NUMBER = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
 ZIP_EPOCH = dt.datetime(1980, 1, 1)  # the earliest time a ZIP entry can carry
 
 
-def render(doc: dict[str, Any], language: str, progress: Progress) -> bytes:
-    made = _zip_time(doc["generated_at"])
+def render(doc: ExportDocument, language: str, progress: Progress) -> bytes:
+    made = _zip_time(doc.generated_at)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for n, build in enumerate(FILES, start=1):

@@ -1,4 +1,4 @@
-"""Every export format, rendered from the JSON document alone.
+"""Every export format, rendered from the document (`model.ExportDocument`) alone.
 
 A renderer takes (document, language, progress) and returns the file's bytes; progress
 is called as progress(done, total, what) so the CLI can show a bar on long work.
@@ -9,14 +9,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-import orjson
 
 from prachakhom.core.errors import Code, PrachakhomError
+from prachakhom.report.model import ExportDocument
 
 Progress = Callable[[int, int, str], None]
-Renderer = Callable[[dict[str, Any], str, Progress], bytes]
+Renderer = Callable[[ExportDocument, str, Progress], bytes]
 
 
 def no_progress(done: int, total: int, what: str) -> None:
@@ -67,23 +65,18 @@ def format_named(name: str) -> Format:
     return FORMATS[name]
 
 
-def language_of(doc: dict[str, Any], asked: str | None) -> str:
-    language = asked or doc["meeting"].get("language", "th")
+def language_of(doc: ExportDocument, asked: str | None) -> str:
+    language = asked or doc.meeting.language
     if language not in LANGUAGES:
         raise PrachakhomError(Code.BAD_MESSAGE, "lang must be 'th' or 'en'")
     return language
 
 
 def render(
-    doc: dict[str, Any], name: str, language: str | None = None, progress: Progress = no_progress
+    doc: ExportDocument, name: str, language: str | None = None, progress: Progress = no_progress
 ) -> bytes:
     return format_named(name).render(doc, language_of(doc, language), progress)
 
 
-def filename(doc: dict[str, Any], name: str) -> str:
-    day = doc["meeting"]["date"]
-    return f"prachakhom-{doc['meeting']['id']}-{day}.{FORMATS[name].suffix}"
-
-
-def dumps(doc: dict[str, Any]) -> bytes:
-    return orjson.dumps(doc, option=orjson.OPT_INDENT_2)
+def filename(doc: ExportDocument, name: str) -> str:
+    return f"prachakhom-{doc.meeting.id}-{doc.meeting.date}.{FORMATS[name].suffix}"

@@ -16,10 +16,12 @@ from functools import cache
 from typing import Any
 
 import orjson
+from msgspec import UNSET
 
 from prachakhom.core.questions import Text, text_in
 from prachakhom.paths import i18n_dir
 from prachakhom.report import thaidate
+from prachakhom.report.model import ExportDocument
 
 LANGUAGES = ("th", "en")
 OWN_SECTIONS = ("report", "sheet")  # the reports' entries in the shared catalogue
@@ -89,5 +91,5 @@ class Words:
         return thaidate.date_time(when, self.language, self.thai_digits)
 
 
-def words_for(doc: dict[str, Any], language: str) -> Words:
-    return Words(language, bool(doc.get("report", {}).get("thai_digits", False)))
+def words_for(doc: ExportDocument, language: str) -> Words:
+    return Words(language, doc.report is not UNSET and doc.report.thai_digits is True)

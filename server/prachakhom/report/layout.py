@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-Question = dict[str, Any]
-Doc = dict[str, Any]
+from prachakhom.report.model import ExportDocument, QuestionRecord
+
+Question = QuestionRecord
+Doc = ExportDocument
 
 
 @dataclass(frozen=True)

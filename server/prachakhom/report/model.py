@@ -1,24 +1,33 @@
 """The export document (`prachakhom.export.v1`) as types: declared once, here.
 
-`document.py` builds the document as plain JSON data; these Structs describe it field
-by field (tests convert the demo forum's export into `ExportDocument` strictly), and
-`schema.py` generates `schema.json` from them. The Results inside are core's
-(`core/resulttypes.py`), the same the results API and the screens are sent. A Struct's
-`json_schema_rules` are what JSON Schema can say and a Struct cannot (a field required
-by another's value); `schema.py` merges them into the type's definition.
+These Structs are the document: `document.py` builds an `ExportDocument`, every format
+is rendered from one (attributes read, typed), and a document that comes from outside
+(a saved JSON export given to the CLI, a test's file) is decoded straight into one by
+`decode`, the one parser. `schema.py` generates `schema.json` from them. The Results
+inside are core's (`core/resulttypes.py`), the same the results API and the screens are
+sent; a question's definition is its kind's Struct (`core.methods.DEFINITION`). A
+Struct's `json_schema_rules` are what JSON Schema can say and a Struct cannot (a field
+required by another's value); `schema.py` merges them into the type's definition.
 
+Fields are declared in the order the JSON export has always written them (jsonfile.py
+writes the same bytes as the dict-built document did: tests/test_export_bytes.py).
 Envelope, questions, ledger and audit forbid unknown fields (the ledger is the record);
 the meeting, a definition, an idea and a theme stay open.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias
 
+import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from prachakhom.core import question
 from prachakhom.core.methods import DEFINITION
+from prachakhom.core.methods.budget import BudgetQuestion
+from prachakhom.core.methods.demographic import DemographicQuestion
+from prachakhom.core.methods.scale import ScaleQuestion
+from prachakhom.core.question import Definition, Option
 from prachakhom.core.resulttypes import (
     Breakdown,
     Count,
@@ -31,7 +40,12 @@ from prachakhom.core.resulttypes import (
     Text,
 )
 
-SCHEMA = "prachakhom.export.v1"
+SCHEMA: Literal["prachakhom.export.v1"] = "prachakhom.export.v1"
+
+if TYPE_CHECKING:  # a definition: its kind's Struct (the union), their base to mypy
+    AnyDefinition: TypeAlias = Definition
+else:
+    AnyDefinition = DEFINITION
 
 Ms = Annotated[int, Meta(ge=0, description="Milliseconds since 1970-01-01 UTC.")]
 Hash = Annotated[
@@ -140,7 +154,7 @@ class QuestionRecord(Struct, forbid_unknown_fields=True):
     kind: KindName
     state: State
     definition: Annotated[
-        DEFINITION, Meta(description="The question as created (kind settings: docs/methods.md).")
+        AnyDefinition, Meta(description="The question as created (kind settings: docs/methods.md).")
     ]
     method: Annotated[MethodName, Meta(description="The counting method shown by default.")]
     results: Results
@@ -191,16 +205,16 @@ class Idea(Struct, kw_only=True):
     at: Ms
 
 
-class Theme(Struct):
-    """A theme the theme team filed ideas under."""
+class Theme(Struct, kw_only=True):
+    """A theme the theme team filed ideas under (its fields in the order stored)."""
 
     id: NonEmpty
-    label: Text
+    at: Ms | UnsetType = UNSET
     ideas: Annotated[list[str], Meta(description="Idea ids, in the order filed.")]
+    label: Text
     tables: Annotated[int, Meta(ge=0, description="Tables its ideas came from.")]
     idea_count: Count
     sample: Annotated[list[str], Meta(description="The texts of its first five ideas.")]
-    at: Ms | UnsetType = UNSET
 
 
 BALLOT_ONLY = (
@@ -298,3 +312,33 @@ class ExportDocument(Struct, forbid_unknown_fields=True, kw_only=True):
     ledger: Ledger
     audit: Audit
     report: Report | UnsetType = UNSET
+
+
+# a definition's settings that some kinds have, read the same way for any kind
+
+
+def options_of(definition: Definition) -> list[Option]:
+    return definition.options or []
+
+
+def scale_labels(definition: Definition) -> dict[str, question.Text]:
+    """A scale's labels by value (as text); none for other kinds."""
+    return (definition.labels or {}) if isinstance(definition, ScaleQuestion) else {}
+
+
+def costs_of(definition: Definition) -> dict[str, int]:
+    return definition.costs if isinstance(definition, BudgetQuestion) else {}
+
+
+def targets_of(definition: Definition) -> dict[str, float]:
+    """A demographic question's target share per group; none for other kinds."""
+    return (definition.targets or {}) if isinstance(definition, DemographicQuestion) else {}
+
+
+_decoder = msgspec.json.Decoder(ExportDocument)
+
+
+def decode(data: bytes) -> ExportDocument:
+    """A JSON export read back: the one parser. Raises msgspec.DecodeError (not JSON) or
+    msgspec.ValidationError (not this document; its message names the path)."""
+    return _decoder.decode(data)

@@ -21,22 +21,23 @@ from prachakhom.paths import fonts_dir
 from prachakhom.report import charts, sections
 from prachakhom.report.formats import Progress
 from prachakhom.report.labels import Words, words_for
+from prachakhom.report.model import ExportDocument
 
 FONT_FACES = {"Regular": 400, "Medium": 500, "SemiBold": 600, "Bold": 700}
 CHART = "chart:"  # the scheme of the charts' URLs in the HTML
 
 
-def render(doc: dict[str, Any], language: str, progress: Progress) -> bytes:
+def render(doc: ExportDocument, language: str, progress: Progress) -> bytes:
     from weasyprint import HTML  # heavy: imported only when a PDF is asked for
     from weasyprint.text.fonts import FontConfiguration
 
     words = words_for(doc, language)
-    questions = doc["questions"]
+    questions = doc.questions
     total = len(questions) + 1
     pictures = {}
     for n, question in enumerate(questions):
-        progress(n, total, question["id"])
-        pictures[question["id"]] = charts.jpeg(charts.draw(charts.chart_of(question, words)))
+        progress(n, total, question.id)
+        pictures[question.id] = charts.jpeg(charts.draw(charts.chart_of(question, words)))
     progress(len(questions), total, "PDF")
     page = HTML(string=compose(doc, words), url_fetcher=fetcher(pictures))
     pdf: bytes = page.write_pdf(font_config=FontConfiguration())
@@ -63,19 +64,19 @@ def fetcher(pictures: dict[str, bytes]) -> Any:
     return Fetcher(fail_on_errors=True)
 
 
-def compose(doc: dict[str, Any], words: Words, with_charts: bool = True) -> str:
+def compose(doc: ExportDocument, words: Words, with_charts: bool = True) -> str:
     """The whole report as HTML; each question's chart is the image chart:<question id>."""
     questions = [
         sections.question_page(n, question, doc, words)
-        for n, question in enumerate(doc["questions"], start=1)
+        for n, question in enumerate(doc.questions, start=1)
     ]
     return (
         templates()
         .get_template("report.html")
         .render(
             w=words,
-            title=words.text(doc["meeting"]["title"]),
-            generator=doc.get("generator", ""),
+            title=words.text(doc.meeting.title),
+            generator=doc.generator,
             fonts=font_faces(),
             digits="thai" if words.language == "th" and words.thai_digits else "decimal",
             front=sections.cover(doc, words),

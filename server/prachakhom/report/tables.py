@@ -18,10 +18,11 @@ import orjson
 
 from prachakhom.report.document import BANGKOK
 from prachakhom.report.labels import catalogue, lookup
+from prachakhom.report.model import ExportDocument
 
 Cell = str | int | float | None
 Row = dict[str, Cell]
-Doc = dict[str, Any]
+Doc = ExportDocument
 SHEET_SECTIONS = ("sheet", "report")
 
 # How the XLSX shows a column; "text" when not listed. Numbers are numbers regardless.

@@ -23,6 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 from prachakhom.core.questions import text_in
 from prachakhom.report import meeting_sheets, result_sheets
 from prachakhom.report.formats import Progress
+from prachakhom.report.model import ExportDocument
 from prachakhom.report.tables import Cell, Table
 
 SHEET_NAME_MOST = 31  # Excel's limit, in UTF-16 units
@@ -49,11 +50,11 @@ Formats = dict[str, Format]
 Write = Callable[[int, int, Any], object]
 
 
-def render(doc: dict[str, Any], language: str, progress: Progress) -> bytes:
+def render(doc: ExportDocument, language: str, progress: Progress) -> bytes:
     sheets = [
         meeting_sheets.summary(doc, language),
         meeting_sheets.involvement(doc, language),
-        *(result_sheets.question(item, language) for item in doc["questions"]),
+        *(result_sheets.question(item, language) for item in doc.questions),
         result_sheets.breakdowns(doc, language),
         result_sheets.sites(doc, language),
         meeting_sheets.ideas(doc, language),
@@ -105,11 +106,11 @@ def _clip(text: str, most: int) -> str:
     return text.rstrip("'") or "Sheet"
 
 
-def _properties(doc: dict[str, Any], language: str) -> dict[str, Any]:
-    made = dt.datetime.fromisoformat(doc["generated_at"]).astimezone(dt.UTC)
+def _properties(doc: ExportDocument, language: str) -> dict[str, Any]:
+    made = dt.datetime.fromisoformat(doc.generated_at).astimezone(dt.UTC)
     return {
-        "title": text_in(doc["meeting"]["title"], language),
-        "comments": f"{doc['schema']}; ledger digest {doc['ledger']['digest']}",
+        "title": text_in(doc.meeting.title, language),
+        "comments": f"{doc.schema}; ledger digest {doc.ledger.digest}",
         "created": made.replace(tzinfo=None),  # the document's time, so a re-render is the same
     }
 
