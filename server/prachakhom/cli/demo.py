@@ -14,6 +14,7 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
+from prachakhom.core.meetings import decode_new
 from prachakhom.core.questions import text_in
 from prachakhom.live.provisioning import create_meeting
 from prachakhom.settings import Settings
@@ -42,7 +43,7 @@ async def load_demo(settings: Settings) -> dict[str, Any]:
             loaded = orjson.loads(saved.read_bytes())
             if await store.meeting(loaded["id"]) is not None:
                 return loaded  # type: ignore[no-any-return]
-        created = await create_meeting(store, scenario_body(scenario()))
+        created = await create_meeting(store, decode_new(orjson.dumps(scenario())))
     finally:
         await shards.aclose()
     saved.write_bytes(orjson.dumps(created, option=orjson.OPT_INDENT_2))

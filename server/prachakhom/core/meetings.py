@@ -2,6 +2,8 @@
 
     JSON --parse_meeting()--> MeetingDef (msgspec) --sites resolved, days checked--> Meeting
          └ or refused: read again loosely, rule by rule, only to word it (explain)
+    POST /api/meetings' bytes --decode_new()--> NewMeeting (either shape, one pass)
+         --.agenda(), .meeting_def(today)--> the definitions, a MeetingDef (meeting_of)
     Meeting --view()--> MeetingView: the meeting as stored and as the API answers it
 
 The JSON forms are declared once as Structs (MeetingDef, MeetingView and the answers
@@ -15,13 +17,15 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeGuard
 
 import msgspec
+import orjson
 from msgspec import UNSET, Meta, UnsetType
 
 from prachakhom.core.auth import Codes
-from prachakhom.core.errors import Code, PrachakhomError
-from prachakhom.core.methods import DEFINITION
+from prachakhom.core.errors import NOT_JSON, Code, PrachakhomError
+from prachakhom.core.methods import DEFINITION, Definition
 from prachakhom.core.plenary import PlenaryView
 from prachakhom.core.question import Id, Text, check_id, check_text
+from prachakhom.core.questions import parse_question
 
 TIME_ZONE = "Asia/Bangkok"  # every meeting's clock: screens, receipts and exports alike
 BANGKOK = dt.timezone(dt.timedelta(hours=7), TIME_ZONE)  # meetings' days (no DST)
@@ -61,7 +65,7 @@ class MeetingDef(msgspec.Struct, kw_only=True):
     tables: TableCount
     sites: list[SiteDef] | None = None
     seat_codes: bool = False
-    date: Day | None = None  # the meeting's day; today when left out
+    date: Day | UnsetType | None = UNSET  # the meeting's day; today when left out (not null)
     retain_until: Day | None = None  # after which `purge` may delete it (PDPA)
 
 
@@ -90,6 +94,68 @@ class Scenario(msgspec.Struct):
 
     meeting: MeetingDef
     questions: list[DEFINITION] = []
+
+
+class NewMeeting(msgspec.Struct, kw_only=True):
+    """The body of POST /api/meetings as decoded, in one pass, in either shape: the
+    meeting's own fields (MeetingInput) or a `meeting` object beside the `questions`
+    (Scenario, told apart by `meeting` being an object, as always). Left out here:
+    UNSET, so that a missing title or tables is refused in its turn."""
+
+    title: Text | UnsetType = UNSET
+    language: Literal["th", "en"] = "th"
+    tables: TableCount | UnsetType = UNSET
+    sites: list[SiteDef] | None = None
+    seat_codes: bool = False
+    date: Day | UnsetType | None = UNSET
+    retain_until: Day | None = None
+    questions: list[DEFINITION] | None = None
+    meeting: MeetingDef | None = None
+
+    def agenda(self) -> list[Definition]:
+        """The questions' definitions, in their order (their kinds' rules not yet checked)."""
+        return self.questions or []
+
+    def meeting_def(self, today: str) -> MeetingDef:
+        """The meeting asked for, its day today when left out. Raises bad_message for a
+        title or tables left out of the meeting's own fields."""
+        given = self.meeting
+        if given is None:
+            if isinstance(self.title, UnsetType):
+                _not_blank("", "the title")  # refused in the words of a blank title
+                raise AssertionError  # not reached
+            if isinstance(self.tables, UnsetType):
+                raise _bad("tables must be an object {count, seats}")
+            given = MeetingDef(
+                title=self.title,
+                language=self.language,
+                tables=self.tables,
+                sites=self.sites,
+                seat_codes=self.seat_codes,
+                date=self.date,
+                retain_until=self.retain_until,
+            )
+        if isinstance(given.date, UnsetType):
+            return msgspec.structs.replace(given, date=today)
+        return given
+
+
+_decode_new = msgspec.json.Decoder(NewMeeting).decode
+
+
+def decode_new(raw: bytes) -> NewMeeting:
+    """POST /api/meetings' body, read once. A refusal is worded as the route always did:
+    the body read loosely, the questions first, then the meeting (explain_new)."""
+    try:
+        return _decode_new(raw)
+    except msgspec.ValidationError as exc:
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise NOT_JSON from None
+        raise explain_new(data, exc) from None
+    except msgspec.DecodeError:
+        raise NOT_JSON from None
 
 
 class Created(msgspec.Struct):
@@ -178,14 +244,19 @@ class Meeting:
 
 
 def parse_meeting(data: Any, meeting_id: str) -> Meeting:
-    """A meeting from the body of POST /api/meetings (or its stored form)."""
+    """A meeting from its JSON form already read (stored, or a test's)."""
     try:
         given = msgspec.convert(data, MeetingDef)
     except msgspec.ValidationError as exc:
         raise explain(data, exc) from None
+    return meeting_of(given, meeting_id)
+
+
+def meeting_of(given: MeetingDef, meeting_id: str) -> Meeting:
+    """The rules a type cannot say: the title not blank, real days, the sites' tables."""
     _not_blank(given.title, "the title")
     for day, what in ((given.date, "date"), (given.retain_until, "retain_until")):
-        if day is not None and not _iso_day(day):
+        if isinstance(day, str) and not _iso_day(day):
             raise _bad(_DAY_RULE.format(what=what, example=_DAY_EXAMPLE[what]))
     count = given.tables.count
     return Meeting(
@@ -196,7 +267,7 @@ def parse_meeting(data: Any, meeting_id: str) -> Meeting:
         seats=given.tables.seats,
         sites=_sites(given.sites or [], count),
         seat_codes=given.seat_codes,
-        date=given.date,
+        date=given.date or None,
         retain_until=given.retain_until,
     )
 
@@ -233,6 +304,24 @@ def _sites(given: list[SiteDef], table_count: int) -> tuple[Site, ...]:
 
 
 # --- wording a refusal: the body read loosely, in the order the fields were always checked
+
+
+def explain_new(data: Any, exc: Exception) -> PrachakhomError:
+    """Why POST /api/meetings' body was refused: not an object, then `questions` not a
+    list, then its first question refused (in that question's words), then the meeting."""
+    if not isinstance(data, dict):
+        return _bad("the meeting must be a JSON object")
+    if isinstance(data.get("meeting"), dict):  # the scenario file's shape
+        data = data["meeting"] | {"questions": data.get("questions")}
+    questions = data.get("questions")
+    if questions is not None and not isinstance(questions, list):
+        return _bad("questions must be a list")
+    try:
+        for question in questions or []:
+            parse_question(question)
+    except PrachakhomError as refusal:
+        return refusal
+    return explain(data, exc)
 
 
 def explain(data: Any, exc: Exception) -> PrachakhomError:

@@ -11,9 +11,9 @@ from typing import Any
 from prachakhom.core import auth
 from prachakhom.core.auth import Principal, Role
 from prachakhom.core.errors import Code, PrachakhomError, invalid_question
-from prachakhom.core.meetings import BANGKOK, Meeting, parse_meeting
+from prachakhom.core.meetings import BANGKOK, Meeting, NewMeeting, meeting_of
 from prachakhom.core.methods import compare
-from prachakhom.core.questions import Question, parse_question
+from prachakhom.core.questions import Question, question_of
 from prachakhom.store.store import Store
 
 
@@ -47,14 +47,9 @@ def make_codes(meeting: Meeting) -> tuple[dict[str, Any], dict[str, Principal]]:
     return codes, principals
 
 
-async def create_meeting(store: Store, body: Any) -> dict[str, Any]:
-    """Check everything first (meeting and every question), then store it all."""
-    if not isinstance(body, dict):
-        raise PrachakhomError(Code.BAD_MESSAGE, "the meeting must be a JSON object")
-    questions = body.get("questions") or []
-    if not isinstance(questions, list):
-        raise PrachakhomError(Code.BAD_MESSAGE, "questions must be a list")
-    parsed = [parse_question(q) for q in questions]
+async def create_meeting(store: Store, new: NewMeeting) -> dict[str, Any]:
+    """Check everything first (every question, then the meeting), then store it all."""
+    parsed = [question_of(d) for d in new.agenda()]
     ids = [q.id for q in parsed]
     if len(set(ids)) != len(ids):
         raise PrachakhomError(Code.INVALID_QUESTION, "two questions have the same id")
@@ -62,10 +57,10 @@ async def create_meeting(store: Store, body: Any) -> dict[str, Any]:
     for question in parsed:
         check_pair(question, earlier.get(question.pair_of or ""))
         earlier[question.id] = question
-    if "date" not in body:  # the report's date and the retention clock start today
-        body = body | {"date": dt.datetime.now(BANGKOK).date().isoformat()}
+    # the report's date and the retention clock start today when no day is given
+    given = new.meeting_def(dt.datetime.now(BANGKOK).date().isoformat())
     for _ in range(5):  # a fresh set of codes if one collides with another meeting's
-        meeting = parse_meeting(body, auth.new_meeting_id())
+        meeting = meeting_of(given, auth.new_meeting_id())
         codes, principals = make_codes(meeting)
         if await store.create_meeting(meeting, codes, principals):
             break

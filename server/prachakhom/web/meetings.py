@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from prachakhom.core import auth, privacy
+from prachakhom.core import auth, meetings, privacy
 from prachakhom.core.auth import Role
 from prachakhom.core.errors import Code, PrachakhomError
 from prachakhom.core.meetings import BANGKOK
@@ -20,18 +20,17 @@ from prachakhom.web.base import (
     body_of,
     client_address,
     meeting_call,
+    raw_body,
     require_admin,
     services_of,
 )
 
 
 async def create_meeting(request: Request) -> Response:
-    """Body: the meeting, optionally with its `questions` (the scenario file's shape)."""
+    """Body: the meeting with its `questions`, or the scenario file's `{meeting, questions}`."""
     services = await require_admin(request)
-    body = await body_of(request)
-    if isinstance(body, dict) and isinstance(body.get("meeting"), dict):
-        body = body["meeting"] | {"questions": body.get("questions") or []}
-    created = await provisioning.create_meeting(services.store, body)
+    new = meetings.decode_new(await raw_body(request))
+    created = await provisioning.create_meeting(services.store, new)
     return Json(created, status_code=201)
 
 
