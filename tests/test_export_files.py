@@ -16,6 +16,7 @@ from typing import Any
 
 import msgspec
 import openpyxl
+import orjson
 import pytest
 from jsonschema import Draft202012Validator
 from openpyxl.worksheet.worksheet import Worksheet
@@ -401,6 +402,7 @@ def with_big_ledger(doc: Doc, size: int) -> Doc:
 async def test_a_60000_entry_ledger_renders_to_xlsx_and_csv(exported: Doc) -> None:
     doc = with_big_ledger(exported, BIG_LEDGER)
     document = typed(doc)
+    assert jsonfile.dumps(document) == orjson.dumps(doc, option=orjson.OPT_INDENT_2)  # as ever
     seen: list[tuple[int, int, str]] = []
     started = time.perf_counter()
     book = formats.render(
