@@ -8,6 +8,7 @@ import { api, qrImage } from "./api.js";
 import { $, h, clear } from "./dom.js";
 import { t, pick, fmtNumber, errorText } from "./i18n.js";
 import { ResultsView, participationText, compareView } from "./results.js";
+import { need } from "./ui.js";
 import { app, hooks, setSite, currentSite, viewKey, shownMeeting, questionOf, resultsOf } from "./plenary-app.js";
 /** @import { Results } from "./types.js" */
 
@@ -144,7 +145,7 @@ export function drawSitePicker() {
       app.drawn = null;
       hooks.render();
     });
-    $("#pl-date").after(picker);
+    need("#pl-date").after(picker);
     // the picker is for whoever sets the screen up: it shows while the mouse moves
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     let idle;

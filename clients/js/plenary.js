@@ -22,7 +22,7 @@ import { Connection } from "./connection.js";
 import { $, $$, h, clear } from "./dom.js";
 import { t, pick, fmtDate, errorText } from "./i18n.js";
 import { obtainSession, forgetSession } from "./session.js";
-import { startPage, statusBar } from "./ui.js";
+import { startPage, statusBar, need } from "./ui.js";
 import { fitText } from "./words.js";
 import { lastKnown } from "./offline.js";
 import { app, hooks, setSite, shows, viewKey, questionOf, resultsOf } from "./plenary-app.js";
@@ -56,7 +56,7 @@ function siteFromFragment() {
 async function main() {
   await startPage();
   siteFromFragment();
-  app.session = await obtainSession("display", $("#main"), { titleKey: "plenary.title" });
+  app.session = await obtainSession("display", need("#main"), { titleKey: "plenary.title" });
   app.last = lastKnown("plenary", app.session.token);
   app.conn = new Connection({
     token: app.session.token,
@@ -124,7 +124,7 @@ function drawReconnecting() {
   }
   if (!mark) {
     mark = h("div", { id: "pl-reconnecting", class: "pl-reconnecting", role: "status", "aria-live": "polite" });
-    $("#stage").append(mark);
+    need("#stage").append(mark);
   }
   mark.textContent = t("plenary.reconnecting");
 }
@@ -216,8 +216,8 @@ function onEvent(message) {
 
 function header() {
   if (!app.meeting) return;
-  fitText($("#pl-title"), pick(app.meeting.title), 1);
-  $("#pl-date").textContent = fmtDate(new Date());
+  fitText(need("#pl-title"), pick(app.meeting.title), 1);
+  need("#pl-date").textContent = fmtDate(new Date());
   document.title = `${t("app.name")} · ${t("plenary.title")}`;
 }
 
@@ -227,7 +227,7 @@ function render() {
   const key = viewKey();
   if (app.drawn === key && app.view.view !== "ideas" && app.view.view !== "themes") return update();
   app.drawn = key;
-  const main = clear($("#main"));
+  const main = clear(need("#main"));
   main.dataset.view = app.view.view;
   const name = app.view.view;
   if (name === "question") drawQuestion(main);

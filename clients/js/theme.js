@@ -23,7 +23,7 @@ import { Connection } from "./connection.js";
 import { $, h } from "./dom.js";
 import { t, pick, errorText, applyI18n } from "./i18n.js";
 import { obtainSession, forgetSession } from "./session.js";
-import { startPage, statusBar } from "./ui.js";
+import { startPage, statusBar, need } from "./ui.js";
 import { Filing } from "./filing.js";
 import { VirtualList } from "./vlist.js";
 import { Notices } from "./notices.js";
@@ -43,7 +43,7 @@ const BOARD_RETRY_MS = 5000;
 
 async function main() {
   await startPage();
-  app.session = await obtainSession("theme", $("#main"), { titleKey: "theme.title" });
+  app.session = await obtainSession("theme", need("#main"), { titleKey: "theme.title" });
   app.filing = new Filing({ meeting: app.session.meeting, token: app.session.token, board: app.board });
   skeleton();
   app.conn = new Connection({
@@ -106,7 +106,7 @@ function skeleton() {
   const clearSel = h("button", { type: "button", class: "btn btn-ghost btn-small", id: "clear-selection", "data-i18n": "theme.clear_selection" });
   clearSel.addEventListener("click", clearSelection);
 
-  const main = $("#main");
+  const main = need("#main");
   main.replaceChildren(
     h("section", { class: "card stream", "aria-labelledby": "stream-title" },
       h("div", { class: "stream-head" },
@@ -135,7 +135,7 @@ function skeleton() {
     setTimeout(scheduleSync, 1200); // rows that left stay a moment after the pointer goes
   });
   const ctx = { app, call, notify, fileKeys, conflictNotice, scheduleSync, refreshIdeas, clearSelection };
-  app.panel = new ThemePanel($("#side"), ctx);
+  app.panel = new ThemePanel(need("#side"), ctx);
   app.groupings = new Groupings(app.panel.groupingsBox, ctx);
   applyI18n(main);
   drawFilters();
@@ -149,7 +149,7 @@ function onWelcome(welcome) {
   app.meeting = meeting;
   app.board.addIdeas(state.ideas || []);
   refreshIdeas(app.board.setThemes(state.themes || []));
-  $("#where").textContent = `${t("theme.title")} · ${pick(meeting.title)}`;
+  need("#where").textContent = `${t("theme.title")} · ${pick(meeting.title)}`;
   document.title = `${t("app.name")} · ${t("theme.title")}`;
   scheduleSync();
   app.panel.update();
