@@ -9,7 +9,6 @@
 
 /** @import { Idea, Theme } from "./types.js" */
 
-/** @typedef {Idea & {site?: string}} BoardIdea  an idea as the theme team's board keeps it (ideas carry their hall) */
 /** @typedef {{theme: string, label?: string, score?: number}} Suggestion  a theme the engine suggests for an idea */
 /**
  * @typedef {object} DupGroup  ideas that make the same point: the engine's ("d…") or provisional ("s…")
@@ -46,7 +45,7 @@ export const groupKey = (id) => `g:${id}`;
 
 export class Board {
   constructor() {
-    /** @type {Map<string, BoardIdea>} */
+    /** @type {Map<string, Idea>} */
     this.ideas = new Map(); // id -> idea
     /** @type {string[]} */
     this.order = []; // idea ids, oldest first
@@ -73,7 +72,7 @@ export class Board {
     this.version = 0; // bumped by every change a row may show
   }
 
-  /** An idea of `order` (every one is in `ideas`). @param {string} id @returns {BoardIdea} */
+  /** An idea of `order` (every one is in `ideas`). @param {string} id @returns {Idea} */
   known(id) {
     const idea = this.ideas.get(id);
     if (!idea) throw new Error(`board: idea ${id} is listed but not known`);
@@ -89,8 +88,8 @@ export class Board {
 
   /**
    * Add ideas (any order, repeats ignored); answers the ones that were new.
-   * @param {BoardIdea[] | null | undefined} list
-   * @returns {BoardIdea[]}
+   * @param {Idea[] | null | undefined} list
+   * @returns {Idea[]}
    */
   addIdeas(list) {
     const added = [];

@@ -7,7 +7,8 @@
 import { h } from "./dom.js";
 import { t, pick, fmtNumber, fmtPercent, fmtTime, currentLang } from "./i18n.js";
 /** @import { ThemeApp } from "./types-theme.js" */
-/** @import { Board, BoardIdea, Suggestion } from "./board.js" */
+/** @import { Board, Suggestion } from "./board.js" */
+/** @import { Idea } from "./types.js" */
 /** @import { Child } from "./dom.js" */
 
 /** A theme the board holds (a suggestion names only themes that still exist). @param {Board} board @param {string} id */
@@ -45,7 +46,7 @@ function siteName(app, id) {
   return site ? pick(site.name) : id;
 }
 
-/** @param {ThemeApp} app @param {string} key @param {BoardIdea} lead @param {string[]} ids */
+/** @param {ThemeApp} app @param {string} key @param {Idea} lead @param {string[]} ids */
 function meta(app, key, lead, ids) {
   const parts = [h("span", {}, t("theme.table_n", { n: lead.table }))];
   if (lead.round) parts.push(h("span", {}, t("ideas.round_n", { n: lead.round.replace(/^r/, "") })));
@@ -65,7 +66,7 @@ function meta(app, key, lead, ids) {
   return parts.flatMap((p, i) => (i ? [h("span", { class: "sep", "aria-hidden": "true" }, "·"), p] : [p]));
 }
 
-/** @param {ThemeApp} app @param {string} key @param {BoardIdea} lead @returns {Child} */
+/** @param {ThemeApp} app @param {string} key @param {Idea} lead @returns {Child} */
 function side(app, key, lead) {
   const { board } = app;
   if (board.ideasOf(key).some((id) => app.pending.has(id))) return h("p", { class: "row-state" }, t("theme.saving"));

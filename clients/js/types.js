@@ -138,7 +138,7 @@
  * @property {boolean} [sites]
  */
 
-/** @typedef {{id: string, text: string, table: number, round?: string, at?: number}} Idea */
+/** @typedef {{id: string, text: string, table: number, round?: string, site?: string, at?: number}} Idea  (site: the hall, in a meeting of several) */
 /** @typedef {{id: string, label: Text, ideas: string[]}} Theme */
 
 /**
