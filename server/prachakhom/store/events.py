@@ -102,8 +102,13 @@ class EventStore(Connection):
 
     @rerouted
     async def plenary(self, meeting_id: str) -> PlenaryView:
+        """The view as stored; the default when none is, or one this server cannot read
+        (a newer server's view: as with its events, this one shows what it knows)."""
         raw = await self.of(meeting_id).hget(keys.meta(meeting_id), "plenary")
-        return msgspec.json.decode(raw, type=PlenaryView) if raw else plenary.DEFAULT
+        try:
+            return msgspec.json.decode(raw, type=PlenaryView) if raw else plenary.DEFAULT
+        except msgspec.ValidationError:
+            return plenary.DEFAULT
 
     @rerouted
     async def current_seq(self, meeting_id: str) -> int:
