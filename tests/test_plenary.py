@@ -152,20 +152,21 @@ def test_decode_view_refuses(body: Any, words: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "missing"),
     [
-        {"view": "question"},
-        {"view": "breakdown", "question": "q1"},
-        {"view": "compare", "pre": "q1"},
-        {"view": "question", "question": None, "reveal": True},
+        ({"view": "question"}, "question"),
+        ({"view": "breakdown", "question": "q1"}, "by"),
+        ({"view": "compare", "pre": "q1"}, "post"),
+        ({"view": "question", "question": None, "reveal": True}, "question"),
     ],
 )
-def test_a_question_the_view_needs_left_out_is_not_found(body: dict[str, Any]) -> None:
-    """As when it was looked up by the name "None" (the words and status kept)."""
+def test_a_question_the_view_needs_left_out_is_named(body: dict[str, Any], missing: str) -> None:
+    """Not found, as when it was looked up by the name "None", in words that say which."""
     with pytest.raises(PrachakhomError) as refused:
         plenary.decode_view(orjson.dumps(body))
     assert refused.value.code == Code.NOT_FOUND
-    assert refused.value.message == "there is no question 'None' in this meeting"
+    view = body["view"]
+    assert refused.value.message == f"the {view} view needs {missing}: the id of a question"
 
 
 @pytest.mark.parametrize("raw", [b"not json", b"[1, 2", b""])

@@ -128,8 +128,11 @@ def decode_view(raw: bytes) -> PlenaryView:
     except msgspec.DecodeError:
         raise NOT_JSON from None
     kept = {f: getattr(body, f) for f in _FIELDS.get(body.view, ())}
-    if any(kept[f] is None for f in _NAMED if f in kept):  # as a lookup of "None" said
-        raise PrachakhomError(Code.NOT_FOUND, "there is no question 'None' in this meeting")
+    missing = next((f for f in _NAMED if f in kept and kept[f] is None), None)
+    if missing is not None:  # not found, as when this was looked up by the name "None"
+        raise PrachakhomError(
+            Code.NOT_FOUND, f"the {body.view} view needs {missing}: the id of a question"
+        )
     if body.view == "text":
         try:
             kept["text"] = check_text(body.text, "the text")
