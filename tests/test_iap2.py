@@ -15,6 +15,7 @@ import pytest
 
 from prachakhom.cli.client import Api, Client, ClientError
 from prachakhom.core import iap2
+from prachakhom.core.errors import Code, PrachakhomError
 from prachakhom.report import formats, tables
 from prachakhom.store.embedded import Embedded
 
@@ -287,3 +288,27 @@ def test_a_file_made_before_levels_existed_still_renders(exported: Doc, tmp_path
     book = formats.render(typed(old), "xlsx", language="en")
     rows = list(openpyxl.load_workbook(io.BytesIO(book))["Involvement"].iter_rows(values_only=True))
     assert [r[3] for r in rows[3:]] == [0, 0, 0, 0, 0, 10]
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        (b'{"level": 2}', "level must be one of inform, consult, involve, collaborate, empower"),
+        (b'{"level": "Involve"}', "level must be one of inform"),
+        (b'{"level": "consult", "also": 1}', 'the body must be {"level": <level or null>}'),
+        (b"{}", 'the body must be {"level": <level or null>}'),
+        (b'["consult"]', 'the body must be {"level": <level or null>}'),
+        (b"[1, 2", "the request body is not valid JSON"),
+        (b"", "the request body is not valid JSON"),
+    ],
+)
+def test_a_level_body_is_read_in_one_pass_and_refused_in_words(raw: bytes, words: str) -> None:
+    with pytest.raises(PrachakhomError) as refused:
+        iap2.decode_level(raw)
+    assert refused.value.code == Code.BAD_MESSAGE
+    assert refused.value.message.startswith(words)
+
+
+@pytest.mark.parametrize("level", [None, *iap2.LEVELS])
+def test_a_level_or_null_is_read(level: str | None) -> None:
+    assert iap2.decode_level(orjson.dumps({"level": level})) == level

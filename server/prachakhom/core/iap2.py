@@ -13,9 +13,16 @@ Prajadhipok's Institute's handbooks on participation); docs/protocol.md says why
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any, Literal, get_args
 
-LEVELS = ("inform", "consult", "involve", "collaborate", "empower")
+import msgspec
+import orjson
+from msgspec import Meta
+
+from prachakhom.core.errors import NOT_JSON, Code, PrachakhomError
+
+Level = Literal["inform", "consult", "involve", "collaborate", "empower"]
+LEVELS: tuple[str, ...] = get_args(Level)
 
 # level: (Thai, English). The browser apps carry the same words in clients/i18n.
 NAMES: dict[str, tuple[str, str]] = {
@@ -32,6 +39,36 @@ def problem(value: Any) -> str | None:
     if value is None or (isinstance(value, str) and value in LEVELS):
         return None
     return f"iap2_level must be one of {', '.join(LEVELS)}, or null (got {value!r:.40})"
+
+
+class LevelAsk(msgspec.Struct, forbid_unknown_fields=True):
+    """PUT …/questions/{q}/iap2: the question's level, or null to clear it."""
+
+    level: Annotated[
+        Level | None,
+        Meta(description="the question's level on the IAP2 spectrum; null clears it"),
+    ]
+
+
+_LEVEL_ASK = msgspec.json.Decoder(LevelAsk)
+_BODY = 'the body must be {"level": <level or null>}'
+
+
+def decode_level(raw: bytes) -> Level | None:
+    """The level asked for, read in one pass; refused in the API's words."""
+    try:
+        return _LEVEL_ASK.decode(raw).level
+    except msgspec.ValidationError:
+        try:  # msgspec may refuse the shape before it reaches broken JSON
+            body = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise NOT_JSON from None
+    except msgspec.DecodeError:
+        raise NOT_JSON from None
+    if not isinstance(body, dict) or set(body) != {"level"}:
+        raise PrachakhomError(Code.BAD_MESSAGE, _BODY)
+    why = problem(body["level"]) or _BODY
+    raise PrachakhomError(Code.BAD_MESSAGE, why.replace("iap2_level", "level"))
 
 
 def name(level: str, language: str) -> str:

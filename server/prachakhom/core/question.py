@@ -20,7 +20,7 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from prachakhom.core.errors import invalid_question
-from prachakhom.core.iap2 import LEVELS
+from prachakhom.core.iap2 import Level
 
 MAX_OPTIONS = 64
 MAX_TEXT = 1000
@@ -34,8 +34,6 @@ Text = (
     Annotated[str, Meta(min_length=1, description="not blank, 1..1000 characters")]
     | Annotated[dict[str, _Line], Meta(min_length=1, description="language (th, en) to text")]
 )
-Level = Literal["inform", "consult", "involve", "collaborate", "empower"]
-assert Level.__args__ == LEVELS  # type: ignore[attr-defined]
 
 
 def check_id(value: Any, what: str) -> str:

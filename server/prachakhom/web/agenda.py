@@ -19,25 +19,19 @@ from starlette.routing import BaseRoute, Route
 
 from prachakhom.core import events, iap2
 from prachakhom.core.auth import Role
-from prachakhom.core.errors import Code, PrachakhomError
 from prachakhom.core.questions import Question, definition_of
 from prachakhom.live.services import Services
 from prachakhom.store import keys
-from prachakhom.web.base import Json, body_of, require_role, services_of
+from prachakhom.web.base import Json, raw_body, require_role, services_of
 
 
 async def set_iap2_level(request: Request) -> Response:
     m, q = request.path_params["meeting"], request.path_params["question"]
     await require_role(request, m, Role.ORGANISER)
     services = services_of(request)
-    body = await body_of(request)
-    if not isinstance(body, dict) or set(body) != {"level"}:
-        raise PrachakhomError(Code.BAD_MESSAGE, 'the body must be {"level": <level or null>}')
-    why = iap2.problem(body["level"])
-    if why is not None:
-        raise PrachakhomError(Code.BAD_MESSAGE, why.replace("iap2_level", "level"))
+    level = iap2.decode_level(await raw_body(request))
     question = await services.fresh_question(m, q)
-    seq = await mark(services, m, question, body["level"])
+    seq = await mark(services, m, question, level)
     state = (await services.store.states(m)).get(q, "draft")
     marked = await services.fresh_question(m, q)
     return Json(marked.to_dict() | {"state": state, "seq": seq})

@@ -30,7 +30,7 @@ from starlette.routing import Route
 from prachakhom import __version__
 from prachakhom.core.auth import Joined
 from prachakhom.core.errors import Error
-from prachakhom.core.iap2 import LEVELS
+from prachakhom.core.iap2 import LevelAsk
 from prachakhom.core.ideas import Idea, Theme
 from prachakhom.core.ledger import Receipt
 from prachakhom.core.meetings import Created, MeetingDetail, MeetingInput, MeetingView, Scenario
@@ -52,7 +52,7 @@ QUESTION = "Question"  # the union of the kinds' Structs, tagged by `kind`
 DECLARED: tuple[Any, ...] = (
     Error, MeetingView, MeetingInput, Scenario, MeetingDetail, Created, Joined, DEFINITION,
     Results, Breakdown, PlenaryView, PlenarySet, Tables, Idea, Theme, ThemeAsk, FilingAsk,
-    GroupsAsk, FromThemesAsk, Suggestions, Board, Groups, Audit, Receipt, Health,
+    GroupsAsk, FromThemesAsk, Suggestions, Board, Groups, Audit, Receipt, Health, LevelAsk,
 )  # fmt: skip
 
 
@@ -75,11 +75,6 @@ def arr(items: Schema) -> Schema:
 STR: Schema = {"type": "string"}
 INT: Schema = {"type": "integer"}
 ANY_OBJECT: Schema = {"type": "object"}
-IAP2_LEVEL: Schema = {
-    "type": "string",
-    "enum": list(LEVELS),
-    "description": "the question's level on the IAP2 spectrum of public participation",
-}
 
 
 def declared_schemas() -> dict[str, Schema]:
@@ -181,7 +176,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint(
         "PUT", f"{M}/questions/{{question}}/iap2", "Mark a question's IAP2 level", ORGANISER,
         answer=ref("StateChange"),
-        body=obj(("level",), level={"anyOf": [IAP2_LEVEL, {"type": "null"}]}),
+        body=ref("LevelAsk"),
         errors=(400, *MEETING),
         note="null clears the level; seq is null when the level was already that",
     ),
