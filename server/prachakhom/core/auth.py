@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from prachakhom.core.errors import NOT_JSON
 from prachakhom.core.question import Text
 
 # No look-alikes: no 0/O, 1/I/L.
@@ -60,6 +61,9 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+MAX_CODE = 39  # longer is no code of ours
+
+
 def normalise_code(text: str) -> str:
     """What a person types: spaces, dashes and lower case are forgiven."""
     return "".join(ch for ch in text.upper() if ch.isalnum())
@@ -96,6 +100,35 @@ class Codes(msgspec.Struct):
     display: str
     theme: str
     seats: dict[str, dict[str, str]] | UnsetType = UNSET  # table -> seat -> code
+
+
+class JoinAsk(msgspec.Struct):
+    """POST /api/join's body: the code a person was given (other fields are ignored)."""
+
+    code: Annotated[
+        str,
+        Meta(
+            max_length=MAX_CODE, description="as typed: spaces, dashes and lower case are forgiven"
+        ),
+    ]
+
+
+_JOIN_ASK = msgspec.json.Decoder(JoinAsk)
+
+
+def decode_join(raw: bytes) -> str | None:
+    """The code asked for, read in one pass; None when the body holds none that could be
+    one (a wrong code, to count as one). Broken JSON is refused."""
+    try:
+        return _JOIN_ASK.decode(raw).code
+    except msgspec.ValidationError:
+        try:  # msgspec may refuse the shape before it reaches broken JSON
+            msgspec.json.decode(raw)
+        except msgspec.DecodeError:
+            raise NOT_JSON from None
+        return None
+    except msgspec.DecodeError:
+        raise NOT_JSON from None
 
 
 class Joined(msgspec.Struct):

@@ -17,7 +17,6 @@ from prachakhom.core.methods import KINDS, METHODS
 from prachakhom.live import provisioning
 from prachakhom.web.base import (
     Json,
-    body_of,
     client_address,
     meeting_call,
     raw_body,
@@ -82,13 +81,8 @@ async def join(request: Request) -> Response:
     limit = services.settings.join_failures_per_minute
     if await services.store.join_failures(address) >= limit:
         raise PrachakhomError(Code.RATE_LIMITED, "too many wrong codes; wait a minute")
-    body = await body_of(request)
-    code = body.get("code") if isinstance(body, dict) else None
-    principal = (
-        await services.store.code(auth.normalise_code(code))
-        if isinstance(code, str) and len(code) < 40
-        else None
-    )
+    code = auth.decode_join(await raw_body(request))
+    principal = None if code is None else await services.store.code(auth.normalise_code(code))
     if principal is None:
         await services.store.count_join_failure(address)
         raise PrachakhomError(Code.NOT_FOUND, "this join code is not known; check it and retry")

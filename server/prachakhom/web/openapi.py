@@ -28,7 +28,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from prachakhom import __version__
-from prachakhom.core.auth import Joined
+from prachakhom.core.auth import JoinAsk, Joined
 from prachakhom.core.errors import Error
 from prachakhom.core.iap2 import LevelAsk
 from prachakhom.core.ideas import Idea, Theme
@@ -53,6 +53,7 @@ DECLARED: tuple[Any, ...] = (
     Error, MeetingView, MeetingInput, Scenario, MeetingDetail, Created, Joined, DEFINITION,
     Results, Breakdown, PlenaryView, PlenarySet, Tables, Idea, Theme, ThemeAsk, FilingAsk,
     GroupsAsk, FromThemesAsk, Suggestions, Board, Groups, Audit, Receipt, Health, LevelAsk,
+    JoinAsk,
 )  # fmt: skip
 
 
@@ -158,7 +159,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     ),
     Endpoint(
         "POST", "/api/join", "A join code for a new token", (ANYONE,), answer=ref("Joined"),
-        body=obj(("code",), code=STR), errors=(400, 404, 429),
+        body=ref("JoinAsk"), errors=(400, 404, 429),
     ),
     Endpoint(
         "POST", f"{M}/questions", "Add a draft question", ORGANISER, 201,
