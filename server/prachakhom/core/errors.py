@@ -10,9 +10,12 @@ that a facilitator can act on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
+from typing import Any, TypeVar
 
 import msgspec
+import orjson
 
 
 class Code(StrEnum):
@@ -88,3 +91,27 @@ class Error(msgspec.Struct):
 
 
 NOT_JSON = PrachakhomError(Code.BAD_MESSAGE, "the request body is not valid JSON")
+
+
+T = TypeVar("T")
+
+
+def decode_body(
+    decode: Callable[[bytes], T],
+    raw: bytes,
+    explain: Callable[[Any, msgspec.ValidationError], PrachakhomError],
+) -> T:
+    """A body's bytes decoded in one pass into its type. When they are refused, the body
+    is read again loosely only for `explain` to word the refusal in the API's words;
+    bytes that are no JSON are NOT_JSON (msgspec may refuse the shape before it reaches
+    the broken part, so the loose read decides)."""
+    try:
+        return decode(raw)
+    except msgspec.ValidationError as exc:
+        try:
+            read = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise NOT_JSON from None
+        raise explain(read, exc) from None
+    except msgspec.DecodeError:
+        raise NOT_JSON from None

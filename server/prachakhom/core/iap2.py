@@ -16,10 +16,9 @@ from collections.abc import Iterable
 from typing import Annotated, Any, Literal, get_args
 
 import msgspec
-import orjson
 from msgspec import Meta
 
-from prachakhom.core.errors import NOT_JSON, Code, PrachakhomError
+from prachakhom.core.errors import Code, PrachakhomError, decode_body
 
 Level = Literal["inform", "consult", "involve", "collaborate", "empower"]
 LEVELS: tuple[str, ...] = get_args(Level)
@@ -56,19 +55,14 @@ _BODY = 'the body must be {"level": <level or null>}'
 
 def decode_level(raw: bytes) -> Level | None:
     """The level asked for, read in one pass; refused in the API's words."""
-    try:
-        return _LEVEL_ASK.decode(raw).level
-    except msgspec.ValidationError:
-        try:  # msgspec may refuse the shape before it reaches broken JSON
-            body = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            raise NOT_JSON from None
-    except msgspec.DecodeError:
-        raise NOT_JSON from None
+    return decode_body(_LEVEL_ASK.decode, raw, _explain).level
+
+
+def _explain(body: Any, _exc: msgspec.ValidationError) -> PrachakhomError:
     if not isinstance(body, dict) or set(body) != {"level"}:
-        raise PrachakhomError(Code.BAD_MESSAGE, _BODY)
+        return PrachakhomError(Code.BAD_MESSAGE, _BODY)
     why = problem(body["level"]) or _BODY
-    raise PrachakhomError(Code.BAD_MESSAGE, why.replace("iap2_level", "level"))
+    return PrachakhomError(Code.BAD_MESSAGE, why.replace("iap2_level", "level"))
 
 
 def name(level: str, language: str) -> str:

@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeGuard
 
 import msgspec
-import orjson
 from msgspec import UNSET, Meta, UnsetType
 
 from prachakhom.core.auth import Codes
-from prachakhom.core.errors import NOT_JSON, Code, PrachakhomError
+from prachakhom.core.errors import Code, PrachakhomError, decode_body
 from prachakhom.core.methods import DEFINITION, Definition
 from prachakhom.core.plenary import PlenaryView
 from prachakhom.core.question import Id, Text, check_id, check_text
@@ -146,16 +145,7 @@ _decode_new = msgspec.json.Decoder(NewMeeting).decode
 def decode_new(raw: bytes) -> NewMeeting:
     """POST /api/meetings' body, read once. A refusal is worded as the route always did:
     the body read loosely, the questions first, then the meeting (explain_new)."""
-    try:
-        return _decode_new(raw)
-    except msgspec.ValidationError as exc:
-        try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            raise NOT_JSON from None
-        raise explain_new(data, exc) from None
-    except msgspec.DecodeError:
-        raise NOT_JSON from None
+    return decode_body(_decode_new, raw, explain_new)
 
 
 class Created(msgspec.Struct):

@@ -15,9 +15,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import msgspec
-import orjson
 
-from prachakhom.core.errors import NOT_JSON, Code, PrachakhomError
+from prachakhom.core.errors import Code, PrachakhomError, decode_body
 from prachakhom.core.question import Text, check_text
 
 ViewName = Literal["question", "participation", "ideas", "themes", "compare", "breakdown", "text"]
@@ -112,21 +111,16 @@ def _refusal(field: str) -> PrachakhomError:
     return PrachakhomError(Code.BAD_MESSAGE, f"view must be one of {', '.join(VIEWS)}")
 
 
+def _explain(_read: Any, exc: msgspec.ValidationError) -> PrachakhomError:
+    at = _AT.search(str(exc))
+    return _refusal(at.group(1) if at else "view")
+
+
 def decode_view(raw: bytes) -> PlenaryView:
     """The view asked for, read in one pass, only its own fields kept and checked (that
     its questions exist, and the default of `reveal`, need the store: the caller's part).
     A field of the wrong type is refused whatever the view. Raises bad_message."""
-    try:
-        body: PlenaryView = _decode(raw)
-    except msgspec.ValidationError as exc:
-        try:  # msgspec may refuse the shape before it reaches broken JSON
-            orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            raise NOT_JSON from None
-        at = _AT.search(str(exc))
-        raise _refusal(at.group(1) if at else "view") from None
-    except msgspec.DecodeError:
-        raise NOT_JSON from None
+    body: PlenaryView = decode_body(_decode, raw, _explain)
     kept = {f: getattr(body, f) for f in _FIELDS.get(body.view, ())}
     missing = next((f for f in _NAMED if f in kept and kept[f] is None), None)
     if missing is not None:  # not found, as when this was looked up by the name "None"

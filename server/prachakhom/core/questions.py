@@ -14,11 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-import orjson
 from msgspec import UNSET
 
 from prachakhom.core import iap2
-from prachakhom.core.errors import NOT_JSON, PrachakhomError, invalid_question
+from prachakhom.core.errors import PrachakhomError, decode_body, invalid_question
 from prachakhom.core.methods import DEFINITION, KINDS, Kind, kind_named
 from prachakhom.core.question import (
     ID_PATTERN,
@@ -67,17 +66,7 @@ _decode = msgspec.json.Decoder(DEFINITION).decode
 
 def decode_question(raw: bytes) -> Question:
     """A question from its JSON bytes (an HTTP body): one decode into its kind's Struct."""
-    try:
-        definition = _decode(raw)
-    except msgspec.ValidationError as exc:
-        try:
-            read = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            raise NOT_JSON from None
-        raise explain(read, exc) from None
-    except msgspec.DecodeError:
-        raise NOT_JSON from None
-    return question_of(definition)
+    return question_of(decode_body(_decode, raw, explain))
 
 
 def parse_question(data: Any) -> Question:

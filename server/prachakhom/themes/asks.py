@@ -12,10 +12,9 @@ from __future__ import annotations
 from typing import Annotated, Any, TypeVar
 
 import msgspec
-import orjson
 from msgspec import UNSET, Meta, UnsetType
 
-from prachakhom.core.errors import NOT_JSON, Code, PrachakhomError
+from prachakhom.core.errors import Code, PrachakhomError, decode_body
 from prachakhom.core.question import Id, Text
 from prachakhom.themes import filing
 from prachakhom.themes.filing import Themes
@@ -77,16 +76,10 @@ _WHAT = {ThemeAsk: "a theme", FilingAsk: "the filing", GroupsAsk: "the request"}
 
 def decode_ask(raw: bytes, ask: type[Ask]) -> Ask:
     """The body (none: `{}`) as its Struct, its labels folded; refusals in the API's words."""
-    try:
-        found: Ask = _DECODERS[ask].decode(raw or b"{}")
-    except msgspec.ValidationError as exc:
-        try:
-            read = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            raise NOT_JSON from None
-        raise _explain(read, ask, exc) from None
-    except msgspec.DecodeError:
-        raise NOT_JSON from None
+    # no field is required: an empty body is `{}`, and only JSON is ever refused
+    found: Ask = decode_body(
+        _DECODERS[ask].decode, raw or b"{}", lambda read, exc: _explain(read, ask, exc)
+    )
     if not isinstance(found, GroupsAsk) and not isinstance(found.label, UnsetType):
         found.label = filing.check_label(found.label)
     return found
