@@ -1,3 +1,5 @@
+# Size: one socket's whole life in one class (handshake, welcome and replay, the read loop, each
+# message's handler), read top to bottom as docs/protocol.md tells it; the handlers share its state.
 """The `/ws` endpoint: one Session per socket.
 
     accept (subprotocol) -> hello (within hello_timeout) -> welcome (+ replay)
